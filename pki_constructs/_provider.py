@@ -1,0 +1,149 @@
+"""One custom-resource Provider per stack and handler, shared by every construct that needs it."""
+
+from __future__ import annotations
+
+from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_logs as logs
+from aws_cdk import aws_stepfunctions as sfn
+from aws_cdk import custom_resources as cr
+from constructs import Construct
+
+from ._assets import handler_code
+
+HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
+"""Handlers need stdlib + boto3 only; the newest runtime keeps cdk-nag's L1 rule quiet."""
+
+
+def handler_function(
+    scope: Construct,
+    id: str,
+    *,
+    handler_name: str,
+    entry_point: str,
+    description: str,
+    timeout: Duration = Duration.minutes(5),
+    environment: dict[str, str] | None = None,
+) -> lambda_.Function:
+    """A Lambda function running ``lambda/<handler_name>/index.py:<entry_point>`` with a one-year log group
+    and an inline logging policy (instead of the AWSLambdaBasicExecutionRole managed policy)."""
+    log_group = logs.LogGroup(scope, f"{id}Logs", retention=logs.RetentionDays.ONE_YEAR)
+    role = iam.Role(
+        scope,
+        f"{id}Role",
+        assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
+        description=f"pki-constructs {handler_name} handler",
+    )
+    log_group.grant_write(role)
+    function = lambda_.Function(
+        scope,
+        id,
+        runtime=HANDLER_RUNTIME,
+        architecture=lambda_.Architecture.ARM_64,
+        code=handler_code(handler_name),
+        handler=f"index.{entry_point}",
+        description=description,
+        timeout=timeout,
+        memory_size=256,
+        role=role,
+        log_group=log_group,
+        environment=environment,
+    )
+    return function
+
+
+class HandlerProvider(Construct):
+    """A ``cr.Provider`` whose onEvent (and optional isComplete) handlers come from ``lambda/<handler_name>``.
+
+    Use :meth:`of` to get the stack's single instance for a handler.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        handler_name: str,
+        description: str,
+        asynchronous: bool,
+        total_timeout: Duration = Duration.minutes(30),
+        query_interval: Duration = Duration.seconds(15),
+    ) -> None:
+        super().__init__(scope, id)
+        self.on_event = handler_function(
+            self, "OnEvent", handler_name=handler_name, entry_point="on_event", description=description
+        )
+        self.is_complete: lambda_.Function | None = None
+        if asynchronous:
+            self.is_complete = handler_function(
+                self,
+                "IsComplete",
+                handler_name=handler_name,
+                entry_point="is_complete",
+                description=f"{description} (completion poll)",
+            )
+        self.provider = cr.Provider(
+            self,
+            "Provider",
+            on_event_handler=self.on_event,
+            is_complete_handler=self.is_complete,
+            total_timeout=total_timeout if asynchronous else None,
+            query_interval=query_interval if asynchronous else None,
+            log_group=logs.LogGroup(self, "ProviderLogs", retention=logs.RetentionDays.ONE_YEAR),
+            waiter_state_machine_log_options=sfn.LogOptions(
+                destination=logs.LogGroup(self, "WaiterLogs", retention=logs.RetentionDays.ONE_YEAR),
+                level=sfn.LogLevel.ALL,
+            )
+            if asynchronous
+            else None,
+        )
+        self._acknowledge_framework_findings()
+
+    @classmethod
+    def of(
+        cls,
+        scope: Construct,
+        *,
+        handler_name: str,
+        description: str,
+        asynchronous: bool,
+    ) -> HandlerProvider:
+        """The stack-wide provider for ``handler_name``, created on first use."""
+        stack = Stack.of(scope)
+        id = "PkiConstructs" + "".join(part.title() for part in handler_name.split("_")) + "Provider"
+        existing = stack.node.try_find_child(id)
+        if isinstance(existing, HandlerProvider):
+            return existing
+        return cls(stack, id, handler_name=handler_name, description=description, asynchronous=asynchronous)
+
+    @property
+    def service_token(self) -> str:
+        return self.provider.service_token
+
+    def add_to_handler_policy(self, statement: iam.PolicyStatement) -> None:
+        """Give both handlers a permission (they act on the same resources)."""
+        for function in (self.on_event, self.is_complete):
+            if function is not None:
+                function.add_to_role_policy(statement)
+
+    def _acknowledge_framework_findings(self) -> None:
+        """The Provider framework's own Lambdas and state machine are aws-cdk-lib code we don't control."""
+        Validations.of(self.provider).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM4",
+                reason="aws-cdk-lib's Provider framework functions use AWSLambdaBasicExecutionRole for their logs",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-IAM5",
+                reason="the framework may invoke every version of our own two handler functions (<fn>:*)",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-L1",
+                reason="the framework's Node.js runtime is chosen by aws-cdk-lib, pinned with it",
+            ),
+            Acknowledgment(
+                id="AwsSolutions-SF2",
+                reason="X-Ray tracing of the framework's poll state machine adds cost without insight",
+            ),
+        )
