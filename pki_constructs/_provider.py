@@ -91,7 +91,7 @@ class HandlerProvider(Construct):
             total_timeout=total_timeout if asynchronous else None,
             query_interval=query_interval if asynchronous else None,
             log_group=logs.LogGroup(self, "ProviderLogs", retention=logs.RetentionDays.ONE_YEAR),
-            waiter_state_machine_log_options=sfn.LogOptions(
+            waiter_state_machine_log_options=cr.LogOptions(
                 destination=logs.LogGroup(self, "WaiterLogs", retention=logs.RetentionDays.ONE_YEAR),
                 level=sfn.LogLevel.ALL,
             )

@@ -1,0 +1,601 @@
+"""RootCa and SubordinateCa: AWS Private CA hierarchies that cannot be misconfigured silently.
+
+Each CA is the three CloudFormation resources people wire by hand (the CA, its certificate, its
+activation), plus revocation, the ACM renewal permission and synth-time checks of every rule AWS
+would otherwise enforce twenty minutes into a deploy.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_iam as iam
+from constructs import Construct, IDependable
+
+from . import cost
+from .algorithms import (
+    KeyAlgorithm,
+    KeyStorageSecurityStandard,
+    SigningAlgorithm,
+    UsageMode,
+    child_key_compatible_with_parent,
+    key_available_in_partition,
+    signing_matches_key,
+)
+from .errors import Problem, raise_if_any
+from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
+from .subject import DistinguishedName
+from .templates import MAX_PATH_LENGTH, CertificateTemplate
+
+MAX_HIERARCHY_DEPTH = 5
+"""AWS Private CA hierarchies have at most five levels: a root and four subordinate levels."""
+
+
+@dataclass(frozen=True)
+class CaProfile:
+    """What a child CA needs to know about its parent to check the hierarchy rules at synth.
+
+    Every field may be None when the parent is only known by ARN; the rules that need it are then skipped.
+    """
+
+    subject: DistinguishedName | None
+    key_algorithm: KeyAlgorithm | None
+    validity: Duration | None
+    path_length: int | None
+    """None for a root (no pathLenConstraint) or when unknown; see ``unconstrained``."""
+    usage_mode: UsageMode | None
+    depth: int | None
+    partition: str | None = None
+
+
+# Pure rules -------------------------------------------------------------------------------------------
+
+
+def validity_problems(validity: Duration) -> list[Problem]:
+    days = validity.to_days(integral=False)
+    if days < 1 or days != int(days):
+        return [
+            Problem(
+                "validity",
+                f"{days} days",
+                "a CA validity is a whole number of days, at least 1",
+                "use Duration.days(n)",
+            )
+        ]
+    return []
+
+
+def path_length_problems(path_length: int) -> list[Problem]:
+    if not isinstance(path_length, int) or not 0 <= path_length <= MAX_PATH_LENGTH:
+        return [
+            Problem(
+                "path_length",
+                path_length,
+                "AWS issues subordinate CA certificates with path length 0 to 3 only",
+                "use 0 for a CA that issues only end-entity certificates",
+            )
+        ]
+    return []
+
+
+def hierarchy_problems(
+    *,
+    subject: DistinguishedName,
+    key_algorithm: KeyAlgorithm,
+    validity: Duration,
+    path_length: int,
+    parent: CaProfile,
+) -> list[Problem]:
+    """Rules between a subordinate CA and its parent, as AWS Private CA enforces them at IssueCertificate."""
+    problems = []
+    if parent.usage_mode is UsageMode.SHORT_LIVED_CERTIFICATE:
+        problems.append(
+            Problem(
+                "parent",
+                "SHORT_LIVED_CERTIFICATE CA",
+                "a short-lived-certificate CA must be the last CA of its hierarchy",
+                "make the parent GENERAL_PURPOSE, or give this CA another parent",
+            )
+        )
+    if parent.path_length is not None and path_length >= parent.path_length:
+        rule = (
+            "the parent has path length 0, so it cannot issue CA certificates"
+            if parent.path_length == 0
+            else f"AWS requires a child path length below the parent's ({parent.path_length})"
+        )
+        fix = (
+            "give the parent path_length >= 1"
+            if parent.path_length == 0
+            else f"use path_length <= {parent.path_length - 1}"
+        )
+        problems.append(Problem("path_length", path_length, rule, fix))
+    if parent.depth is not None and parent.depth + 1 > MAX_HIERARCHY_DEPTH:
+        problems.append(
+            Problem(
+                "parent",
+                f"CA at depth {parent.depth}",
+                f"AWS Private CA hierarchies have at most {MAX_HIERARCHY_DEPTH} levels",
+                "attach this CA higher up the hierarchy",
+            )
+        )
+    if parent.validity is not None and validity.to_days(integral=False) >= parent.validity.to_days(
+        integral=False
+    ):
+        problems.append(
+            Problem(
+                "validity",
+                f"{validity.to_days(integral=False):g} days",
+                f"a CA certificate must expire before its parent's ({parent.validity.to_days(integral=False):g} days)",
+                f"use at most Duration.days({int(parent.validity.to_days(integral=False)) - 1}); AWS advises "
+                "a parent 2-5 times longer than its children",
+            )
+        )
+    if parent.subject is not None and str(parent.subject) == str(subject):
+        problems.append(
+            Problem(
+                "subject",
+                str(subject),
+                "a subordinate CA with its parent's name looks self-issued and confuses path building",
+                "give it its own common name, e.g. '... Issuing CA G1'",
+            )
+        )
+    if parent.key_algorithm is not None:
+        problems += child_key_compatible_with_parent(key_algorithm, parent.key_algorithm)
+    return problems
+
+
+def _known_partition(stack: Stack) -> str | None:
+    return None if Token.is_unresolved(stack.partition) else stack.partition
+
+
+# Constructs -------------------------------------------------------------------------------------------
+
+
+class CertificateAuthorityBase(Construct):
+    """What RootCa and SubordinateCa share: the CA resource, revocation, ACM permission, grants.
+
+    :resource: AWS::ACMPCA::CertificateAuthority
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        ca_type: str,
+        subject: DistinguishedName,
+        key_algorithm: KeyAlgorithm,
+        signing_algorithm: SigningAlgorithm | None,
+        validity: Duration,
+        usage_mode: UsageMode,
+        key_storage_security_standard: KeyStorageSecurityStandard | None,
+        crl: CrlConfiguration | None,
+        ocsp: OcspConfiguration | None,
+        acm_renewal_permission: bool | None,
+        removal_policy: RemovalPolicy,
+        path_length: int | None,
+        extra_problems: list[Problem],
+    ) -> None:
+        super().__init__(scope, id)
+        self.subject = subject
+        self.key_algorithm = key_algorithm
+        self.signing_algorithm = signing_algorithm or key_algorithm.default_signing_algorithm
+        self.validity = validity
+        self.usage_mode = usage_mode
+        self.path_length = path_length
+        self.crl = crl if crl is not None else CrlConfiguration()
+        self.ocsp = ocsp if ocsp is not None else OcspConfiguration.disabled()
+        self._removal_policy = removal_policy
+
+        short_lived = usage_mode is UsageMode.SHORT_LIVED_CERTIFICATE
+        problems = [
+            *extra_problems,
+            *subject.problems(),
+            *signing_matches_key(key_algorithm, self.signing_algorithm),
+            *key_available_in_partition(key_algorithm, _known_partition(Stack.of(self))),
+            *validity_problems(validity),
+            *self.crl.problems(),
+            *self.ocsp.problems(),
+        ]
+        if short_lived and acm_renewal_permission:
+            problems.append(
+                Problem(
+                    "acm_renewal_permission",
+                    True,
+                    "ACM cannot issue or renew certificates from a short-lived-certificate CA",
+                    "drop acm_renewal_permission, or use GENERAL_PURPOSE",
+                )
+            )
+        raise_if_any(self, problems)
+        self._warn_about_weak_choices()
+
+        self.crl_distribution: CrlDistribution | None = None
+        if self.crl.enabled:
+            self.crl_distribution = CrlDistribution(
+                self, "Crl", config=self.crl, removal_policy=removal_policy
+            )
+
+        self.resource = acmpca.CfnCertificateAuthority(
+            self,
+            "Resource",
+            type=ca_type,
+            key_algorithm=key_algorithm.value,
+            signing_algorithm=self.signing_algorithm.value,
+            subject=subject.to_cfn(),
+            usage_mode=usage_mode.value,
+            key_storage_security_standard=key_storage_security_standard.value
+            if key_storage_security_standard
+            else None,
+            revocation_configuration=self._revocation_configuration(),
+        )
+        self.resource.apply_removal_policy(removal_policy)
+        if self.crl_distribution and self.crl_distribution.policy_dependable is not None:
+            self.resource.node.add_dependency(self.crl_distribution.policy_dependable)
+
+        self.acm_permission: acmpca.CfnPermission | None = None
+        if acm_renewal_permission if acm_renewal_permission is not None else not short_lived:
+            # Without it ACM-issued private certificates fail to renew with a misleading
+            # "signing certificate has expired" error.
+            self.acm_permission = acmpca.CfnPermission(
+                self,
+                "AcmRenewalPermission",
+                certificate_authority_arn=self.resource.attr_arn,
+                principal="acm.amazonaws.com",
+                actions=["IssueCertificate", "GetCertificate", "ListPermissions"],
+            )
+        cost.register(self)
+
+        # Set by the subclass once it has activated the CA.
+        self.activation: IDependable
+        self.certificate_authority_arn: str
+        self.certificate_authority: acmpca.ICertificateAuthority
+        self.depth: int
+        self._chain_for_children: str | None = None
+
+    # Public surface -----------------------------------------------------------------------------------
+
+    @property
+    def is_root(self) -> bool:
+        return self.path_length is None and self.depth == 1
+
+    @property
+    def certificate_signing_request(self) -> str:
+        """The CA's CSR (PEM), as a CloudFormation attribute."""
+        return self.resource.attr_certificate_signing_request
+
+    @property
+    def profile(self) -> CaProfile:
+        return CaProfile(
+            subject=self.subject,
+            key_algorithm=self.key_algorithm,
+            validity=self.validity,
+            path_length=self.path_length,
+            usage_mode=self.usage_mode,
+            depth=self.depth,
+            partition=_known_partition(Stack.of(self)),
+        )
+
+    @property
+    def monthly_cost_usd(self) -> int:
+        return cost.monthly_cost_usd(self.usage_mode)
+
+    def grant_issue(self, grantee: iam.IGrantable, *templates: CertificateTemplate) -> iam.Grant:
+        """Let ``grantee`` issue certificates from this CA with exactly the given templates.
+
+        IssueCertificate is allowed on this CA's ARN only, with an ``acm-pca:TemplateArn`` condition;
+        GetCertificate and GetCertificateAuthorityCertificate let it collect the result and chain. The
+        grant refers to the activated CA, so the grantee's policy waits for activation.
+        """
+        problems = []
+        if not templates:
+            problems.append(
+                Problem(
+                    "templates",
+                    (),
+                    "a grant without templates would allow any certificate, CA certificates included",
+                    "name the templates, e.g. CertificateTemplate.END_ENTITY_SERVER_AUTH",
+                )
+            )
+        ca_templates = [t.value for t in templates if t.issues_ca]
+        if ca_templates:
+            problems.append(
+                Problem(
+                    "templates",
+                    ca_templates,
+                    "grant_issue is for end-entity certificates; CA certificates come from SubordinateCa",
+                    "create a SubordinateCa(parent=this CA) instead",
+                )
+            )
+        if self.is_root and templates:
+            problems.append(
+                Problem(
+                    "templates",
+                    [t.value for t in templates],
+                    "AWS best practice keeps a root CA for issuing subordinate CAs only",
+                    "issue end-entity certificates from a SubordinateCa",
+                )
+            )
+        raise_if_any(self, problems)
+        arn = self.certificate_authority_arn
+        issue = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["acm-pca:IssueCertificate"],
+            resource_arns=[arn],
+            conditions={"StringEquals": {"acm-pca:TemplateArn": [t.arn(self) for t in templates]}},
+        )
+        collect = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["acm-pca:GetCertificate", "acm-pca:GetCertificateAuthorityCertificate"],
+            resource_arns=[arn],
+        )
+        return issue.combine(collect)
+
+    # Helpers for subclasses ---------------------------------------------------------------------------
+
+    def _finish_activation(self, activation: IDependable, arn: str, chain_for_children: str | None) -> None:
+        self.activation = activation
+        self.certificate_authority_arn = arn
+        self._chain_for_children = chain_for_children
+        self.certificate_authority = acmpca.CertificateAuthority.from_certificate_authority_arn(
+            self, "CertificateAuthority", arn
+        )
+
+    def _revocation_configuration(self) -> acmpca.CfnCertificateAuthority.RevocationConfigurationProperty:
+        crl = self.crl
+        crl_property = acmpca.CfnCertificateAuthority.CrlConfigurationProperty(enabled=False)
+        if crl.enabled and self.crl_distribution is not None:
+            crl_property = acmpca.CfnCertificateAuthority.CrlConfigurationProperty(
+                enabled=True,
+                expiration_in_days=crl.expiration_days,
+                s3_bucket_name=self.crl_distribution.bucket.bucket_name,
+                s3_object_acl=(crl.s3_object_acl.value if crl.s3_object_acl else "BUCKET_OWNER_FULL_CONTROL"),
+                custom_cname=self.crl_distribution.host_name,
+                custom_path=crl.custom_path,
+                crl_type=crl.crl_type.value if crl.crl_type else None,
+                crl_distribution_point_extension_configuration=(
+                    acmpca.CfnCertificateAuthority.CrlDistributionPointExtensionConfigurationProperty(
+                        omit_extension=True
+                    )
+                    if crl.omit_extension
+                    else None
+                ),
+            )
+        ocsp_property = acmpca.CfnCertificateAuthority.OcspConfigurationProperty(
+            enabled=self.ocsp.enabled,
+            ocsp_custom_cname=self.ocsp.custom_cname if self.ocsp.enabled else None,
+        )
+        return acmpca.CfnCertificateAuthority.RevocationConfigurationProperty(
+            crl_configuration=crl_property, ocsp_configuration=ocsp_property
+        )
+
+    def _warn_about_weak_choices(self) -> None:
+        annotations = Annotations.of(self)
+        if self.usage_mode is UsageMode.GENERAL_PURPOSE and not self.crl.enabled and not self.ocsp.enabled:
+            annotations.add_warning_v2(
+                "pki-constructs:noRevocation",
+                "Neither CRL nor OCSP is enabled: certificates from this CA cannot be revoked in practice.",
+            )
+        if self.crl.crl_type is not None and self.crl.crl_type.value == "PARTITIONED":
+            annotations.add_warning_v2(
+                "pki-constructs:partitionedCrl",
+                "Partitioned CRLs carry a critical Issuing Distribution Point; every relying party must support it.",
+            )
+        if (
+            self.crl.bucket is not None
+            and self.crl.s3_object_acl is not None
+            and self.crl.s3_object_acl.value == "PUBLIC_READ"
+        ):
+            annotations.add_warning_v2(
+                "pki-constructs:publicCrlAcl",
+                "PUBLIC_READ fails if the bucket blocks public access, and makes CRL objects public if it doesn't.",
+            )
+
+
+class RootCa(CertificateAuthorityBase):
+    """A root certificate authority in AWS Private CA, self-signed and activated in one deploy.
+
+    Creates the CA, its ``RootCACertificate/V1`` certificate, the activation, a private CRL bucket and the
+    ACM renewal permission. Use it only to sign subordinate CAs (AWS best practice).
+
+    :resource: AWS::ACMPCA::CertificateAuthority
+
+    :param subject: the CA's distinguished name.
+    :param key_algorithm: Default: - ``KeyAlgorithm.RSA_2048``
+    :param signing_algorithm: must match the key family. Default: - the key's usual algorithm
+        (SHA256WITHRSA for RSA, the curve's hash for EC, the same ML-DSA level, SM3WITHSM2)
+    :param validity: whole days. Default: - 10 years (3650 days)
+    :param usage_mode: Default: - ``UsageMode.GENERAL_PURPOSE``
+    :param key_storage_security_standard: Default: - AWS's default (FIPS 140-2 level 3); some regions
+        need ``CCPC_LEVEL_1_OR_HIGHER``
+    :param crl: Default: - a CRL renewed every 7 days in a new private bucket
+    :param ocsp: Default: - OCSP off
+    :param acm_renewal_permission: let ACM issue and renew private certificates from this CA.
+        Default: - on, except for short-lived-certificate CAs
+    :param removal_policy: applies to the CA, its certificate and activation. Default: - RETAIN: a
+        deleted root invalidates every certificate below it
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        subject: DistinguishedName,
+        key_algorithm: KeyAlgorithm = KeyAlgorithm.RSA_2048,
+        signing_algorithm: SigningAlgorithm | None = None,
+        validity: Duration = Duration.days(3650),
+        usage_mode: UsageMode = UsageMode.GENERAL_PURPOSE,
+        key_storage_security_standard: KeyStorageSecurityStandard | None = None,
+        crl: CrlConfiguration | None = None,
+        ocsp: OcspConfiguration | None = None,
+        acm_renewal_permission: bool | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(
+            scope,
+            id,
+            ca_type="ROOT",
+            subject=subject,
+            key_algorithm=key_algorithm,
+            signing_algorithm=signing_algorithm,
+            validity=validity,
+            usage_mode=usage_mode,
+            key_storage_security_standard=key_storage_security_standard,
+            crl=crl,
+            ocsp=ocsp,
+            acm_renewal_permission=acm_renewal_permission,
+            removal_policy=removal_policy,
+            path_length=None,
+            extra_problems=[],
+        )
+        self.depth = 1
+        self.certificate = acmpca.CfnCertificate(
+            self,
+            "Certificate",
+            certificate_authority_arn=self.resource.attr_arn,
+            certificate_signing_request=self.resource.attr_certificate_signing_request,
+            signing_algorithm=self.signing_algorithm.value,
+            template_arn=CertificateTemplate.ROOT_CA.arn(self),
+            validity=acmpca.CfnCertificate.ValidityProperty(type="DAYS", value=int(validity.to_days())),
+        )
+        self.certificate.apply_removal_policy(removal_policy)
+        activation = acmpca.CfnCertificateAuthorityActivation(
+            self,
+            "Activation",
+            certificate_authority_arn=self.resource.attr_arn,
+            certificate=self.certificate.attr_certificate,
+            status="ACTIVE",
+        )
+        activation.apply_removal_policy(removal_policy)
+        # Ref of the activation is the CA ARN: whoever uses it waits for an ACTIVE CA.
+        self._finish_activation(activation, activation.ref, activation.attr_complete_certificate_chain)
+
+
+ParentCa = CertificateAuthorityBase
+"""What ``SubordinateCa(parent=...)`` accepts: a RootCa or SubordinateCa of this app."""
+
+
+class SubordinateCa(CertificateAuthorityBase):
+    """A subordinate certificate authority signed by ``parent`` and activated in the same deploy.
+
+    When the parent shares this CA's account and region (same or another stack) the CA is activated with
+    native CloudFormation resources: a ``SubordinateCACertificate_PathLen<n>/V1`` certificate issued by the
+    parent from this CA's CSR, and an activation carrying the parent's complete chain.
+
+    :resource: AWS::ACMPCA::CertificateAuthority
+
+    :param parent: the CA that signs this one.
+    :param subject: the CA's distinguished name; must differ from the parent's.
+    :param key_algorithm: Default: - ``KeyAlgorithm.RSA_2048``
+    :param signing_algorithm: the algorithm this CA signs with; must match its key family. Default: - the
+        key's usual algorithm
+    :param validity: whole days, strictly shorter than the parent's. Default: - 5 years (1825 days)
+    :param path_length: how many CA levels may sit below this one (0-3), below the parent's.
+        Default: - 0, a CA that issues only end-entity certificates
+    :param usage_mode: Default: - ``UsageMode.GENERAL_PURPOSE``
+    :param key_storage_security_standard: Default: - AWS's default (FIPS 140-2 level 3)
+    :param crl: Default: - a CRL renewed every 7 days in a new private bucket
+    :param ocsp: Default: - OCSP off
+    :param acm_renewal_permission: Default: - on, except for short-lived-certificate CAs
+    :param removal_policy: Default: - RETAIN
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        parent: ParentCa,
+        subject: DistinguishedName,
+        key_algorithm: KeyAlgorithm = KeyAlgorithm.RSA_2048,
+        signing_algorithm: SigningAlgorithm | None = None,
+        validity: Duration = Duration.days(1825),
+        path_length: int = 0,
+        usage_mode: UsageMode = UsageMode.GENERAL_PURPOSE,
+        key_storage_security_standard: KeyStorageSecurityStandard | None = None,
+        crl: CrlConfiguration | None = None,
+        ocsp: OcspConfiguration | None = None,
+        acm_renewal_permission: bool | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        parent_profile = parent.profile
+        problems = path_length_problems(path_length)
+        if not problems:
+            problems += hierarchy_problems(
+                subject=subject,
+                key_algorithm=key_algorithm,
+                validity=validity,
+                path_length=path_length,
+                parent=parent_profile,
+            )
+        super().__init__(
+            scope,
+            id,
+            ca_type="SUBORDINATE",
+            subject=subject,
+            key_algorithm=key_algorithm,
+            signing_algorithm=signing_algorithm,
+            validity=validity,
+            usage_mode=usage_mode,
+            key_storage_security_standard=key_storage_security_standard,
+            crl=crl,
+            ocsp=ocsp,
+            acm_renewal_permission=acm_renewal_permission,
+            removal_policy=removal_policy,
+            path_length=path_length,
+            extra_problems=problems,
+        )
+        self.parent = parent
+        self.depth = (parent_profile.depth or 1) + 1
+        self.template = CertificateTemplate.subordinate_ca(path_length)
+        self._activate(parent)
+
+    def _activate(self, parent: ParentCa) -> None:
+        """The one place that decides how this CA gets its certificate."""
+        if (
+            isinstance(parent, CertificateAuthorityBase)
+            and _same_environment(parent, self)
+            and parent._chain_for_children
+        ):
+            self._activate_natively(parent)
+            return
+        raise_if_any(
+            self,
+            [
+                Problem(
+                    "parent",
+                    parent.node.path,
+                    "the parent is in another account or region, which CloudFormation cannot reach",
+                    "put both CAs in the same account and region (cross-boundary parents are not supported yet)",
+                )
+            ],
+        )
+
+    def _activate_natively(self, parent: CertificateAuthorityBase) -> None:
+        self.certificate = acmpca.CfnCertificate(
+            self,
+            "Certificate",
+            certificate_authority_arn=parent.certificate_authority_arn,
+            certificate_signing_request=self.resource.attr_certificate_signing_request,
+            signing_algorithm=parent.signing_algorithm.value,
+            template_arn=self.template.arn(self),
+            validity=acmpca.CfnCertificate.ValidityProperty(type="DAYS", value=int(self.validity.to_days())),
+        )
+        self.certificate.apply_removal_policy(self._removal_policy)
+        activation = acmpca.CfnCertificateAuthorityActivation(
+            self,
+            "Activation",
+            certificate_authority_arn=self.resource.attr_arn,
+            certificate=self.certificate.attr_certificate,
+            certificate_chain=parent._chain_for_children,
+            status="ACTIVE",
+        )
+        activation.apply_removal_policy(self._removal_policy)
+        self._finish_activation(activation, activation.ref, activation.attr_complete_certificate_chain)
+
+
+def _same_environment(a: Construct, b: Construct) -> bool:
+    sa, sb = Stack.of(a), Stack.of(b)
+    return bool(sa.account == sb.account and sa.region == sb.region)

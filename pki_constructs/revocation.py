@@ -1,0 +1,332 @@
+"""Revocation for a CA: a CRL in a private S3 bucket (optionally fronted by CloudFront) and OCSP.
+
+Secure by default: the CRL bucket blocks all public access, keeps ACLs for the bucket owner
+(AWS Private CA writes CRLs with an ACL), is encrypted and SSL-only, and admits only
+``acm-pca.amazonaws.com`` acting for this account's CAs. The bucket policy exists before the CA,
+because AWS tests the bucket when the CA is created.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass
+
+from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from .errors import Problem
+
+MAX_CRL_EXPIRATION_DAYS = 5000
+_CNAME_CHARS = re.compile(r"[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*")
+_CUSTOM_PATH = re.compile(r"(/|[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*)")
+_MAX_CNAME = 253
+
+
+class CrlType(enum.Enum):
+    """``COMPLETE`` lists every revoked certificate in one CRL; ``PARTITIONED`` splits it and marks the
+    Issuing Distribution Point extension critical, which every relying party must then understand."""
+
+    COMPLETE = "COMPLETE"
+    PARTITIONED = "PARTITIONED"
+
+
+class S3ObjectAcl(enum.Enum):
+    """The ACL AWS Private CA writes CRL objects with. ``PUBLIC_READ`` (AWS's default) fails on a bucket
+    that blocks public access."""
+
+    PUBLIC_READ = "PUBLIC_READ"
+    BUCKET_OWNER_FULL_CONTROL = "BUCKET_OWNER_FULL_CONTROL"
+
+
+@dataclass(frozen=True, kw_only=True)
+class CrlConfiguration:
+    """Where and how a CA publishes its certificate revocation list.
+
+    ``CrlConfiguration()`` is the default of every CA: a CRL renewed every 7 days in a new private
+    bucket. ``CrlConfiguration.disabled()`` turns CRLs off. The CRL distribution point written into
+    issued certificates is plain ``http://`` (RFC 5280), so a CloudFront front allows HTTP.
+
+    :param enabled: Default: - True
+    :param bucket: an existing bucket for the CRL; you then own its policy and public-access settings.
+        Default: - a new private bucket
+    :param expiration: how long each CRL is valid, 1 to 5000 whole days. Default: - 7 days
+    :param custom_cname: host name (no scheme) written into the CRL distribution point instead of the
+        bucket's S3 host. Default: - the CloudFront domain when ``cloudfront`` is on, else the S3 host
+    :param custom_path: object path prefix instead of ``crl/``. Default: - ``crl/``
+    :param crl_type: Default: - ``CrlType.COMPLETE``
+    :param omit_extension: leave the CRL distribution point extension out of issued certificates.
+        Default: - False
+    :param s3_object_acl: Default: - ``BUCKET_OWNER_FULL_CONTROL``, the only ACL that works with Block
+        Public Access
+    :param cloudfront: serve the CRL through a CloudFront distribution (origin access control; the bucket
+        stays private). Default: - False
+    :param cloudfront_certificate: a us-east-1 ACM certificate for ``custom_cname`` on the distribution.
+        Default: - none; required when both ``cloudfront`` and ``custom_cname`` are set
+    """
+
+    enabled: bool = True
+    bucket: s3.IBucket | None = None
+    expiration: Duration | None = None
+    custom_cname: str | None = None
+    custom_path: str | None = None
+    crl_type: CrlType | None = None
+    omit_extension: bool | None = None
+    s3_object_acl: S3ObjectAcl | None = None
+    cloudfront: bool = False
+    cloudfront_certificate: acm.ICertificate | None = None
+
+    @classmethod
+    def disabled(cls) -> CrlConfiguration:
+        return cls(enabled=False)
+
+    def _settings(self) -> dict[str, object]:
+        names = ["bucket", "expiration", "custom_cname", "custom_path", "crl_type", "omit_extension"]
+        names += ["s3_object_acl", "cloudfront_certificate"]
+        settings = {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        if self.cloudfront:
+            settings["cloudfront"] = True
+        return settings
+
+    @property
+    def expiration_days(self) -> int:
+        return int((self.expiration or Duration.days(7)).to_days())
+
+    def problems(self) -> list[Problem]:
+        if not self.enabled:
+            return [
+                Problem(
+                    f"crl.{name}",
+                    value,
+                    "a disabled CRL configuration must carry nothing but enabled=False (AWS rejects it)",
+                    "drop the setting, or enable the CRL",
+                )
+                for name, value in self._settings().items()
+            ]
+        problems = []
+        days = (self.expiration or Duration.days(7)).to_days(integral=False)
+        if days != int(days) or not 1 <= days <= MAX_CRL_EXPIRATION_DAYS:
+            problems.append(
+                Problem(
+                    "crl.expiration",
+                    f"{days} days",
+                    f"must be a whole number of days from 1 to {MAX_CRL_EXPIRATION_DAYS}",
+                    "use Duration.days(n), e.g. Duration.days(7)",
+                )
+            )
+        if self.custom_cname is not None:
+            problems += host_name_problems("crl.custom_cname", self.custom_cname)
+            if self.omit_extension:
+                problems.append(
+                    Problem(
+                        "crl.omit_extension",
+                        True,
+                        "AWS cannot omit the CRL distribution point extension when a custom CNAME is set",
+                        "drop custom_cname or omit_extension",
+                    )
+                )
+        path = self.custom_path
+        if path is not None and not Token.is_unresolved(path) and not _valid_custom_path(path):
+            problems.append(
+                Problem(
+                    "crl.custom_path",
+                    path,
+                    "must be at most 253 URI path characters, segments separated by single '/'",
+                    "use e.g. 'crl' or 'pki/crl'",
+                )
+            )
+        if self.s3_object_acl is S3ObjectAcl.PUBLIC_READ and self.bucket is None:
+            problems.append(
+                Problem(
+                    "crl.s3_object_acl",
+                    "PUBLIC_READ",
+                    "the CRL bucket this construct creates blocks public access; AWS then fails PUBLIC_READ writes",
+                    "keep BUCKET_OWNER_FULL_CONTROL and serve the CRL with cloudfront=True",
+                )
+            )
+        if self.cloudfront_certificate is not None and not self.cloudfront:
+            problems.append(
+                Problem(
+                    "crl.cloudfront_certificate",
+                    "certificate",
+                    "only used by the CloudFront front",
+                    "set cloudfront=True or drop the certificate",
+                )
+            )
+        if self.cloudfront and self.custom_cname is not None and self.cloudfront_certificate is None:
+            problems.append(
+                Problem(
+                    "crl.cloudfront_certificate",
+                    None,
+                    "CloudFront serves a custom CNAME only with a us-east-1 ACM certificate covering it",
+                    "pass cloudfront_certificate, or drop custom_cname to use the distribution's own domain",
+                )
+            )
+        return problems
+
+
+@dataclass(frozen=True, kw_only=True)
+class OcspConfiguration:
+    """AWS-hosted OCSP for a CA's certificates. Off by default (billed per query).
+
+    :param enabled: Default: - True
+    :param custom_cname: host name (no scheme) written into issued certificates' AIA extension; you must
+        proxy it to ``ocsp.acm-pca.<region>.amazonaws.com``. Default: - the AWS responder URL
+    """
+
+    enabled: bool = True
+    custom_cname: str | None = None
+
+    @classmethod
+    def disabled(cls) -> OcspConfiguration:
+        return cls(enabled=False)
+
+    def problems(self) -> list[Problem]:
+        if self.custom_cname is None:
+            return []
+        if not self.enabled:
+            return [
+                Problem(
+                    "ocsp.custom_cname",
+                    self.custom_cname,
+                    "a disabled OCSP configuration must carry nothing but enabled=False (AWS rejects it)",
+                    "drop custom_cname, or enable OCSP",
+                )
+            ]
+        return host_name_problems("ocsp.custom_cname", self.custom_cname)
+
+
+def _valid_custom_path(path: str) -> bool:
+    return len(path) <= _MAX_CNAME and _CUSTOM_PATH.fullmatch(path) is not None
+
+
+def host_name_problems(field: str, cname: str) -> list[Problem]:
+    """A CNAME for AWS Private CA: no scheme, at most 253 characters, RFC 2396 characters only."""
+    if Token.is_unresolved(cname):
+        return []
+    problems = []
+    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", cname):
+        problems.append(
+            Problem(field, cname, "must be a host name without a scheme", f"use {cname.split('://', 1)[1]!r}")
+        )
+    if len(cname) > _MAX_CNAME:
+        problems.append(
+            Problem(field, cname, f"is {len(cname)} characters; at most 253 allowed", "shorten it")
+        )
+    if not _CNAME_CHARS.fullmatch(cname):
+        problems.append(
+            Problem(
+                field, cname, "contains characters AWS does not accept in a CNAME", "use a plain DNS name"
+            )
+        )
+    return problems
+
+
+class CrlDistribution(Construct):
+    """The bucket (and optional CloudFront front) a CA publishes its CRL to. Created by the CA."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, config: CrlConfiguration, removal_policy: RemovalPolicy
+    ) -> None:
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        self.bucket: s3.IBucket = config.bucket or self._private_bucket(removal_policy)
+        # Pattern rather than the CA's own ARN: AWS probes the bucket while creating the CA, before the ARN exists.
+        ca_arn_pattern = stack.format_arn(
+            service="acm-pca", resource="certificate-authority", resource_name="*"
+        )
+        self.bucket.add_to_resource_policy(
+            iam.PolicyStatement(
+                sid="AcmPcaWritesCrl",
+                principals=[iam.ServicePrincipal("acm-pca.amazonaws.com")],
+                actions=["s3:PutObject", "s3:PutObjectAcl", "s3:GetBucketAcl", "s3:GetBucketLocation"],
+                resources=[self.bucket.bucket_arn, self.bucket.arn_for_objects("*")],
+                conditions={
+                    "StringEquals": {"aws:SourceAccount": stack.account},
+                    "ArnLike": {"aws:SourceArn": ca_arn_pattern},
+                },
+            )
+        )
+        self.distribution: cloudfront.Distribution | None = None
+        if config.cloudfront:
+            self.distribution = self._front(config)
+        self.host_name: str | None = config.custom_cname or (
+            self.distribution.distribution_domain_name if self.distribution else None
+        )
+
+    @property
+    def policy_dependable(self) -> Construct | None:
+        """What the CA must be created after: the bucket policy that admits AWS Private CA."""
+        return self.bucket.policy if isinstance(self.bucket, s3.Bucket) else None
+
+    def _private_bucket(self, removal_policy: RemovalPolicy) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "Bucket",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            removal_policy=removal_policy,
+        )
+        Validations.of(bucket).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-S1",
+                reason="only acm-pca.amazonaws.com writes here (CloudTrail records it); readers come via CloudFront",
+            )
+        )
+        return bucket
+
+    def _front(self, config: CrlConfiguration) -> cloudfront.Distribution:
+        logs = s3.Bucket(
+            self,
+            "AccessLogs",
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,  # CloudFront standard logs need ACLs
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
+        )
+        Validations.of(logs).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-S1", reason="this is the access-log bucket; it cannot log to itself"
+            )
+        )
+        distribution = cloudfront.Distribution(
+            self,
+            "Distribution",
+            comment="CRL distribution point (plain HTTP by RFC 5280; CRLs are signed)",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=origins.S3BucketOrigin.with_origin_access_control(self.bucket),
+                # Issued certificates say http://<host>/crl/<id>.crl: redirecting to HTTPS breaks many clients.
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.ALLOW_ALL,
+                allowed_methods=cloudfront.AllowedMethods.ALLOW_GET_HEAD,
+                cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
+            ),
+            domain_names=[config.custom_cname] if config.custom_cname else None,
+            certificate=config.cloudfront_certificate,
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            enable_logging=True,
+            log_bucket=logs,
+            log_file_prefix="crl/",
+        )
+        acknowledgements = [
+            Acknowledgment(id="AwsSolutions-CFR1", reason="relying parties everywhere must fetch the CRL"),
+            Acknowledgment(
+                id="AwsSolutions-CFR2", reason="static signed CRL objects; no application to protect"
+            ),
+        ]
+        if config.cloudfront_certificate is None:
+            acknowledgements.append(
+                Acknowledgment(
+                    id="AwsSolutions-CFR4",
+                    reason="*.cloudfront.net default certificate; CRLs are fetched over plain HTTP by design",
+                )
+            )
+        Validations.of(distribution).acknowledge(*acknowledgements)
+        return distribution

@@ -1,0 +1,142 @@
+"""The subject of a CA certificate (the API's ``ASN1Subject``), validated against the API model."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, fields
+from typing import Any
+
+from aws_cdk import Token
+from aws_cdk import aws_acmpca as acmpca
+
+from .errors import Problem
+
+# (max length, pattern) per field, from the acm-pca service model's ASN1Subject shape.
+_PRINTABLE = re.compile(r"[a-zA-Z0-9'()+-.?:/= ]*")  # verbatim from the model: '+-.' is a range
+_COUNTRY = re.compile(r"[A-Za-z]{2}")
+_LIMITS: dict[str, tuple[int, re.Pattern[str] | None]] = {
+    "common_name": (64, None),
+    "organization": (64, None),
+    "organizational_unit": (64, None),
+    "country": (2, _COUNTRY),
+    "state": (128, None),
+    "locality": (128, None),
+    "title": (64, None),
+    "surname": (40, None),
+    "given_name": (16, None),
+    "initials": (5, None),
+    "pseudonym": (128, None),
+    "generation_qualifier": (3, None),
+    "serial_number": (64, _PRINTABLE),
+    "distinguished_name_qualifier": (64, _PRINTABLE),
+}
+# Order used when displaying a name, most specific first (RFC 4514 style).
+_DISPLAY = [
+    ("common_name", "CN"),
+    ("organizational_unit", "OU"),
+    ("organization", "O"),
+    ("locality", "L"),
+    ("state", "ST"),
+    ("country", "C"),
+]
+
+
+@dataclass(frozen=True, kw_only=True)
+class DistinguishedName:
+    """The X.500 name of a CA.
+
+    Every field is optional, but at least one must be set. Lengths and character sets follow the AWS
+    Private CA API (e.g. ``country`` is two letters, ``common_name``/``organization``/
+    ``organizational_unit`` at most 64 characters).
+
+    :param common_name: e.g. ``"MyCompany Root CA G1"``. Default: - none
+    :param organization: Default: - none
+    :param organizational_unit: Default: - none
+    :param country: ISO 3166 two-letter code. Default: - none
+    :param state: Default: - none
+    :param locality: Default: - none
+    :param title: Default: - none
+    :param surname: Default: - none
+    :param given_name: Default: - none
+    :param initials: Default: - none
+    :param pseudonym: Default: - none
+    :param generation_qualifier: e.g. ``"III"``. Default: - none
+    :param serial_number: the subject's serial number attribute (not the certificate serial). Default: - none
+    :param distinguished_name_qualifier: Default: - none
+    """
+
+    common_name: str | None = None
+    organization: str | None = None
+    organizational_unit: str | None = None
+    country: str | None = None
+    state: str | None = None
+    locality: str | None = None
+    title: str | None = None
+    surname: str | None = None
+    given_name: str | None = None
+    initials: str | None = None
+    pseudonym: str | None = None
+    generation_qualifier: str | None = None
+    serial_number: str | None = None
+    distinguished_name_qualifier: str | None = None
+
+    def _items(self) -> dict[str, str]:
+        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+
+    def problems(self, field_prefix: str = "subject") -> list[Problem]:
+        """Every way this name breaks the API's ASN1Subject rules."""
+        items = self._items()
+        if not items:
+            return [
+                Problem(
+                    field_prefix,
+                    "DistinguishedName()",
+                    "a CA subject needs at least one attribute",
+                    "set at least common_name, e.g. DistinguishedName(common_name='Example Root CA G1')",
+                )
+            ]
+        problems = []
+        for name, value in items.items():
+            if Token.is_unresolved(value):
+                continue
+            max_length, pattern = _LIMITS[name]
+            where = f"{field_prefix}.{name}"
+            if name == "country" and not _COUNTRY.fullmatch(value):
+                problems.append(
+                    Problem(
+                        where, value, "country must be exactly two letters", "use the ISO code, e.g. 'US'"
+                    )
+                )
+                continue
+            if not value.strip():
+                problems.append(
+                    Problem(where, value, "must not be empty or blank", f"set a value or omit {name}")
+                )
+            if len(value) > max_length:
+                problems.append(
+                    Problem(
+                        where,
+                        value,
+                        f"is {len(value)} characters; at most {max_length} allowed",
+                        "shorten it",
+                    )
+                )
+            if pattern is not None and not pattern.fullmatch(value):
+                problems.append(
+                    Problem(
+                        where,
+                        value,
+                        "allows only letters, digits, space and ' ( ) + , - . ? : / =",
+                        "remove other characters",
+                    )
+                )
+        return problems
+
+    def to_cfn(self) -> acmpca.CfnCertificateAuthority.SubjectProperty:
+        attributes: dict[str, Any] = dict(self._items())
+        return acmpca.CfnCertificateAuthority.SubjectProperty(**attributes)
+
+    def __str__(self) -> str:
+        items = self._items()
+        shown = [f"{label}={items[name]}" for name, label in _DISPLAY if name in items]
+        return ",".join(shown) or ",".join(f"{k}={v}" for k, v in items.items())
