@@ -3,9 +3,29 @@
 This module only re-exports; each concept lives in its own module.
 """
 
+from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
 from .errors import PkiValidationError, Problem
+from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
+from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
+from .subject import DistinguishedName
+from .templates import CertificateTemplate
 
 __all__ = [
+    "CaProfile",
+    "CertificateAuthorityBase",
+    "CertificateTemplate",
+    "CrlConfiguration",
+    "CrlType",
+    "DistinguishedName",
+    "KeyAlgorithm",
+    "KeyFamily",
+    "KeyStorageSecurityStandard",
+    "OcspConfiguration",
     "PkiValidationError",
     "Problem",
+    "RootCa",
+    "S3ObjectAcl",
+    "SigningAlgorithm",
+    "SubordinateCa",
+    "UsageMode",
 ]
