@@ -4,6 +4,7 @@ This module only re-exports; each concept lives in its own module.
 """
 
 from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
+from .cross_region import RegionalExport, RegionalImport
 from .errors import PkiValidationError, Problem
 from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
 from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
@@ -23,6 +24,8 @@ __all__ = [
     "OcspConfiguration",
     "PkiValidationError",
     "Problem",
+    "RegionalExport",
+    "RegionalImport",
     "RootCa",
     "S3ObjectAcl",
     "SigningAlgorithm",

@@ -1,0 +1,442 @@
+"""Weak references between stacks, across regions, with no CloudFormation export to lock.
+
+Why: CDK's answer to "a value from a stack in another region" is ``crossRegionReferences``, which is
+experimental and writes *exports* that CloudFormation refuses to change while a consumer imports them, so
+replacing a certificate deadlocks (aws-cdk #9274, #25343, #27902, #34813). DESIGN.md §3.2 chooses a weak
+reference instead:
+
+1. **Producer side** — :class:`RegionalExport` writes the value into an SSM String parameter in the
+   producer's own stack and region (the parameter name is a literal fixed at synth, so both sides know it).
+2. **Consumer side** — :meth:`RegionalExport.value_in` returns a token for the value that is valid in the
+   consumer's stack:
+
+   - same stack: the value itself;
+   - another stack in the same account and region: a CloudFormation parameter of type
+     ``AWS::SSM::Parameter::Value<String>``, which CloudFormation resolves afresh on every stack update
+     (and the CDK CLI never skips deploying a stack that has one);
+   - another region (same account): a :class:`RegionalImport`, an ``AwsCustomResource`` that calls
+     ``ssm:GetParameter`` *in the producer's region* at deploy time, allowed to read exactly that one
+     parameter ARN.
+
+   In every case the consumer's stack gets ``add_stack_dependency(producer_stack)``, so ``cdk deploy --all``
+   writes the parameter before anything reads it. There is never an ``Fn::ImportValue``, so the producer
+   can replace its resource at any time.
+
+**When is the value re-read?** A custom resource runs only when its properties change, and a property that
+changes on every synth would churn every snapshot and every deploy. So the reader carries a *fingerprint*:
+a SHA-256 of the producer's value expression together with the CloudFormation properties of the resources
+that expression references (e.g. the ``AWS::CertificateManager::Certificate`` whose ``Ref`` is the ARN).
+CloudFormation replaces a resource (and so changes its ARN) only when its properties change, and then the
+fingerprint changes too: the consumer's next deploy re-reads the parameter and picks up the new ARN. When
+nothing changed, the template stays byte-identical. Properties set with ``add_property_override`` are not
+part of the fingerprint; pass ``refresh="<anything new>"`` to force one re-read.
+
+What happens to the replaced resource: CloudFormation deletes the old one in the producer stack's clean-up
+phase; if it is still in use by the consumer (ACM refuses to delete a certificate attached to a
+distribution), that deletion fails *without* failing the update, the consumer's deploy then switches to the
+new value, and the old resource can be deleted by hand afterwards. Nothing is locked.
+
+API::
+
+    export = RegionalExport(cert_stack, "CertificateArn", name="/app/edge/certificate-arn", value=cert.arn)
+    arn = export.value_in(distribution_construct)          # token valid in the distribution's stack
+
+    # a parameter written by another app (no construct to point at):
+    arn = RegionalImport(scope, "EdgeCertArn", parameter_name="/app/edge/certificate-arn",
+                         region="us-east-1").value
+
+Rules (checked at synth, :class:`~pki_constructs.errors.PkiValidationError`): the parameter name is a
+literal, fully qualified (``/a/b``) SSM name within the service's limits; producer and consumer are in the
+same account (SSM String parameters can't be read across accounts); a cross-region read needs literal
+regions on both stacks.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Iterator
+from typing import Any
+
+import jsii
+from aws_cdk import (
+    Acknowledgment,
+    CfnResource,
+    IStableStringProducer,
+    Lazy,
+    Stack,
+    Token,
+    Validations,
+)
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_ssm as ssm
+from aws_cdk import custom_resources as cr
+from constructs import Construct, IConstruct
+
+from .errors import Problem, raise_if_any
+
+__all__ = [
+    "RegionalExport",
+    "RegionalImport",
+    "default_parameter_name",
+    "parameter_name_problems",
+]
+
+PARAMETER_NAME_PREFIX = "/pki-constructs"
+"""Default root of the parameters this library writes."""
+
+_NAME_CHARS = re.compile(r"^[A-Za-z0-9_.\-/]+$")
+# SSM: "The maximum length for a parameter name that you specify is 1011 characters", counting the ARN
+# prefix "arn:<partition>:ssm:<region>:<account>:parameter/" (botocore ssm PutParameter.Name docs).
+_MAX_NAME_WITH_ARN = 1011
+_WORST_CASE_ARN_PREFIX = len("arn:aws-iso-b:ssm:ap-southeast-99:123456789012:parameter/")
+_MAX_DEPTH = 15
+_RESOURCE_TYPE = "Custom::PkiRegionalImport"
+_BASIC_EXECUTION_ROLE = "arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole"
+
+
+def parameter_name_problems(
+    name: str, *, field: str = "name", arn_prefix_length: int | None = None
+) -> list[Problem]:
+    """Rules for an SSM parameter name we write and read across stacks (botocore ssm PutParameter.Name).
+
+    :param name: the parameter name.
+    :param field: the prop name reported in problems. Default: - "name".
+    :param arn_prefix_length: length of ``arn:<partition>:ssm:<region>:<account>:parameter/`` when known.
+        Default: - the longest prefix of any partition and region.
+    """
+    if Token.is_unresolved(name):
+        return [
+            Problem(
+                field,
+                name,
+                "the parameter name must be a literal: the consumer's stack needs it at synth",
+                "pass a plain string such as '/my-app/edge/certificate-arn'",
+            )
+        ]
+    problems: list[Problem] = []
+    if not name.startswith("/") or name.endswith("/") or "//" in name:
+        problems.append(
+            Problem(
+                field,
+                name,
+                "must be a fully qualified hierarchical name: a leading '/', no empty level, no trailing '/'",
+                "write it as '/level/level/name'",
+            )
+        )
+    if not _NAME_CHARS.match(name):
+        problems.append(
+            Problem(
+                field,
+                name,
+                "SSM parameter names may contain only a-zA-Z0-9_.- and '/'",
+                "remove other characters",
+            )
+        )
+    first = name.lstrip("/").split("/", 1)[0].lower()
+    if first.startswith(("aws", "ssm")):
+        problems.append(
+            Problem(
+                field,
+                name,
+                "SSM reserves names prefixed 'aws' or 'ssm' (case-insensitive)",
+                "choose another root",
+            )
+        )
+    depth = len([part for part in name.split("/") if part])
+    if depth > _MAX_DEPTH:
+        problems.append(
+            Problem(
+                field,
+                name,
+                f"SSM hierarchies are limited to {_MAX_DEPTH} levels, got {depth}",
+                "flatten the path",
+            )
+        )
+    prefix = _WORST_CASE_ARN_PREFIX if arn_prefix_length is None else arn_prefix_length
+    if len(name.lstrip("/")) + prefix > _MAX_NAME_WITH_ARN:
+        problems.append(
+            Problem(
+                field,
+                f"<{len(name)} characters>",
+                f"SSM limits a name plus its ARN prefix to {_MAX_NAME_WITH_ARN} characters",
+                "shorten the name",
+            )
+        )
+    return problems
+
+
+def default_parameter_name(construct: IConstruct, suffix: str) -> str:
+    """A stable, valid parameter name derived from a construct's path: ``/pki-constructs/<path>/<suffix>``.
+
+    Characters SSM doesn't allow become ``-``.
+    """
+    parts = [*construct.node.path.split("/"), suffix]
+    cleaned = [re.sub(r"[^A-Za-z0-9_.\-]", "-", part) for part in parts if part]
+    return "/".join([PARAMETER_NAME_PREFIX, *cleaned])
+
+
+def parameter_arn(*, partition: str, region: str, account: str, name: str) -> str:
+    """The ARN of a fully qualified parameter name (its leading '/' is not repeated after 'parameter')."""
+    return f"arn:{partition}:ssm:{region}:{account}:parameter/{name.lstrip('/')}"
+
+
+class RegionalExport(Construct):
+    """Publishes a value (usually an ARN) as an SSM String parameter in this stack's own region, for
+    consumers in other stacks and regions to read with :meth:`value_in` — no CloudFormation export.
+
+    :param scope: the producer's scope; the parameter lives in its stack.
+    :param id: construct id.
+    :param value: the value to publish (a token such as ``certificate.certificate_arn`` is fine).
+    :param name: the SSM parameter name, a literal fully qualified name.
+        Default: - ``/pki-constructs/<construct path>``.
+    :param description: the parameter's description. Default: - names the producing construct.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        value: str,
+        name: str | None = None,
+        description: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        parameter_name = name if name is not None else default_parameter_name(self, "value")
+        raise_if_any(
+            self, parameter_name_problems(parameter_name, arn_prefix_length=_arn_prefix_length(self))
+        )
+        self._value = value
+        self.parameter_name: str = parameter_name
+        """The literal SSM parameter name."""
+        self.parameter = ssm.StringParameter(
+            self,
+            "Resource",
+            parameter_name=parameter_name,
+            string_value=value,
+            description=description or f"pki-constructs weak reference published by {scope.node.path}",
+            tier=ssm.ParameterTier.STANDARD,
+        )
+        """The ``ssm.StringParameter`` holding the value."""
+
+    @classmethod
+    def of(cls, scope: Construct, id: str, *, value: str, name: str | None = None) -> RegionalExport:
+        """The export child ``id`` of ``scope``, created on first use (so a value is published once)."""
+        existing = scope.node.try_find_child(id)
+        if isinstance(existing, RegionalExport):
+            return existing
+        return cls(scope, id, value=value, name=name)
+
+    @property
+    def value(self) -> str:
+        """The published value, valid in the producer's own stack."""
+        return self._value
+
+    @property
+    def stack(self) -> Stack:
+        return Stack.of(self)
+
+    def value_in(self, scope: Construct, *, refresh: str | None = None) -> str:
+        """The published value as a token valid in ``scope``'s stack, read without a CloudFormation export.
+
+        Adds ``Stack.of(scope).add_stack_dependency(producer stack)`` when the stacks differ.
+
+        :param scope: where the value is used.
+        :param refresh: for a cross-region read, any string: changing it forces one re-read on the next
+            deploy. Default: - re-read whenever the producing resource's properties change.
+        """
+        consumer = Stack.of(scope)
+        producer = self.stack
+        if consumer is producer:
+            return self._value
+        problems: list[Problem] = []
+        if not _same(consumer.account, producer.account):
+            problems.append(
+                Problem(
+                    "scope",
+                    f"{consumer.node.path} (account {consumer.account})",
+                    f"an SSM String parameter can only be read in its own account ({producer.account})",
+                    "deploy the consumer in the producer's account, or share the value another way",
+                )
+            )
+        regions_known = not Token.is_unresolved(consumer.region) and not Token.is_unresolved(producer.region)
+        both_agnostic = Token.is_unresolved(consumer.region) and Token.is_unresolved(producer.region)
+        if not regions_known and not both_agnostic:
+            problems.append(
+                Problem(
+                    "scope",
+                    consumer.node.path,
+                    "a value crosses stacks only when both regions are known (or both environment-agnostic)",
+                    "give both stacks env=Environment(account=..., region=...)",
+                )
+            )
+        raise_if_any(self, problems)
+        consumer.add_stack_dependency(
+            producer, f"reads SSM parameter {self.parameter_name} written by {self.node.path}"
+        )
+        if both_agnostic or consumer.region == producer.region:
+            # CloudFormation resolves this parameter type on every update: a weak, always-fresh reference.
+            return ssm.StringParameter.value_for_string_parameter(scope, self.parameter_name)
+        reader_id = "PkiRegionalImport" + "".join(
+            part[:1].upper() + part[1:] for part in re.split(r"[^A-Za-z0-9]+", self.node.path) if part
+        )
+        existing = consumer.node.try_find_child(reader_id)
+        if isinstance(existing, RegionalImport):
+            return existing.value
+        reader = RegionalImport(
+            consumer,
+            reader_id,
+            parameter_name=self.parameter_name,
+            region=producer.region,
+            fingerprint=Lazy.string(_Fingerprint(self._value, producer, refresh)),
+        )
+        return reader.value
+
+
+class RegionalImport(Construct):
+    """Reads an SSM String parameter from another region of the same account at deploy time.
+
+    An ``AwsCustomResource`` calls ``ssm:GetParameter`` with ``region=`` the producer's region, on create
+    and on every update; its role may read exactly one parameter ARN. Prefer
+    :meth:`RegionalExport.value_in`, which also orders the stacks and fingerprints the producer; use this
+    class directly for a parameter written outside this app.
+
+    :param scope: the consumer's scope.
+    :param id: construct id.
+    :param parameter_name: the literal, fully qualified parameter name.
+    :param region: the region the parameter lives in (a literal).
+    :param fingerprint: any string; when it changes, the next deploy re-reads the parameter.
+        Default: - the parameter is read once, when the reader is created, and again when ``parameter_name``
+        or ``region`` change.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        parameter_name: str,
+        region: str,
+        fingerprint: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        stack = Stack.of(self)
+        problems = parameter_name_problems(parameter_name, field="parameter_name")
+        if Token.is_unresolved(region):
+            problems.append(
+                Problem("region", region, "the parameter's region must be a literal", "pass e.g. 'us-east-1'")
+            )
+        raise_if_any(self, problems)
+        self.parameter_name = parameter_name
+        self.region = region
+        self.parameter_arn = parameter_arn(
+            partition=stack.partition, region=region, account=stack.account, name=parameter_name
+        )
+        """The one parameter the reader may read."""
+        call = cr.AwsSdkCall(
+            service="SSM",
+            action="getParameter",
+            parameters={"Name": parameter_name},
+            region=region,
+            physical_resource_id=cr.PhysicalResourceId.of(f"{region}:{parameter_name}"),
+            output_paths=["Parameter.Value"],
+        )
+        self.reader = cr.AwsCustomResource(
+            self,
+            "Resource",
+            resource_type=_RESOURCE_TYPE,
+            on_create=call,
+            on_update=call,
+            install_latest_aws_sdk=False,
+            policy=cr.AwsCustomResourcePolicy.from_statements(
+                [iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[self.parameter_arn])]
+            ),
+        )
+        if fingerprint is not None:
+            # A plain property of the custom resource: changing it is what makes CloudFormation send Update.
+            custom = self.reader.node.default_child
+            assert custom is not None
+            cfn = custom.node.default_child
+            assert cfn is not None
+            cfn.add_property_override("SourceFingerprint", fingerprint)  # type: ignore[attr-defined]
+        _acknowledge_sdk_function(stack)
+
+    @property
+    def value(self) -> str:
+        """The parameter's value, as a token valid in this stack."""
+        return self.reader.get_response_field("Parameter.Value")
+
+
+@jsii.implements(IStableStringProducer)
+class _Fingerprint:
+    """Lazily hashes the producer's value expression and the properties of the resources it references."""
+
+    def __init__(self, value: str, producer: Stack, refresh: str | None) -> None:
+        self._value = value
+        self._producer = producer
+        self._refresh = refresh
+
+    def produce(self) -> str:
+        expression = self._producer.resolve(self._value)
+        referenced = sorted(set(_logical_ids(expression)))
+        resources: dict[str, Any] = {}
+        if referenced:
+            for child in self._producer.node.find_all():
+                if isinstance(child, CfnResource) and Stack.of(child) is self._producer:
+                    logical_id = self._producer.resolve(child.logical_id)
+                    if logical_id in referenced:
+                        resources[logical_id] = {
+                            "Type": child.cfn_resource_type,
+                            "Properties": self._producer.resolve(child._cfn_properties),
+                        }
+        material = {"value": expression, "resources": resources, "refresh": self._refresh}
+        return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def _logical_ids(expression: Any) -> Iterator[str]:
+    """Logical ids named by Ref / Fn::GetAtt anywhere in a resolved CloudFormation expression."""
+    if isinstance(expression, dict):
+        for key, inner in expression.items():
+            if key == "Ref" and isinstance(inner, str):
+                yield inner
+            elif key == "Fn::GetAtt" and isinstance(inner, list) and inner:
+                yield str(inner[0])
+            else:
+                yield from _logical_ids(inner)
+    elif isinstance(expression, list):
+        for inner in expression:
+            yield from _logical_ids(inner)
+
+
+def _same(a: str, b: str) -> bool:
+    """Two account (or region) values are the same when equal literals, or both unresolved tokens."""
+    if Token.is_unresolved(a) and Token.is_unresolved(b):
+        return True
+    return a == b
+
+
+def _arn_prefix_length(scope: IConstruct) -> int | None:
+    stack = Stack.of(scope)
+    if any(Token.is_unresolved(v) for v in (stack.partition, stack.region, stack.account)):
+        return None
+    return len(parameter_arn(partition=stack.partition, region=stack.region, account=stack.account, name=""))
+
+
+def _acknowledge_sdk_function(stack: Stack) -> None:
+    """aws-cdk-lib's AwsCustomResource runs one shared Node.js function per stack; we don't control it."""
+    # The singleton's construct id is "AWS" + its UUID without dashes (aws-cdk-lib SingletonFunction).
+    function = stack.node.try_find_child("AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", ""))
+    if function is None:
+        return
+    Validations.of(function).acknowledge(
+        Acknowledgment(
+            id=f"AwsSolutions-IAM4[Policy::{_BASIC_EXECUTION_ROLE}]",
+            reason="aws-cdk-lib's AwsCustomResource function logs through AWSLambdaBasicExecutionRole",
+        ),
+        Acknowledgment(
+            id="AwsSolutions-L1",
+            reason="the AwsCustomResource function's Node.js runtime is chosen and pinned by aws-cdk-lib",
+        ),
+    )

@@ -1,0 +1,278 @@
+"""Weak cross-region references: SSM parameter in the producer's region, read there by the consumer."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_route53 as route53
+from constructs import Construct
+
+from pki_constructs.cross_region import (
+    RegionalExport,
+    RegionalImport,
+    default_parameter_name,
+    parameter_name_problems,
+)
+from pki_constructs.errors import PkiValidationError
+from tests.nag import nag_findings
+from tests.synth import (
+    ACCOUNT,
+    OTHER_ACCOUNT,
+    cfn_lint_errors,
+    make_app,
+    make_stack,
+    resources_of_type,
+    snapshot_of,
+    template_of,
+)
+
+PARAMETER = "/pki-constructs/test/certificate-arn"
+
+
+def _certificate(stack: cdk.Stack, *, san: list[str] | None = None) -> acm.Certificate:
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com"
+    )
+    return acm.Certificate(
+        stack,
+        "Cert",
+        domain_name="www.example.com",
+        subject_alternative_names=san,
+        validation=acm.CertificateValidation.from_dns(zone),
+    )
+
+
+def _pair(
+    *, san: list[str] | None = None, refresh: str | None = None
+) -> tuple[cdk.App, cdk.Stack, cdk.Stack]:
+    app = make_app()
+    producer = make_stack(app, "Producer", "us-east-1")
+    consumer = make_stack(app, "Consumer", "eu-west-1")
+    cert = _certificate(producer, san=san)
+    export = RegionalExport(producer, "CertArn", name=PARAMETER, value=cert.certificate_arn)
+    cdk.CfnOutput(consumer, "Arn", value=export.value_in(consumer, refresh=refresh))
+    return app, producer, consumer
+
+
+@pytest.fixture(scope="module")
+def pair() -> tuple[cdk.App, dict[str, Any], dict[str, Any]]:
+    app, producer, consumer = _pair()
+    return app, template_of(producer), template_of(consumer)
+
+
+def _fingerprint(template: dict[str, Any]) -> str:
+    (reader,) = resources_of_type(template, "Custom::PkiRegionalImport").values()
+    return str(reader["Properties"]["SourceFingerprint"])
+
+
+# --- pure rules -----------------------------------------------------------------------------------------
+
+
+def test_parameter_name_accepts_a_fully_qualified_name() -> None:
+    assert parameter_name_problems("/app/edge/certificate-arn") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "rule"),
+    [
+        ("app/cert", "fully qualified"),
+        ("/app/cert/", "fully qualified"),
+        ("/app//cert", "fully qualified"),
+        ("/app/cert arn", "a-zA-Z0-9_.-"),
+        ("/app/cert:arn", "a-zA-Z0-9_.-"),
+        ("/aws/cert", "reserves"),
+        ("/SSM-things/cert", "reserves"),
+        ("/" + "/".join(["l"] * 16), "15 levels"),
+        ("/" + "x" * 1000, "1011 characters"),
+    ],
+)
+def test_fails_parameter_name_rules(name: str, rule: str) -> None:
+    problems = parameter_name_problems(name, field="parameter_name")
+    assert problems, name
+    assert all(p.field == "parameter_name" for p in problems)
+    assert any(rule in p.rule for p in problems), [p.rule for p in problems]
+
+
+def test_fails_parameter_name_token() -> None:
+    (problem,) = parameter_name_problems(cdk.Fn.ref("SomeParameter"))
+    assert problem.field == "name"
+    assert "literal" in problem.rule
+
+
+def test_default_parameter_name_is_valid_and_stable() -> None:
+    app = make_app()
+    stack = make_stack(app, "My-Stack", "us-east-1")
+    scope = Construct(stack, "Edge_v2.x")
+    export = RegionalExport(scope, "Cert Arn!", value="arn:aws:acm:us-east-1:111111111111:certificate/x")
+    name = default_parameter_name(export, "value")
+    assert name == "/pki-constructs/My-Stack/Edge_v2.x/Cert-Arn-/value"
+    assert export.parameter_name == name
+    assert parameter_name_problems(name) == []
+
+
+# --- cross-region --------------------------------------------------------------------------------------
+
+
+def test_producer_writes_the_value_to_ssm_in_its_own_region(
+    pair: tuple[cdk.App, dict[str, Any], dict[str, Any]],
+) -> None:
+    _, producer, _ = pair
+    (parameter,) = resources_of_type(producer, "AWS::SSM::Parameter").values()
+    assert parameter["Properties"]["Name"] == PARAMETER
+    assert parameter["Properties"]["Type"] == "String"
+    (cert_id,) = resources_of_type(producer, "AWS::CertificateManager::Certificate")
+    assert parameter["Properties"]["Value"] == {"Ref": cert_id}
+
+
+def test_weak_reference_has_no_import_value_and_no_export(
+    pair: tuple[cdk.App, dict[str, Any], dict[str, Any]],
+) -> None:
+    _, producer, consumer = pair
+    assert "Fn::ImportValue" not in json.dumps(consumer)
+    assert "Fn::ImportValue" not in json.dumps(producer)
+    assert "Outputs" not in producer  # no export at all on the producer side
+
+
+def test_consumer_reads_the_parameter_in_the_producer_region(
+    pair: tuple[cdk.App, dict[str, Any], dict[str, Any]],
+) -> None:
+    _, _, consumer = pair
+    (reader,) = resources_of_type(consumer, "Custom::PkiRegionalImport").values()
+    for phase in ("Create", "Update"):
+        call = json.loads(reader["Properties"][phase])
+        assert call["service"] == "SSM"
+        assert call["action"] == "getParameter"
+        assert call["region"] == "us-east-1"
+        assert call["parameters"] == {"Name": PARAMETER}
+        assert call["outputPaths"] == ["Parameter.Value"]
+    assert reader["Properties"]["InstallLatestAwsSdk"] is False
+
+
+def test_consumer_may_read_exactly_one_parameter_arn(
+    pair: tuple[cdk.App, dict[str, Any], dict[str, Any]],
+) -> None:
+    _, _, consumer = pair
+    (policy,) = resources_of_type(consumer, "AWS::IAM::Policy").values()
+    assert policy["Properties"]["PolicyDocument"]["Statement"] == [
+        {
+            "Action": "ssm:GetParameter",
+            "Effect": "Allow",
+            "Resource": f"arn:aws:ssm:us-east-1:{ACCOUNT}:parameter/pki-constructs/test/certificate-arn",
+        }
+    ]
+
+
+def test_consumer_stack_depends_on_producer_stack() -> None:
+    app, producer, consumer = _pair()
+    assert producer in consumer.dependencies
+    manifest = app.synth().get_stack_by_name("Consumer").dependencies
+    assert "Producer" in [d.id for d in manifest]
+
+
+def test_fingerprint_is_stable_across_synths(pair: tuple[cdk.App, dict[str, Any], dict[str, Any]]) -> None:
+    _, _, consumer = pair
+    _, _, again = _pair()
+    assert _fingerprint(consumer) == _fingerprint(template_of(again))
+
+
+def test_fingerprint_changes_when_the_producing_resource_changes(
+    pair: tuple[cdk.App, dict[str, Any], dict[str, Any]],
+) -> None:
+    _, _, consumer = pair
+    _, _, replaced = _pair(san=["api.example.com"])
+    assert _fingerprint(consumer) != _fingerprint(template_of(replaced))
+
+
+def test_refresh_forces_a_new_fingerprint(pair: tuple[cdk.App, dict[str, Any], dict[str, Any]]) -> None:
+    _, _, consumer = pair
+    _, _, refreshed = _pair(refresh="2026-11-27")
+    assert _fingerprint(consumer) != _fingerprint(template_of(refreshed))
+
+
+def test_one_reader_per_export_and_consumer_stack() -> None:
+    app = make_app()
+    producer = make_stack(app, "Producer", "us-east-1")
+    consumer = make_stack(app, "Consumer", "eu-west-1")
+    export = RegionalExport(producer, "Value", value="v")
+    first = export.value_in(consumer)
+    second = export.value_in(consumer)
+    assert consumer.resolve(first) == consumer.resolve(second)
+    assert len(resources_of_type(template_of(consumer), "Custom::PkiRegionalImport")) == 1
+
+
+def test_cross_region_pair_is_nag_and_cfn_lint_clean(
+    pair: tuple[cdk.App, dict[str, Any], dict[str, Any]],
+) -> None:
+    app, producer, consumer = pair
+    assert nag_findings(app) == []
+    assert cfn_lint_errors(producer, ["us-east-1"]) == []
+    assert cfn_lint_errors(consumer, ["eu-west-1"]) == []
+
+
+def test_consumer_snapshot(snapshot_json: Any) -> None:
+    _, _, consumer = _pair()
+    assert snapshot_of(consumer) == snapshot_json
+
+
+# --- same region, same stack -------------------------------------------------------------------------
+
+
+def test_same_region_uses_an_ssm_parameter_type_not_an_export() -> None:
+    app = make_app()
+    producer = make_stack(app, "Producer", "us-east-1")
+    consumer = make_stack(app, "Consumer", "us-east-1")
+    cert = _certificate(producer)
+    export = RegionalExport(producer, "CertArn", name=PARAMETER, value=cert.certificate_arn)
+    cdk.CfnOutput(consumer, "Arn", value=export.value_in(consumer))
+    template = template_of(consumer)
+    assert "Fn::ImportValue" not in json.dumps(template)
+    assert resources_of_type(template, "Custom::PkiRegionalImport") == {}
+    ssm_parameters = [
+        p for p in template["Parameters"].values() if p["Type"] == "AWS::SSM::Parameter::Value<String>"
+    ]
+    assert {"Type": "AWS::SSM::Parameter::Value<String>", "Default": PARAMETER} in ssm_parameters
+    assert producer in consumer.dependencies
+
+
+def test_same_stack_returns_the_value_itself() -> None:
+    stack = make_stack()
+    cert = _certificate(stack)
+    export = RegionalExport(stack, "CertArn", value=cert.certificate_arn)
+    assert export.value_in(stack) == cert.certificate_arn
+
+
+# --- failures ------------------------------------------------------------------------------------------
+
+
+def test_fails_export_with_bad_name() -> None:
+    stack = make_stack()
+    with pytest.raises(PkiValidationError, match="name='no-slash'"):
+        RegionalExport(stack, "Bad", name="no-slash", value="v")
+
+
+def test_fails_consumer_in_another_account() -> None:
+    app = make_app()
+    producer = make_stack(app, "Producer", "us-east-1")
+    consumer = make_stack(app, "Consumer", "eu-west-1", account=OTHER_ACCOUNT)
+    export = RegionalExport(producer, "Value", value="v")
+    with pytest.raises(PkiValidationError, match=r"scope=.*own account"):
+        export.value_in(consumer)
+
+
+def test_fails_consumer_with_unknown_region() -> None:
+    app = make_app()
+    producer = make_stack(app, "Producer", "us-east-1")
+    consumer = cdk.Stack(app, "Agnostic")
+    export = RegionalExport(producer, "Value", value="v")
+    with pytest.raises(PkiValidationError, match=r"scope=.*regions are known"):
+        export.value_in(consumer)
+
+
+def test_fails_import_with_token_region() -> None:
+    stack = make_stack()
+    with pytest.raises(PkiValidationError, match="region="):
+        RegionalImport(stack, "Read", parameter_name=PARAMETER, region=cdk.Aws.REGION)
