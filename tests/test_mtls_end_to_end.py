@@ -147,7 +147,9 @@ class Outcome:
 def server_factory(pki: Pki, tmp_path: Path) -> Iterator[Any]:
     threads: list[threading.Thread] = []
 
-    def start(bundle: Path, crl: Path | None, connections: int) -> tuple[int, Outcome]:
+    def start(bundle: Path, crl: Path | None, connections: int) -> tuple[int, Any]:
+        """Serve ``connections`` handshakes; returns the port and ``finish()``, which waits for the server
+        thread and gives its :class:`Outcome`."""
         context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
         context.minimum_version = ssl.TLSVersion.TLSv1_2
         context.load_cert_chain(*pki.server.write(tmp_path, "server"))
@@ -180,7 +182,12 @@ def server_factory(pki: Pki, tmp_path: Path) -> Iterator[Any]:
         thread = threading.Thread(target=serve, daemon=True)
         thread.start()
         threads.append(thread)
-        return listener.getsockname()[1], outcome
+
+        def finish() -> Outcome:
+            thread.join(timeout=2 * TIMEOUT)
+            return outcome
+
+        return listener.getsockname()[1], finish
 
     yield start
     for thread in threads:
@@ -213,7 +220,7 @@ def test_bundle_is_the_ca_and_its_chain(pki: Pki, published: dict[str, Path]) ->
 def test_client_from_our_ca_is_accepted_and_others_refused(
     pki: Pki, published: dict[str, Path], server_factory: Any, tmp_path: Path
 ) -> None:
-    port, outcome = server_factory(published["bundle"], None, connections=3)
+    port, finish = server_factory(published["bundle"], None, connections=3)
 
     assert connect(pki, port, pki.valid_client, tmp_path, "valid") == b"hello ping"
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
@@ -221,6 +228,7 @@ def test_client_from_our_ca_is_accepted_and_others_refused(
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
         connect(pki, port, None, tmp_path, "anonymous")
 
+    outcome = finish()
     assert outcome.accepted == ["orders.internal.example"]
     assert len(outcome.refused) == 2
     assert "certificate verify failed" in outcome.refused[0]
@@ -234,15 +242,17 @@ def test_revoked_client_is_refused_when_the_crl_is_used(
     pki: Pki, published: dict[str, Path], server_factory: Any, tmp_path: Path
 ) -> None:
     # Without the CRL the revoked certificate is still a good certificate from our CA ...
-    port, outcome = server_factory(published["bundle"], None, connections=1)
+    port, finish = server_factory(published["bundle"], None, connections=1)
     assert connect(pki, port, pki.revoked_client, tmp_path, "revoked") == b"hello ping"
+    outcome = finish()
     assert outcome.accepted == ["retired.internal.example"]
 
     # ... with the handler's PEM CRL it is refused, and a valid client still gets in.
-    port, outcome = server_factory(published["bundle"], published["crl"], connections=2)
+    port, finish = server_factory(published["bundle"], published["crl"], connections=2)
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
         connect(pki, port, pki.revoked_client, tmp_path, "revoked")
     assert connect(pki, port, pki.valid_client, tmp_path, "valid") == b"hello ping"
+    outcome = finish()
     assert outcome.accepted == ["orders.internal.example"]
     assert len(outcome.refused) == 1 and "certificate revoked" in outcome.refused[0]
 
@@ -251,7 +261,8 @@ def test_a_bundle_without_the_chain_would_not_do(pki: Pki, server_factory: Any, 
     """Why the handler adds each CA's chain: the issuing CA alone is not a complete trust path for OpenSSL."""
     only_issuing = tmp_path / "issuing-only.pem"
     only_issuing.write_text(pki.issuing.pem)
-    port, outcome = server_factory(only_issuing, None, connections=1)
+    port, finish = server_factory(only_issuing, None, connections=1)
     with pytest.raises((ssl.SSLError, ConnectionError, OSError)):
         connect(pki, port, pki.valid_client, tmp_path, "valid")
+    outcome = finish()
     assert outcome.accepted == [] and "certificate verify failed" in outcome.refused[0]
