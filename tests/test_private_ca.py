@@ -1,0 +1,486 @@
+"""RootCa and SubordinateCa as synthesized templates: snapshots, ordering, grants, failures, cfn-lint."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import Duration
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Annotations, Match, Template
+from syrupy.assertion import SnapshotAssertion
+
+from pki_constructs import (
+    CertificateTemplate,
+    CrlConfiguration,
+    DistinguishedName,
+    KeyAlgorithm,
+    OcspConfiguration,
+    PkiValidationError,
+    RootCa,
+    SigningAlgorithm,
+    SubordinateCa,
+    UsageMode,
+)
+from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
+
+# The seed's ca-config.json.
+SEED_ROOT = DistinguishedName(
+    common_name="MyCompany Root CA",
+    organization="MyCompany",
+    organizational_unit="IT Department",
+    country="US",
+)
+SEED_SUB = DistinguishedName(
+    common_name="MyCompany Subordinate CA",
+    organization="MyCompany",
+    organizational_unit="IT Department",
+    country="US",
+)
+
+
+def seed_hierarchy() -> tuple[cdk.Stack, RootCa, SubordinateCa]:
+    stack = make_stack(name="Seed")
+    root = RootCa(stack, "Root", subject=SEED_ROOT)
+    sub = SubordinateCa(stack, "Subordinate", parent=root, subject=SEED_SUB)
+    return stack, root, sub
+
+
+@pytest.fixture(scope="module")
+def seed() -> dict[str, Any]:
+    stack, _, _ = seed_hierarchy()
+    return template_of(stack)
+
+
+def _the(template: dict[str, Any], type_name: str, **match: Any) -> dict[str, Any]:
+    found = [
+        r for r in resources_of_type(template, type_name).values() if match.items() <= r["Properties"].items()
+    ]
+    assert len(found) == 1, found
+    return found[0]
+
+
+# The seed's configuration ------------------------------------------------------------------------
+
+
+def test_seed_configuration_is_two_calls_and_synthesizes_exactly_that(seed: dict[str, Any]) -> None:
+    root = _the(seed, "AWS::ACMPCA::CertificateAuthority", Type="ROOT")["Properties"]
+    assert root["KeyAlgorithm"] == "RSA_2048"
+    assert root["SigningAlgorithm"] == "SHA256WITHRSA"
+    assert root["Subject"] == {
+        "CommonName": "MyCompany Root CA",
+        "Organization": "MyCompany",
+        "OrganizationalUnit": "IT Department",
+        "Country": "US",
+    }
+    root_cert = _the(
+        seed, "AWS::ACMPCA::Certificate", TemplateArn="arn:aws:acm-pca:::template/RootCACertificate/V1"
+    )
+    assert root_cert["Properties"]["Validity"] == {"Type": "DAYS", "Value": 3650}
+    sub_cert = _the(
+        seed,
+        "AWS::ACMPCA::Certificate",
+        TemplateArn="arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
+    )
+    assert sub_cert["Properties"]["SigningAlgorithm"] == "SHA256WITHRSA"  # the parent signs
+    assert sub_cert["Properties"]["Validity"] == {"Type": "DAYS", "Value": 1825}
+
+
+def test_snapshot_seed_hierarchy(snapshot_json: SnapshotAssertion) -> None:
+    stack, _, _ = seed_hierarchy()
+    assert snapshot_of(stack) == snapshot_json
+
+
+# Ordering: nothing issues from a CA before it is ACTIVE ---------------------------------------------
+
+
+def _logical_id(template: dict[str, Any], type_name: str, prefix: str) -> str:
+    """The one resource of ``type_name`` whose logical id starts with the construct path ``prefix``."""
+    [logical_id] = [k for k in resources_of_type(template, type_name) if k.startswith(prefix)]
+    return logical_id
+
+
+def test_child_ca_certificate_is_issued_by_the_activated_parent(seed: dict[str, Any]) -> None:
+    root_activation = _logical_id(seed, "AWS::ACMPCA::CertificateAuthorityActivation", "RootActivation")
+    sub_cert = _the(
+        seed,
+        "AWS::ACMPCA::Certificate",
+        TemplateArn="arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
+    )
+    # Ref of the parent's activation (= its CA ARN) makes CloudFormation wait for the activation.
+    assert sub_cert["Properties"]["CertificateAuthorityArn"] == {"Ref": root_activation}
+
+
+def test_acm_private_certificate_waits_for_activation() -> None:
+    stack, _, sub = seed_hierarchy()
+    acm.PrivateCertificate(
+        stack, "Service", domain_name="svc.internal.example", certificate_authority=sub.certificate_authority
+    )
+    template = template_of(stack)
+    [cert] = resources_of_type(template, "AWS::CertificateManager::Certificate").values()
+    activation_ids = set(resources_of_type(template, "AWS::ACMPCA::CertificateAuthorityActivation"))
+    assert cert["Properties"]["CertificateAuthorityArn"]["Ref"] in activation_ids
+
+
+def test_ca_is_created_after_its_crl_bucket_policy(seed: dict[str, Any]) -> None:
+    policies = set(resources_of_type(seed, "AWS::S3::BucketPolicy"))
+    for ca in resources_of_type(seed, "AWS::ACMPCA::CertificateAuthority").values():
+        assert set(ca["DependsOn"]) & policies
+
+
+def test_grant_issue_is_scoped_to_the_ca_and_templates() -> None:
+    stack, _, sub = seed_hierarchy()
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    sub.grant_issue(role, CertificateTemplate.END_ENTITY_CLIENT_AUTH)
+    template = Template.from_stack(stack)
+    activation = _logical_id(
+        template.to_json(), "AWS::ACMPCA::CertificateAuthorityActivation", "SubordinateActivation"
+    )
+    template.has_resource_properties(
+        "AWS::IAM::Policy",
+        {
+            "PolicyDocument": {
+                "Statement": Match.array_with(
+                    [
+                        Match.object_like(
+                            {
+                                "Action": "acm-pca:IssueCertificate",
+                                "Condition": {
+                                    "StringEquals": {
+                                        "acm-pca:TemplateArn": [
+                                            "arn:aws:acm-pca:::template/EndEntityClientAuthCertificate/V1"
+                                        ]
+                                    }
+                                },
+                                "Resource": {"Ref": activation},
+                            }
+                        )
+                    ]
+                )
+            }
+        },
+    )
+
+
+def test_fails_grant_issue_without_templates() -> None:
+    stack, _, sub = seed_hierarchy()
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    with pytest.raises(PkiValidationError, match="templates"):
+        sub.grant_issue(role)
+
+
+def test_fails_grant_issue_of_ca_templates_or_from_a_root() -> None:
+    stack, root, sub = seed_hierarchy()
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    with pytest.raises(PkiValidationError, match="templates=.*SubordinateCACertificate"):
+        sub.grant_issue(role, CertificateTemplate.SUBORDINATE_CA_PATH_LEN_0)
+    with pytest.raises(PkiValidationError, match="templates=.*root CA"):
+        root.grant_issue(role, CertificateTemplate.END_ENTITY)
+
+
+# Variants ---------------------------------------------------------------------------------------------
+
+
+def ec_hierarchy() -> cdk.Stack:
+    stack = make_stack(name="Ec")
+    root = RootCa(
+        stack,
+        "Root",
+        subject=DistinguishedName(common_name="Ec Root CA G1"),
+        key_algorithm=KeyAlgorithm.EC_SECP384R1,
+    )
+    SubordinateCa(
+        stack,
+        "Issuing",
+        parent=root,
+        subject=DistinguishedName(common_name="Ec Issuing CA G1"),
+        key_algorithm=KeyAlgorithm.EC_PRIME256V1,
+        validity=Duration.days(1095),
+        ocsp=OcspConfiguration(),
+        crl=CrlConfiguration.disabled(),
+    )
+    return stack
+
+
+def test_snapshot_ec_hierarchy_ocsp_on_crl_off(snapshot_json: SnapshotAssertion) -> None:
+    assert snapshot_of(ec_hierarchy()) == snapshot_json
+
+
+def test_ec_child_is_signed_with_the_parents_algorithm() -> None:
+    template = template_of(ec_hierarchy())
+    sub_cert = _the(
+        template,
+        "AWS::ACMPCA::Certificate",
+        TemplateArn="arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
+    )
+    assert sub_cert["Properties"]["SigningAlgorithm"] == "SHA384WITHECDSA"
+    sub = _the(template, "AWS::ACMPCA::CertificateAuthority", Type="SUBORDINATE")["Properties"]
+    assert sub["SigningAlgorithm"] == "SHA256WITHECDSA"
+    assert sub["RevocationConfiguration"] == {
+        "CrlConfiguration": {"Enabled": False},
+        "OcspConfiguration": {"Enabled": True},
+    }
+
+
+def cloudfront_crl() -> cdk.Stack:
+    stack = make_stack(name="CloudFrontCrl")
+    RootCa(
+        stack,
+        "Root",
+        subject=DistinguishedName(common_name="Root CA G1"),
+        crl=CrlConfiguration(cloudfront=True, expiration=Duration.days(30)),
+    )
+    return stack
+
+
+def test_snapshot_cloudfront_crl(snapshot_json: SnapshotAssertion) -> None:
+    assert snapshot_of(cloudfront_crl()) == snapshot_json
+
+
+def test_cloudfront_crl_allows_http_and_keeps_the_bucket_private() -> None:
+    template = template_of(cloudfront_crl())
+    [distribution] = resources_of_type(template, "AWS::CloudFront::Distribution").values()
+    behaviour = distribution["Properties"]["DistributionConfig"]["DefaultCacheBehavior"]
+    assert behaviour["ViewerProtocolPolicy"] == "allow-all"  # the CDP in certificates is http://
+    ca = _the(template, "AWS::ACMPCA::CertificateAuthority", Type="ROOT")["Properties"]
+    crl = ca["RevocationConfiguration"]["CrlConfiguration"]
+    [distribution_id] = resources_of_type(template, "AWS::CloudFront::Distribution")
+    assert crl["CustomCname"] == {"Fn::GetAtt": [distribution_id, "DomainName"]}
+    assert crl["S3ObjectAcl"] == "BUCKET_OWNER_FULL_CONTROL"
+    for bucket in resources_of_type(template, "AWS::S3::Bucket").values():
+        assert bucket["Properties"]["PublicAccessBlockConfiguration"] == {
+            "BlockPublicAcls": True,
+            "BlockPublicPolicy": True,
+            "IgnorePublicAcls": True,
+            "RestrictPublicBuckets": True,
+        }
+
+
+def cross_stack() -> tuple[cdk.Stack, cdk.Stack]:
+    app = make_app()
+    pki = make_stack(app, "Pki")
+    workload = make_stack(app, "Workload")
+    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root CA G1"))
+    SubordinateCa(workload, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing CA G1"))
+    return pki, workload
+
+
+def test_snapshot_cross_stack_same_region_parent(snapshot_json: SnapshotAssertion) -> None:
+    pki, workload = cross_stack()
+    assert {"pki": snapshot_of(pki), "workload": snapshot_of(workload)} == snapshot_json
+
+
+def test_cross_stack_same_region_is_native() -> None:
+    _, workload = cross_stack()
+    template = template_of(workload)
+    assert not resources_of_type(template, "AWS::CloudFormation::CustomResource")
+    sub_cert = _the(
+        template,
+        "AWS::ACMPCA::Certificate",
+        TemplateArn="arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
+    )
+    assert "Fn::ImportValue" in sub_cert["Properties"]["CertificateAuthorityArn"]
+
+
+def test_three_levels_with_path_lengths() -> None:
+    stack = make_stack(name="Deep")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    policy = SubordinateCa(
+        stack, "Policy", parent=root, subject=DistinguishedName(common_name="Policy"), path_length=1
+    )
+    issuing = SubordinateCa(
+        stack,
+        "Issuing",
+        parent=policy,
+        subject=DistinguishedName(common_name="Issuing"),
+        validity=Duration.days(730),
+    )
+    assert (root.depth, policy.depth, issuing.depth) == (1, 2, 3)
+    template = template_of(stack)
+    activations = resources_of_type(template, "AWS::ACMPCA::CertificateAuthorityActivation")
+    issuing = activations[
+        _logical_id(template, "AWS::ACMPCA::CertificateAuthorityActivation", "IssuingActivation")
+    ]
+    policy_activation = _logical_id(
+        template, "AWS::ACMPCA::CertificateAuthorityActivation", "PolicyActivation"
+    )
+    # The chain handed to the activation is the parent's complete chain (policy CA + root).
+    assert issuing["Properties"]["CertificateChain"] == {
+        "Fn::GetAtt": [policy_activation, "CompleteCertificateChain"]
+    }
+    issuing_cert = template["Resources"][
+        _logical_id(template, "AWS::ACMPCA::Certificate", "IssuingCertificate")
+    ]
+    assert issuing_cert["Properties"]["CertificateAuthorityArn"] == {"Ref": policy_activation}
+
+
+# Cost -------------------------------------------------------------------------------------------------
+
+
+def test_cost_is_annotated_per_ca_and_in_total() -> None:
+    stack = make_stack(name="Costly")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    SubordinateCa(
+        stack,
+        "ShortLived",
+        parent=root,
+        subject=DistinguishedName(common_name="Short"),
+        usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
+    )
+    annotations = Annotations.from_stack(stack)
+    annotations.has_info("/Costly/Root", Match.string_like_regexp(r"about \$400/month"))
+    annotations.has_info("/Costly/ShortLived", Match.string_like_regexp(r"about \$50/month"))
+    annotations.has_info("/Costly", Match.string_like_regexp(r"2 CA\(s\) in this stack: about \$450/month"))
+
+
+def test_short_lived_ca_gets_no_acm_permission() -> None:
+    stack = make_stack(name="Short")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    SubordinateCa(
+        stack,
+        "Mesh",
+        parent=root,
+        subject=DistinguishedName(common_name="Mesh"),
+        usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
+    )
+    assert len(resources_of_type(template_of(stack), "AWS::ACMPCA::Permission")) == 1  # the root's only
+
+
+def test_warns_when_a_general_purpose_ca_cannot_revoke() -> None:
+    stack = make_stack(name="NoRevocation")
+    RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"), crl=CrlConfiguration.disabled())
+    Annotations.from_stack(stack).has_warning(
+        "/NoRevocation/Root", Match.string_like_regexp("cannot be revoked")
+    )
+
+
+# Failures at synth --------------------------------------------------------------------------------
+
+
+def _root_error(**props: Any) -> PkiValidationError:
+    stack = make_stack(name="Bad")
+    with pytest.raises(PkiValidationError) as caught:
+        RootCa(stack, "Root", **{"subject": DistinguishedName(common_name="Root"), **props})
+    return caught.value
+
+
+def _sub_error(**props: Any) -> PkiValidationError:
+    stack = make_stack(name="Bad")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"), validity=Duration.days(3650))
+    with pytest.raises(PkiValidationError) as caught:
+        SubordinateCa(stack, "Sub", parent=root, **{"subject": DistinguishedName(common_name="Sub"), **props})
+    return caught.value
+
+
+def test_fails_collects_every_problem_and_names_path_field_value_rule_and_fix() -> None:
+    error = _root_error(
+        subject=DistinguishedName(country="USA"),
+        key_algorithm=KeyAlgorithm.EC_PRIME256V1,
+        signing_algorithm=SigningAlgorithm.SHA256WITHRSA,
+        crl=CrlConfiguration(expiration=Duration.days(6000)),
+    )
+    assert error.path == "Bad/Root"
+    assert [p.field for p in error.problems] == ["subject.country", "signing_algorithm", "crl.expiration"]
+    message = str(error)
+    assert "3 invalid prop(s) at Bad/Root" in message
+    assert "signing_algorithm='SHA256WITHRSA'" in message
+    assert "Fix: use SHA256WITHECDSA" in message
+    assert isinstance(error, ValueError)
+
+
+def test_fails_root_with_bad_subject() -> None:
+    assert [p.field for p in _root_error(subject=DistinguishedName()).problems] == ["subject"]
+
+
+def test_fails_sm2_in_the_aws_partition() -> None:
+    error = _root_error(key_algorithm=KeyAlgorithm.SM2)
+    assert [p.field for p in error.problems] == ["key_algorithm"]
+
+
+def test_fails_root_validity_fraction_of_a_day() -> None:
+    assert [p.field for p in _root_error(validity=Duration.hours(36)).problems] == ["validity"]
+
+
+def test_fails_subordinate_outliving_parent() -> None:
+    assert [p.field for p in _sub_error(validity=Duration.days(3650)).problems] == ["validity"]
+
+
+def test_fails_subordinate_path_length_out_of_range() -> None:
+    assert [p.field for p in _sub_error(path_length=4).problems] == ["path_length"]
+
+
+def test_fails_subordinate_with_parents_name() -> None:
+    assert [p.field for p in _sub_error(subject=DistinguishedName(common_name="Root")).problems] == [
+        "subject"
+    ]
+
+
+def test_fails_grandchild_of_path_length_zero() -> None:
+    stack = make_stack(name="Bad")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    issuing = SubordinateCa(stack, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    with pytest.raises(PkiValidationError, match="path_length=0: the parent has path length 0") as caught:
+        SubordinateCa(
+            stack,
+            "Below",
+            parent=issuing,
+            subject=DistinguishedName(common_name="Below"),
+            validity=Duration.days(10),
+        )
+    assert caught.value.path == "Bad/Below"
+
+
+def test_fails_child_of_short_lived_ca() -> None:
+    stack = make_stack(name="Bad")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    mesh = SubordinateCa(
+        stack,
+        "Mesh",
+        parent=root,
+        subject=DistinguishedName(common_name="Mesh"),
+        usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
+        path_length=1,
+    )
+    with pytest.raises(PkiValidationError, match="parent=.*short-lived"):
+        SubordinateCa(
+            stack,
+            "Below",
+            parent=mesh,
+            subject=DistinguishedName(common_name="Below"),
+            validity=Duration.days(10),
+        )
+
+
+def test_fails_acm_permission_on_short_lived_ca() -> None:
+    error = _root_error(usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE, acm_renewal_permission=True)
+    assert [p.field for p in error.problems] == ["acm_renewal_permission"]
+
+
+def test_fails_disabled_crl_carrying_settings() -> None:
+    error = _root_error(crl=CrlConfiguration(enabled=False, custom_cname="crl.example.com"))
+    assert [p.field for p in error.problems] == ["crl.custom_cname"]
+
+
+def test_fails_ocsp_cname_with_scheme() -> None:
+    error = _root_error(ocsp=OcspConfiguration(custom_cname="https://ocsp.example.com"))
+    assert [p.field for p in error.problems] == ["ocsp.custom_cname"]
+
+
+# Gates ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "build", [lambda: seed_hierarchy()[0], ec_hierarchy, cloudfront_crl, lambda: cross_stack()[1]]
+)
+def test_cfn_lint_has_no_errors(build: Any) -> None:
+    template = template_of(build())
+    assert cfn_lint_errors(template, ["us-east-1"]) == []
+
+
+def test_no_pem_or_key_material_in_templates(seed: dict[str, Any]) -> None:
+    text = json.dumps(seed)
+    assert "BEGIN" not in text
+    assert "PRIVATE KEY" not in text
