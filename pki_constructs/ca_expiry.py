@@ -1,0 +1,403 @@
+"""Expiry alarms for Private CA certificates, which no AWS metric covers.
+
+ACM's ``DaysToExpiry`` exists only for ACM certificates. A root or subordinate CA's own certificate has no
+metric and no event, and when it expires every certificate under it fails at once. :class:`CaExpiryAlarm`
+closes that gap:
+
+- a scheduled Lambda (``lambda/ca_expiry``, one per stack, shared by every ``CaExpiryAlarm`` in it) reads
+  ``NotAfter`` with ``DescribeCertificateAuthority`` and publishes ``DaysToExpiry`` in the ``PkiConstructs``
+  namespace with a ``CertificateAuthorityArn`` dimension, every ``check_interval`` and right after each
+  successful deployment of the stack (a CloudFormation stack-status rule, so the alarms get data at once);
+- one alarm per CA on that metric: Minimum, ``LESS_THAN_THRESHOLD``, missing data *breaching* (no data means
+  the check failed, or the CA has no certificate or was deleted);
+- least privilege: ``acm-pca:DescribeCertificateAuthority`` on exactly the watched CA ARNs, and
+  ``cloudwatch:PutMetricData`` limited to our namespace with the ``cloudwatch:namespace`` condition key.
+  PutMetricData has no resource-level permissions (its only "resource" is ``*``), which is why that one
+  statement says ``Resource: *``.
+
+The CA may be in another region than the alarm (the handler asks the CA's own region); the metric and the
+alarm are in the alarm's stack region.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+import jsii
+from aws_cdk import (
+    Acknowledgment,
+    Annotations,
+    Duration,
+    IStableAnyProducer,
+    Lazy,
+    Stack,
+    Token,
+    Validations,
+)
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_sns as sns
+from constructs import Construct
+
+from ._provider import handler_function
+from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
+from .expiry_alarm import DAYS_TO_EXPIRY, ExpiryTopic, account_of_arn, region_of_arn, threshold_problems
+
+METRIC_NAMESPACE = "PkiConstructs"
+"""Our own CloudWatch namespace (``AWS/`` namespaces are reserved for AWS)."""
+
+CERTIFICATE_AUTHORITY_ARN_DIMENSION = "CertificateAuthorityArn"
+DEFAULT_CA_THRESHOLD = Duration.days(90)
+DEFAULT_CHECK_INTERVAL = Duration.hours(12)
+CHECK_INTERVAL_RANGE = (Duration.hours(1), Duration.hours(12))
+"""The alarm period is twice the interval and CloudWatch alarm periods go up to one day."""
+
+MAX_CAS_PER_STACK = 60
+"""The ARNs travel in the EventBridge target input (at most 8192 characters); 60 ARNs fit with room."""
+
+_MONITOR_ID = "PkiConstructsCaExpiryMonitor"
+_HANDLER = "ca_expiry"
+
+
+# --------------------------------------------------------------------------------------------------------
+# Pure rules
+# --------------------------------------------------------------------------------------------------------
+
+
+def check_interval_problems(interval: Duration, *, field: str = "check_interval") -> list[Problem]:
+    low, high = CHECK_INTERVAL_RANGE
+    minutes = interval.to_minutes(integral=False)
+    if minutes != int(minutes) or not low.to_minutes() <= minutes <= high.to_minutes():
+        return [
+            Problem(
+                field,
+                interval.to_human_string(),
+                f"must be whole minutes from {low.to_human_string()} to {high.to_human_string()}: the alarm "
+                "period is twice the interval (so one late run does not flap the alarm) and at most one day",
+                "e.g. Duration.hours(12) (default) or Duration.hours(6)",
+            )
+        ]
+    return []
+
+
+def alarm_period(check_interval: Duration) -> Duration:
+    """Two runs per alarm period: a run that is a little late or fails once does not leave a period empty
+    (which, with missing data breaching, would fire the alarm)."""
+    return Duration.minutes(2 * check_interval.to_minutes())
+
+
+def certificate_authority_arn_problems(arn: str, *, field: str = "certificate_authority") -> list[Problem]:
+    """A literal ARN must be a Private CA (``...:certificate-authority/<id>``), not an ACM certificate or a
+    certificate issued by a CA."""
+    if Token.is_unresolved(arn):
+        return []
+    parts = arn.split(":")
+    service = parts[2] if len(parts) >= 6 and parts[0] == "arn" else None
+    if service == "acm":
+        return [
+            Problem(
+                field,
+                arn,
+                "is an ACM certificate ARN: ACM publishes DaysToExpiry for it already",
+                "use ExpiryAlarm(scope, id, certificate=acm.Certificate.from_certificate_arn(...))",
+            )
+        ]
+    resource = parts[5] if service == "acm-pca" else ""
+    if not resource.startswith("certificate-authority/") or "/certificate/" in resource or not parts[3]:
+        return [
+            Problem(
+                field,
+                arn,
+                "is not a Private CA ARN (arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>)",
+                "pass the CA (RootCa, SubordinateCa, acmpca.ICertificateAuthority) or its ARN",
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class _CaFacts:
+    arn: str
+    validity: Duration | None
+
+
+def _ca_facts(certificate_authority: object, field: str) -> _CaFacts | list[Problem]:
+    if isinstance(certificate_authority, str):
+        return certificate_authority_arn_problems(certificate_authority, field=field) or _CaFacts(
+            certificate_authority, None
+        )
+    arn = getattr(certificate_authority, "certificate_authority_arn", None)
+    if isinstance(arn, str) and arn:
+        validity = getattr(certificate_authority, "validity", None)
+        return certificate_authority_arn_problems(arn, field=field) or _CaFacts(
+            arn, validity if isinstance(validity, Duration) else None
+        )
+    if hasattr(certificate_authority, "certificate_arn") or hasattr(certificate_authority, "certificate"):
+        return [
+            Problem(
+                field,
+                type(certificate_authority).__name__,
+                "is an ACM certificate, not a Private CA: ACM publishes DaysToExpiry for it already",
+                "use ExpiryAlarm(scope, id, certificate=...) (or public_certificate.add_expiry_alarm())",
+            )
+        ]
+    return [
+        Problem(
+            field,
+            type(certificate_authority).__name__,
+            "is not a Private CA",
+            "pass a RootCa, SubordinateCa, acmpca.ICertificateAuthority or a CA ARN",
+        )
+    ]
+
+
+def ca_days_to_expiry_metric(
+    certificate_authority_arn: str, *, check_interval: Duration = DEFAULT_CHECK_INTERVAL
+) -> cloudwatch.Metric:
+    """``PkiConstructs`` ``DaysToExpiry`` of one CA certificate: Minimum over twice the check interval.
+
+    It has data only while a :class:`CaExpiryAlarm` in the same account and region watches the CA.
+    """
+    return cloudwatch.Metric(
+        namespace=METRIC_NAMESPACE,
+        metric_name=DAYS_TO_EXPIRY,
+        dimensions_map={CERTIFICATE_AUTHORITY_ARN_DIMENSION: certificate_authority_arn},
+        statistic=cloudwatch.Stats.MINIMUM,
+        period=alarm_period(check_interval),
+    )
+
+
+# --------------------------------------------------------------------------------------------------------
+# The per-stack checker
+# --------------------------------------------------------------------------------------------------------
+
+
+@jsii.implements(IStableAnyProducer)
+class _Produce:
+    def __init__(self, produce: Callable[[], Any]) -> None:
+        self._produce = produce
+
+    def produce(self) -> Any:
+        return self._produce()
+
+
+class CaExpiryMonitor(Construct):
+    """The stack's scheduled checker: one Lambda, its schedule and its on-deploy trigger, shared by every
+    :class:`CaExpiryAlarm` of the stack. Use :meth:`of`; alarms register their CAs with it."""
+
+    def __init__(self, scope: Construct, id: str, *, check_interval: Duration) -> None:
+        super().__init__(scope, id)
+        self.check_interval = check_interval
+        self._arns: list[str] = []
+        self.function: lambda_.Function = handler_function(
+            self,
+            "Function",
+            handler_name=_HANDLER,
+            entry_point="handler",
+            description="pki-constructs: publishes DaysToExpiry of Private CA certificates",
+            timeout=Duration.minutes(2),
+            environment={"METRIC_NAMESPACE": METRIC_NAMESPACE},
+        )
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(
+                sid="PutDaysToExpiryInOurNamespaceOnly",
+                actions=["cloudwatch:PutMetricData"],
+                # PutMetricData supports no resource-level permissions: "*" is the only resource it accepts;
+                # the namespace condition is what limits it.
+                resources=["*"],
+                conditions={"StringEquals": {"cloudwatch:namespace": METRIC_NAMESPACE}},
+            )
+        )
+        role = self.function.role
+        assert role is not None
+        Validations.of(role).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-IAM5[Resource::*]",
+                reason="cloudwatch:PutMetricData has no resource-level permissions; the statement is limited "
+                "to the PkiConstructs namespace by the cloudwatch:namespace condition key",
+            )
+        )
+        payload = events.RuleTargetInput.from_object(
+            {"CertificateAuthorityArns": Lazy.any(_Produce(lambda: list(self._arns)))}
+        )
+        stack = Stack.of(self)
+        self.schedule = events.Rule(
+            self,
+            "Schedule",
+            description="pki-constructs: check Private CA certificate expiry",
+            schedule=events.Schedule.rate(check_interval),
+            targets=[targets.LambdaFunction(self.function, event=payload, retry_attempts=2)],
+        )
+        # Without this the alarms would start in ALARM (missing data) until the first scheduled run.
+        self.on_deploy = events.Rule(
+            self,
+            "OnDeploy",
+            description="pki-constructs: check Private CA certificate expiry after each deployment",
+            event_pattern=events.EventPattern(
+                source=["aws.cloudformation"],
+                detail_type=["CloudFormation Stack Status Change"],
+                detail={
+                    "stack-id": [stack.stack_id],
+                    "status-details": {"status": ["CREATE_COMPLETE", "UPDATE_COMPLETE"]},
+                },
+            ),
+            targets=[targets.LambdaFunction(self.function, event=payload, retry_attempts=2)],
+        )
+        add_late_validation(self, self._size_problems)
+
+    @classmethod
+    def of(cls, scope: Construct, *, check_interval: Duration) -> CaExpiryMonitor:
+        """The stack's monitor, created on first use."""
+        stack = Stack.of(scope)
+        existing = stack.node.try_find_child(_MONITOR_ID)
+        if isinstance(existing, CaExpiryMonitor):
+            return existing
+        return cls(stack, _MONITOR_ID, check_interval=check_interval)
+
+    @property
+    def certificate_authority_arns(self) -> list[str]:
+        return list(self._arns)
+
+    def watch(self, certificate_authority_arn: str) -> None:
+        """Check this CA too (idempotent) and allow describing exactly it."""
+        if certificate_authority_arn in self._arns:
+            return
+        self._arns.append(certificate_authority_arn)
+        self.function.add_to_role_policy(
+            iam.PolicyStatement(
+                actions=["acm-pca:DescribeCertificateAuthority"], resources=[certificate_authority_arn]
+            )
+        )
+
+    def _size_problems(self) -> list[Problem]:
+        if len(self._arns) > MAX_CAS_PER_STACK:
+            return [
+                Problem(
+                    "certificate_authority",
+                    len(self._arns),
+                    f"at most {MAX_CAS_PER_STACK} CAs per stack fit in the checker's EventBridge input",
+                    "spread the CaExpiryAlarms over several stacks",
+                )
+            ]
+        return []
+
+
+# --------------------------------------------------------------------------------------------------------
+# The alarm
+# --------------------------------------------------------------------------------------------------------
+
+
+class CaExpiryAlarm(Construct):
+    """A CloudWatch alarm on the days left before a Private CA's own certificate expires.
+
+    ACM has no metric for CA certificates; this construct makes one (see the module docstring) and alarms on
+    it. Every ``CaExpiryAlarm`` of a stack shares that stack's :class:`CaExpiryMonitor`.
+
+    :param certificate_authority: the CA to watch: a ``RootCa``/``SubordinateCa`` (its ``validity`` bounds the
+        threshold), any ``acmpca.ICertificateAuthority`` or a CA ARN (any region of this account; another
+        account works only if the CA is shared so that this account may call DescribeCertificateAuthority).
+        An ACM certificate is refused: use ``ExpiryAlarm``.
+    :param threshold: alarm when fewer days than this remain. At least 1 day and below the CA's validity when
+        known. A CA cannot issue certificates that outlive it, so a CA backing ACM private certificates (395
+        days) needs replacing well before that: raise the threshold accordingly. Default: - 90 days
+    :param topic: notify this SNS topic on ALARM (it must allow ``cloudwatch.amazonaws.com`` to publish).
+        Not together with ``create_topic``. Default: - no notification action
+    :param create_topic: create an :class:`ExpiryTopic` (KMS-encrypted, SSL-only) for this alarm.
+        Default: - False
+    :param check_interval: how often the stack's checker runs, 1 to 12 hours (the same for every
+        ``CaExpiryAlarm`` of a stack). The alarm period is twice this. Default: - 12 hours
+    :param alarm_description: the alarm's description. Default: - says what fired and what to do
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        certificate_authority: Any,
+        threshold: Duration = DEFAULT_CA_THRESHOLD,
+        topic: sns.ITopic | None = None,
+        create_topic: bool = False,
+        check_interval: Duration = DEFAULT_CHECK_INTERVAL,
+        alarm_description: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        facts = _ca_facts(certificate_authority, "certificate_authority")
+        if isinstance(facts, list):
+            raise PkiValidationError(self.node.path, facts)
+        stack = Stack.of(self)
+        problems = threshold_problems(threshold, lifetime=facts.validity, lifetime_source="CA certificate")
+        problems += check_interval_problems(check_interval)
+        existing = stack.node.try_find_child(_MONITOR_ID)
+        if (
+            isinstance(existing, CaExpiryMonitor)
+            and existing.check_interval.to_minutes() != check_interval.to_minutes()
+        ):
+            problems.append(
+                Problem(
+                    "check_interval",
+                    check_interval.to_human_string(),
+                    f"this stack's CA expiry checker already runs every {existing.check_interval.to_human_string()}",
+                    "use the same check_interval for every CaExpiryAlarm of a stack",
+                )
+            )
+        if topic is not None and create_topic:
+            problems.append(
+                Problem(
+                    "topic",
+                    topic.node.path,
+                    "pass an existing topic or create_topic=True, not both",
+                    "drop one",
+                )
+            )
+        raise_if_any(self, problems)
+
+        ca_account = account_of_arn(facts.arn)
+        if ca_account and not Token.is_unresolved(stack.account) and ca_account != stack.account:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:ca-expiry-cross-account",
+                f"CA {facts.arn} is in account {ca_account}: the checker in {stack.account} can describe it only "
+                "if the CA is shared with this account (AWS RAM); otherwise its alarm fires for missing data.",
+            )
+        ca_region = region_of_arn(facts.arn)
+        if ca_region and not Token.is_unresolved(stack.region) and ca_region != stack.region:
+            Annotations.of(self).add_info(
+                f"CA in {ca_region} is checked from {stack.region}; its metric and alarm live in {stack.region}."
+            )
+
+        self.certificate_authority_arn: str = facts.arn
+        self.threshold = threshold
+        self.monitor = CaExpiryMonitor.of(self, check_interval=check_interval)
+        self.monitor.watch(facts.arn)
+        self.metric = ca_days_to_expiry_metric(facts.arn, check_interval=check_interval)
+        days = int(threshold.to_hours(integral=False) / 24)
+        self.alarm = cloudwatch.Alarm(
+            self,
+            "Resource",
+            metric=self.metric,
+            threshold=days,
+            evaluation_periods=1,
+            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+            treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
+            alarm_description=alarm_description
+            or (
+                f"Private CA {facts.arn}: its CA certificate expires in fewer than {days} days, or the expiry "
+                "check published no data (check failed, CA has no certificate yet, or CA deleted: see the "
+                "checker's logs). Plan the CA's replacement: certificates cannot outlive their CA."
+            ),
+        )
+        self.expiry_topic: ExpiryTopic | None = ExpiryTopic(self, "Topic") if create_topic else None
+        self.topic: sns.ITopic | None = self.expiry_topic.topic if self.expiry_topic else topic
+        if self.topic is not None:
+            self.alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
+
+    @property
+    def function(self) -> lambda_.IFunction:
+        """The stack's checker function."""
+        return self.monitor.function
