@@ -6,9 +6,9 @@ ResourceProperties:
   gives the CA certificate and its chain (root last); the bundle holds every certificate once, in a stable
   order, with normalised ``\\n`` line ends.
 * ``Bucket`` / ``BundleKey`` — where the bundle goes (a private, versioned bucket).
-* ``Revocation`` — optional list of ``{"CertificateAuthorityArn", "CrlBucket", "Key"}``: the CA's CRL is read
-  from ``s3://<CrlBucket>/crl/<CA id>.crl`` (DER, as AWS Private CA publishes it), converted to PEM and
-  written to ``s3://<Bucket>/<Key>``.
+* ``Revocation`` — optional list of ``{"CertificateAuthorityArn", "CrlBucket", "Key", "CrlPath"?}``: the CA's
+  CRL is read from ``s3://<CrlBucket>/<CrlPath or "crl">/<CA id>.crl`` (DER, as AWS Private CA publishes
+  it), converted to PEM and written to ``s3://<Bucket>/<Key>``.
 
 Objects are rewritten only when their content changes (SHA-256 in object metadata), so a repeated or retried
 request returns the same object version and the trust store is not replaced for nothing.
@@ -72,7 +72,11 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     data = publish_bundle(ca_arns, bucket, key)
     for index, entry in enumerate(props.get("Revocation") or []):
         revocation = publish_crl(
-            str(entry["CertificateAuthorityArn"]), str(entry["CrlBucket"]), bucket, str(entry["Key"])
+            str(entry["CertificateAuthorityArn"]),
+            str(entry["CrlBucket"]),
+            bucket,
+            str(entry["Key"]),
+            crl_path=str(entry.get("CrlPath") or "crl"),
         )
         data.update({f"{name}{index}": value for name, value in revocation.items()})
     return {"PhysicalResourceId": physical_id, "Data": data}
@@ -162,9 +166,11 @@ def parse_ca_arn(ca_arn: str) -> tuple[str, str]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def publish_crl(ca_arn: str, crl_bucket: str, bucket: str, key: str) -> dict[str, str]:
+def publish_crl(
+    ca_arn: str, crl_bucket: str, bucket: str, key: str, *, crl_path: str = "crl"
+) -> dict[str, str]:
     _, ca_id = parse_ca_arn(ca_arn)
-    source = f"crl/{ca_id}.crl"
+    source = f"{crl_path.strip('/')}/{ca_id}.crl"
     try:
         obj = _client("s3").get_object(Bucket=crl_bucket, Key=source)
     except ClientError as error:

@@ -336,3 +336,20 @@ def test_pem_helpers_round_trip(handler: ModuleType, pki: dict[str, LocalCa]) ->
     assert pem(pki["b"].certificate) == handler.der_to_pem(
         handler.pem_to_der(pki["b"].pem, "CERTIFICATE"), "CERTIFICATE"
     )
+
+
+def test_reads_the_crl_under_the_cas_custom_path(
+    handler: ModuleType, s3: Any, pca: Stubber, pki: dict[str, LocalCa]
+) -> None:
+    s3.put_object(Bucket=CRL_BUCKET, Key="revocation/lists/a.crl", Body=pki["a"].crl())
+    answer(pca, pki["a"], ca_arn("a"))
+    revocation = [
+        {
+            "CertificateAuthorityArn": ca_arn("a"),
+            "CrlBucket": CRL_BUCKET,
+            "Key": "a.pem",
+            "CrlPath": "revocation/lists/",
+        }
+    ]
+    data = create(handler, [ca_arn("a")], Revocation=revocation)["Data"]
+    assert x509.load_pem_x509_crl(read(s3, "a.pem", version=data["RevocationVersionId0"]).encode())
