@@ -341,7 +341,8 @@ def test_pem_helpers_round_trip(handler: ModuleType, pki: dict[str, LocalCa]) ->
 def test_reads_the_crl_under_the_cas_custom_path(
     handler: ModuleType, s3: Any, pca: Stubber, pki: dict[str, LocalCa]
 ) -> None:
-    s3.put_object(Bucket=CRL_BUCKET, Key="revocation/lists/a.crl", Body=pki["a"].crl())
+    der = pki["a"].crl()
+    s3.put_object(Bucket=CRL_BUCKET, Key="revocation/lists/a.crl", Body=der)
     answer(pca, pki["a"], ca_arn("a"))
     revocation = [
         {
@@ -352,4 +353,5 @@ def test_reads_the_crl_under_the_cas_custom_path(
         }
     ]
     data = create(handler, [ca_arn("a")], Revocation=revocation)["Data"]
-    assert x509.load_pem_x509_crl(read(s3, "a.pem", version=data["RevocationVersionId0"]).encode())
+    crl = x509.load_pem_x509_crl(read(s3, "a.pem", version=data["RevocationVersionId0"]).encode())
+    assert crl == x509.load_der_x509_crl(der)
