@@ -1,0 +1,752 @@
+"""Activates a subordinate AWS Private CA whose parent CloudFormation cannot reach: a parent in another
+Region or account (and, through an SSM parameter, a parent whose ARN is not known at synth time).
+
+Provider-framework handler (``on_event`` + ``is_complete``); stdlib + boto3 only, never imports pki_constructs.
+
+Steps: read the child's CSR -> ``IssueCertificate`` on the parent, in the parent's Region (assuming a role
+when one is given), with ``SubordinateCACertificate_PathLen{N}/V1`` -> poll ``GetCertificate`` from
+``is_complete`` -> ``ImportCertificateAuthorityCertificate`` into the child with the full chain (root last).
+
+ResourceProperties (schema version "1"; CloudFormation passes every scalar as a string)::
+
+    SchemaVersion                  "1" (optional; absent = "1")
+    CertificateAuthorityArn        the child CA (same account and Region as the stack)           required
+    ParentCertificateAuthorityArn  the parent CA ARN                                              one of these
+    ParentArnParameter             {"Name": "/ssm/name", "Region": "us-east-1"}: an SSM String    two
+                                   parameter in the stack's account holding the parent ARN
+    PathLength                     "0".."3" -> template SubordinateCACertificate_PathLen{N}/V1    required
+                                   (partition taken from the parent ARN)
+    Validity                       {"Type": "DAYS"|"MONTHS"|"YEARS"|"END_DATE"|"ABSOLUTE",        required
+                                    "Value": "<int>"} (the IssueCertificate Validity structure)
+    SigningAlgorithm               IssueCertificate SigningAlgorithm (the parent key's family)   optional
+                                   Default: derived from the parent certificate's public key
+    ParentFingerprint              any string that changes when the parent CA is replaced         optional
+                                   (a new value re-issues; used with ParentArnParameter)
+    IssuerRoleArn                  role in the parent's account to assume for the parent calls    optional
+    ExternalId                     sts:AssumeRole ExternalId                                      optional
+
+Lifecycle (research/reliability_security.md §4 and list (b)):
+
+* PhysicalResourceId = ``<child ARN>/activation/<digest>``; the digest covers child, parent reference and
+  fingerprint, path length, validity and signing algorithm, so changing any of them is a replacement (re-issue);
+  a changed role or external id alone is an in-place update with no API calls.
+* Progress lives in tags on the child CA (``pki-constructs:activation`` = "<digest> <request>",
+  ``pki-constructs:activation-certificate`` = the issued certificate ARN, ``pki-constructs:previous-activation``
+  = "<digest> <certificate ARN>" of the activation it replaced), so a retried Create never issues a second
+  certificate, an Update rollback re-imports the previous certificate instead of issuing a third, and a stale
+  ``is_complete`` poll (aws-cdk#31541) sees it was superseded and stops without side effects.
+  IssueCertificate also carries a deterministic idempotency token (it only lasts five minutes).
+* ``is_complete`` polls without sleeping: RequestInProgressException, throttling that outlived the SDK's
+  retries and ConcurrentModificationException mean "not yet"; RequestFailedException, InvalidStateException,
+  AccessDenied, LimitExceededException, CertificateMismatchException... fail with the AWS reason.
+* A failed Create/Update rewinds the tags (the Provider ignores the Delete after a failed Create).
+* Delete disables the child only if the activation being deleted is the child's current one; it never
+  touches the parent, and succeeds for placeholder physical ids and CAs that are gone.
+* ``Data`` carries ARNs, the serial, NotBefore/NotAfter and the SHA-256 fingerprint, never a PEM (4 KB limit).
+  Only ``CertificateAuthorityArn`` is present on every response (a no-op Update makes no calls).
+"""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import functools
+import hashlib
+import json
+import os
+import re
+from typing import Any
+
+SCHEMA_VERSION = "1"
+TAG_ACTIVATION = "pki-constructs:activation"
+TAG_CERTIFICATE = "pki-constructs:activation-certificate"
+TAG_PREVIOUS = "pki-constructs:previous-activation"
+NONE = "none"
+
+_CA_ARN = re.compile(r"^arn:(aws[a-z-]*):acm-pca:([a-z0-9-]+):(\d{12}):certificate-authority/[0-9a-zA-Z-]+$")
+_PHYSICAL_ID = re.compile(r"^(arn:[^/]+:certificate-authority/[0-9a-zA-Z-]+)/activation/([0-9a-f]{16})$")
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.S)
+
+# Errors after which polling again may succeed; everything else is terminal.
+_NOT_YET = {
+    "RequestInProgressException",
+    "ConcurrentModificationException",
+    "ThrottlingException",
+    "TooManyRequestsException",
+    "RequestLimitExceeded",
+    "ServiceUnavailable",
+    "InternalFailure",
+}
+_HINTS = {
+    "RequestFailedException": "the parent refused to issue: a CA certificate must expire before its parent's "
+    "and have a smaller path length (AWS rule), and the key algorithm must be one the parent supports",
+    "InvalidStateException": "the CA must be ACTIVE to issue; a parent kept DISABLED (Security Hub PCA.1) must be "
+    "enabled for the deploy and disabled afterwards",
+    "AccessDeniedException": "the handler's role (or the assumed issuer role) lacks a permission on that CA; "
+    "check the parent-side policy: IssueCertificate with the acm-pca:TemplateArn condition, GetCertificate, "
+    "GetCertificateAuthorityCertificate",
+    "AccessDenied": "sts:AssumeRole was refused: check the issuer role's trust policy (it must trust this "
+    "handler's role) and the external id",
+    "LimitExceededException": "an AWS Private CA quota is exhausted (certificates per CA L-F99AB81B, CAs per "
+    "Region L-799883CD); request an increase in Service Quotas",
+    "CertificateMismatchException": "the issued certificate does not match the child's key/CSR; was the child "
+    "CA replaced while the activation was in flight?",
+    "MalformedCertificateException": "the parent returned a certificate the child cannot import",
+    "InvalidRequestException": "the chain was rejected: it must contain the parent and every CA up to the root, "
+    "root last, and not the imported certificate",
+    "InvalidArgsException": "IssueCertificate rejected an argument (signing algorithm family must match the "
+    "parent's key; validity must be at least one day)",
+    "ResourceNotFoundException": "the CA does not exist (deleted, wrong Region or account)",
+    "ParameterNotFound": "the parent's stack has not published its ARN yet: deploy the parent stack first",
+}
+
+
+class ActivationError(Exception):
+    """A terminal failure; its message becomes the CloudFormation status reason."""
+
+
+class NotYet(Exception):
+    """AWS is still working; ``is_complete`` will be asked again."""
+
+
+# ------------------------------------------------------------------------------------------ AWS clients
+
+
+@functools.cache
+def _config() -> Any:
+    from botocore.config import Config
+
+    return Config(retries={"mode": "standard"})
+
+
+@functools.cache
+def _plain_client(service: str, region: str) -> Any:
+    import boto3
+
+    return boto3.client(service, region_name=region, config=_config())
+
+
+def client(service: str, region: str, role_arn: str | None = None, external_id: str | None = None) -> Any:
+    """A boto3 client in ``region``; with ``role_arn``, one acting as that role (assumed per invocation,
+    so credentials never outlive a container's cache)."""
+    if not role_arn:
+        return _plain_client(service, region)
+    import boto3
+
+    kwargs: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "pki-constructs-ca-activation"}
+    if external_id:
+        kwargs["ExternalId"] = external_id
+    try:
+        credentials = client("sts", os.environ.get("AWS_REGION") or region).assume_role(**kwargs)[
+            "Credentials"
+        ]
+    except Exception as error:
+        raise _terminal(error, f"sts:AssumeRole {role_arn}") from error
+    return boto3.client(
+        service,
+        region_name=region,
+        aws_access_key_id=credentials["AccessKeyId"],
+        aws_secret_access_key=credentials["SecretAccessKey"],
+        aws_session_token=credentials["SessionToken"],
+        config=_config(),
+    )
+
+
+def _code(error: BaseException) -> str:
+    response = getattr(error, "response", None)
+    if isinstance(response, dict):
+        return str(response.get("Error", {}).get("Code", ""))
+    return ""
+
+
+def _terminal(error: BaseException, action: str) -> Exception:
+    """NotYet for transient AWS errors; otherwise an ActivationError with the AWS reason and a hint."""
+    code = _code(error)
+    if code in _NOT_YET:
+        return NotYet(f"{action}: {code}")
+    if not code:
+        return error if isinstance(error, Exception) else ActivationError(str(error))
+    message = getattr(error, "response", {}).get("Error", {}).get("Message", "")
+    hint = _HINTS.get(code)
+    return ActivationError(f"{action} failed: {code}: {message}" + (f" ({hint})" if hint else ""))
+
+
+def _call(api: Any, operation: str, action: str, **kwargs: Any) -> Any:
+    try:
+        return getattr(api, operation)(**kwargs)
+    except Exception as error:
+        raise _terminal(error, action) from error
+
+
+def _log(message: str, **fields: Any) -> None:
+    print(json.dumps({"message": message, **fields}, default=str))
+
+
+# ------------------------------------------------------------------------------------------ properties
+
+
+def _region(arn: str) -> str:
+    return arn.split(":")[3]
+
+
+class Props:
+    """The parsed ResourceProperties (see the module docstring)."""
+
+    def __init__(self, raw: dict[str, Any]) -> None:
+        version = str(raw.get("SchemaVersion", SCHEMA_VERSION))
+        if version != SCHEMA_VERSION:
+            raise ActivationError(
+                f"unsupported SchemaVersion {version!r}; this handler reads {SCHEMA_VERSION!r}"
+            )
+        self.child_arn = str(raw.get("CertificateAuthorityArn", ""))
+        if not _CA_ARN.match(self.child_arn):
+            raise ActivationError(f"CertificateAuthorityArn {self.child_arn!r} is not a Private CA ARN")
+        self.parent_arn: str | None = raw.get("ParentCertificateAuthorityArn") or None
+        parameter = raw.get("ParentArnParameter") or None
+        self.parameter: tuple[str, str] | None = (
+            (str(parameter["Name"]), str(parameter["Region"])) if parameter else None
+        )
+        if (self.parent_arn is None) == (self.parameter is None):
+            raise ActivationError(
+                "exactly one of ParentCertificateAuthorityArn and ParentArnParameter is required"
+            )
+        if self.parent_arn is not None and not _CA_ARN.match(self.parent_arn):
+            raise ActivationError(
+                f"ParentCertificateAuthorityArn {self.parent_arn!r} is not a Private CA ARN"
+            )
+        self.path_length = int(raw.get("PathLength", 0))
+        if not 0 <= self.path_length <= 3:
+            raise ActivationError(
+                f"PathLength {self.path_length} is not 0..3 (the AWS subordinate templates)"
+            )
+        validity = raw.get("Validity") or {}
+        self.validity = {"Type": str(validity.get("Type", "")), "Value": int(validity.get("Value", 0))}
+        if self.validity["Type"] not in {"DAYS", "MONTHS", "YEARS", "END_DATE", "ABSOLUTE"}:
+            raise ActivationError(
+                f"Validity {validity!r} needs a Type of DAYS, MONTHS, YEARS, END_DATE or ABSOLUTE"
+            )
+        self.signing_algorithm: str | None = raw.get("SigningAlgorithm") or None
+        self.parent_fingerprint: str | None = raw.get("ParentFingerprint") or None
+        self.role_arn: str | None = raw.get("IssuerRoleArn") or None
+        self.external_id: str | None = raw.get("ExternalId") or None
+
+    @property
+    def digest(self) -> str:
+        """What, when changed, requires a new CA certificate."""
+        parent = self.parent_arn or "ssm:{}:{}".format(*self.parameter or ("", ""))
+        material = json.dumps(
+            [
+                self.child_arn,
+                parent,
+                self.parent_fingerprint,
+                self.path_length,
+                self.validity,
+                self.signing_algorithm,
+            ],
+            sort_keys=True,
+        )
+        return hashlib.sha256(material.encode()).hexdigest()[:16]
+
+    @property
+    def physical_id(self) -> str:
+        return f"{self.child_arn}/activation/{self.digest}"
+
+    def resolve_parent(self) -> str:
+        """The parent ARN, read from the SSM parameter in the parent's Region when not given directly."""
+        if self.parent_arn:
+            return self.parent_arn
+        assert self.parameter is not None
+        name, region = self.parameter
+        response = _call(
+            client("ssm", region), "get_parameter", f"ssm:GetParameter {name} ({region})", Name=name
+        )
+        value = str(response["Parameter"]["Value"]).strip()
+        if not _CA_ARN.match(value):
+            raise ActivationError(f"SSM parameter {name} ({region}) holds {value!r}, not a Private CA ARN")
+        return value
+
+
+def _old_props(event: dict[str, Any]) -> Props | None:
+    try:
+        return Props(event.get("OldResourceProperties") or {})
+    except (ActivationError, KeyError, TypeError, ValueError):
+        return None  # an older or foreign schema: treat as changed
+
+
+def _unchanged_update(event: dict[str, Any], props: Props) -> bool:
+    old = _old_props(event)
+    return (
+        event["RequestType"] == "Update"
+        and old is not None
+        and old.digest == props.digest
+        and event.get("PhysicalResourceId") == props.physical_id
+    )
+
+
+# ------------------------------------------------------------------------------------------ certificates
+
+
+def _der_item(data: bytes, i: int) -> tuple[int, int, int]:
+    """(tag, value start, value end) of the DER element at ``i``."""
+    tag, length = data[i], data[i + 1]
+    i += 2
+    if length & 0x80:
+        count = length & 0x7F
+        length = int.from_bytes(data[i : i + count], "big")
+        i += count
+    return tag, i, i + length
+
+
+def _der_children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
+    items, i = [], start
+    while i < end:
+        item = _der_item(data, i)
+        items.append(item)
+        i = item[2]
+    return items
+
+
+def _der_time(data: bytes, item: tuple[int, int, int]) -> dt.datetime:
+    tag, start, end = item
+    text = data[start:end].decode()
+    if tag == 0x17:  # UTCTime: YY >= 50 means 19YY (RFC 5280)
+        year = int(text[:2])
+        text = f"{19 if year >= 50 else 20}{text}"
+    return dt.datetime.strptime(text, "%Y%m%d%H%M%SZ").replace(tzinfo=dt.UTC)
+
+
+_KEY_OIDS = {
+    bytes.fromhex("2a864886f70d010101"): "RSA",
+    bytes.fromhex("608648016503040311"): "ML_DSA_44",
+    bytes.fromhex("608648016503040312"): "ML_DSA_65",
+    bytes.fromhex("608648016503040313"): "ML_DSA_87",
+}
+_EC_KEY = bytes.fromhex("2a8648ce3d0201")
+_CURVE_SIGNING = {
+    bytes.fromhex("2a8648ce3d030107"): "SHA256WITHECDSA",
+    bytes.fromhex("2b81040022"): "SHA384WITHECDSA",
+    bytes.fromhex("2b81040023"): "SHA512WITHECDSA",
+    bytes.fromhex("2a811ccf5501822d"): "SM3WITHSM2",
+}
+
+
+class Cert:
+    """The few fields of an X.509 certificate the handler needs, read with a minimal DER walker."""
+
+    def __init__(self, der: bytes) -> None:
+        self.der = der
+        _, start, _ = _der_item(der, 0)
+        _, tbs_start, tbs_end = _der_item(der, start)
+        fields = _der_children(der, tbs_start, tbs_end)
+        if fields[0][0] == 0xA0:  # explicit version
+            fields = fields[1:]
+        serial, _, issuer, validity, subject, key = fields[:6]
+        self.serial = der[serial[1] : serial[2]].lstrip(b"\x00") or b"\x00"
+        self.issuer = der[issuer[1] : issuer[2]]
+        self.subject = der[subject[1] : subject[2]]
+        not_before, not_after = _der_children(der, validity[1], validity[2])[:2]
+        self.not_before = _der_time(der, not_before)
+        self.not_after = _der_time(der, not_after)
+        algorithm = _der_children(der, key[1], key[2])[0]
+        parts = _der_children(der, algorithm[1], algorithm[2])
+        self.key_oid = der[parts[0][1] : parts[0][2]]
+        self.key_params = der[parts[1][1] : parts[1][2]] if len(parts) > 1 and parts[1][0] == 0x06 else b""
+
+    @classmethod
+    def from_pem(cls, text: str) -> Cert:
+        blocks = _pem_blocks(text)
+        if len(blocks) != 1:
+            raise ActivationError(f"expected one PEM certificate, found {len(blocks)}")
+        return blocks[0]
+
+    @property
+    def self_issued(self) -> bool:
+        return self.issuer == self.subject
+
+    @property
+    def pem(self) -> str:
+        body = base64.b64encode(self.der).decode()
+        lines = "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+        return f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n"
+
+    @property
+    def fingerprint(self) -> str:
+        digest = hashlib.sha256(self.der).hexdigest().upper()
+        return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+
+    @property
+    def serial_hex(self) -> str:
+        return ":".join(f"{b:02x}" for b in self.serial)
+
+    def signing_algorithm(self) -> str:
+        """The IssueCertificate SigningAlgorithm matching this (parent) certificate's key."""
+        if self.key_oid == _EC_KEY and self.key_params in _CURVE_SIGNING:
+            return _CURVE_SIGNING[self.key_params]
+        family = _KEY_OIDS.get(self.key_oid)
+        if family == "RSA":
+            return "SHA256WITHRSA"
+        if family:
+            return family
+        raise ActivationError("cannot derive a signing algorithm from the parent's key; set SigningAlgorithm")
+
+
+def _pem_blocks(text: str) -> list[Cert]:
+    return [Cert(base64.b64decode("".join(body.split()))) for body in _PEM.findall(text or "")]
+
+
+def ordered_chain(certificate: Cert, candidates: list[Cert]) -> list[Cert]:
+    """The chain above ``certificate``: each element issued the one before it, root (self-issued) last,
+    without ``certificate`` itself. Raises when the candidates do not reach a root."""
+    pool = [c for c in candidates if c.der != certificate.der]
+    chain: list[Cert] = []
+    current = certificate
+    while not current.self_issued:
+        issuer = next((c for c in pool if c.subject == current.issuer and c not in chain), None)
+        if issuer is None:
+            raise ActivationError("the chain returned by the parent does not reach a root CA certificate")
+        chain.append(issuer)
+        current = issuer
+        if len(chain) > 5:
+            raise ActivationError("the chain is longer than the 5 levels AWS Private CA allows")
+    return chain
+
+
+def _validity_end(validity: dict[str, Any], now: dt.datetime) -> dt.datetime:
+    kind, value = validity["Type"], int(validity["Value"])
+    if kind == "DAYS":
+        return now + dt.timedelta(days=value)
+    if kind in ("MONTHS", "YEARS"):
+        months = value if kind == "MONTHS" else value * 12
+        index = now.month - 1 + months
+        year, month = now.year + index // 12, index % 12 + 1
+        return now.replace(year=year, month=month, day=min(now.day, 28))
+    if kind == "ABSOLUTE":
+        return dt.datetime.fromtimestamp(value, tz=dt.UTC)
+    text = str(value)
+    return dt.datetime.strptime(text, "%Y%m%d%H%M%S" if len(text) == 14 else "%y%m%d%H%M%S").replace(
+        tzinfo=dt.UTC
+    )
+
+
+# ------------------------------------------------------------------------------------------ the activation
+
+
+def _split(value: str | None) -> list[str]:
+    return (value or "").split()
+
+
+class Activation:
+    """One activation attempt for one request; every step reads state first, so it can run any number of times."""
+
+    def __init__(self, props: Props, event: dict[str, Any]) -> None:
+        self.props = props
+        self.event = event
+        self.digest = props.digest
+        self.request = hashlib.sha256(str(event.get("RequestId", "")).encode()).hexdigest()[:12]
+        self.child = client("acm-pca", _region(props.child_arn))
+        self._parent_arn: str | None = None
+        self._parent: Any = None
+
+    # -- helpers
+
+    @property
+    def parent_arn(self) -> str:
+        if self._parent_arn is None:
+            self._parent_arn = self.props.resolve_parent()
+            self._check_partition(self._parent_arn)
+        return self._parent_arn
+
+    @property
+    def parent(self) -> Any:
+        if self._parent is None:
+            self._parent = client(
+                "acm-pca", _region(self.parent_arn), self.props.role_arn, self.props.external_id
+            )
+        return self._parent
+
+    def _check_partition(self, parent_arn: str) -> None:
+        if parent_arn.split(":")[1] != self.props.child_arn.split(":")[1]:
+            raise ActivationError(
+                f"parent {parent_arn} and child {self.props.child_arn} are in different partitions"
+            )
+
+    def _child_call(self, operation: str, **kwargs: Any) -> Any:
+        return _call(self.child, operation, f"{operation} on child {self.props.child_arn}", **kwargs)
+
+    def _parent_call(self, operation: str, **kwargs: Any) -> Any:
+        return _call(self.parent, operation, f"{operation} on parent {self.parent_arn}", **kwargs)
+
+    def status(self) -> dict[str, Any]:
+        ca = self._child_call("describe_certificate_authority", CertificateAuthorityArn=self.props.child_arn)
+        ca = ca["CertificateAuthority"]
+        if ca["Status"] == "CREATING":
+            raise NotYet("child CA is still CREATING")
+        if ca["Status"] in ("FAILED", "DELETED"):
+            reason = ca.get("FailureReason", "")
+            raise ActivationError(f"child CA {self.props.child_arn} is {ca['Status']} {reason}".strip())
+        return dict(ca)
+
+    def tags(self) -> dict[str, str]:
+        response = self._child_call("list_tags", CertificateAuthorityArn=self.props.child_arn)
+        return {t["Key"]: t.get("Value", "") for t in response.get("Tags", [])}
+
+    def _tag(self, values: dict[str, str], remove: list[str] | None = None) -> None:
+        self._child_call(
+            "tag_certificate_authority",
+            CertificateAuthorityArn=self.props.child_arn,
+            Tags=[{"Key": k, "Value": v} for k, v in values.items()],
+        )
+        if remove:
+            self._child_call(
+                "untag_certificate_authority",
+                CertificateAuthorityArn=self.props.child_arn,
+                Tags=[{"Key": k} for k in remove],
+            )
+
+    @property
+    def template_arn(self) -> str:
+        partition = self.parent_arn.split(":")[1]
+        return (
+            f"arn:{partition}:acm-pca:::template/SubordinateCACertificate_PathLen{self.props.path_length}/V1"
+        )
+
+    # -- steps
+
+    def claim(self, ca: dict[str, Any]) -> str | None:
+        """Make this request's activation the child's current one; return its certificate ARN if already issued
+        (a retried Create, a rerun, or an Update rollback to the previous activation)."""
+        tags = self.tags()
+        current, certificate = _split(tags.get(TAG_ACTIVATION)), tags.get(TAG_CERTIFICATE)
+        certificate = None if certificate in (None, "", NONE) else certificate
+        previous = _split(tags.get(TAG_PREVIOUS))
+        values = {TAG_ACTIVATION: f"{self.digest} {self.request}"}
+        remove: list[str] = []
+        if current and current[0] == self.digest:
+            reuse = certificate
+        elif len(previous) == 2 and previous[0] == self.digest:
+            reuse = previous[1]
+            if current and certificate:
+                values[TAG_PREVIOUS] = f"{current[0]} {certificate}"
+            else:
+                remove.append(TAG_PREVIOUS)
+        else:
+            if not current and ca["Status"] == "ACTIVE" and self.event["RequestType"] == "Create":
+                raise ActivationError(
+                    f"child CA {self.props.child_arn} is already ACTIVE with a certificate this activation did not "
+                    "issue; refusing to replace it (disable it or use a new CA)"
+                )
+            reuse = None
+            if current and certificate:
+                values[TAG_PREVIOUS] = f"{current[0]} {certificate}"
+        values[TAG_CERTIFICATE] = reuse or NONE
+        self._tag(values, remove)
+        return reuse
+
+    def issue(self) -> str:
+        csr = self._child_call("get_certificate_authority_csr", CertificateAuthorityArn=self.props.child_arn)[
+            "Csr"
+        ]
+        parent_ca = self._parent_call(
+            "get_certificate_authority_certificate", CertificateAuthorityArn=self.parent_arn
+        )
+        parent_cert = Cert.from_pem(parent_ca["Certificate"])
+        now = dt.datetime.now(dt.UTC)
+        end = _validity_end(self.props.validity, now)
+        if end >= parent_cert.not_after:
+            raise ActivationError(
+                f"requested validity {self.props.validity} ends {end:%Y-%m-%d} but the parent's certificate expires "
+                f"{parent_cert.not_after:%Y-%m-%d}; AWS requires a CA certificate to expire before its parent's"
+            )
+        token = hashlib.sha256(
+            "|".join(
+                [
+                    str(self.event.get("StackId")),
+                    str(self.event.get("LogicalResourceId")),
+                    self.request,
+                    self.digest,
+                ]
+            ).encode()
+        ).hexdigest()[:32]
+        issued = self._parent_call(
+            "issue_certificate",
+            CertificateAuthorityArn=self.parent_arn,
+            Csr=csr.encode(),
+            SigningAlgorithm=self.props.signing_algorithm or parent_cert.signing_algorithm(),
+            TemplateArn=self.template_arn,
+            Validity=self.props.validity,
+            IdempotencyToken=token,
+        )
+        certificate_arn = str(issued["CertificateArn"])
+        _log("issued", certificate_arn=certificate_arn, parent=self.parent_arn, template=self.template_arn)
+        self._tag({TAG_CERTIFICATE: certificate_arn})
+        return certificate_arn
+
+    def fetch_and_import(self, certificate_arn: str, ca: dict[str, Any]) -> dict[str, str]:
+        issuer_arn = certificate_arn.split("/certificate/")[0]
+        response = _call(
+            self.parent,
+            "get_certificate",
+            f"GetCertificate {certificate_arn}",
+            CertificateAuthorityArn=issuer_arn,
+            CertificateArn=certificate_arn,
+        )
+        certificate = Cert.from_pem(response["Certificate"])
+        candidates = _pem_blocks(response.get("CertificateChain", ""))
+        try:
+            chain = ordered_chain(certificate, candidates)
+        except ActivationError:
+            # GetCertificate documents a chain up to the root; complete it from the issuer's own chain if not.
+            issuer = _call(
+                self.parent,
+                "get_certificate_authority_certificate",
+                f"GetCertificateAuthorityCertificate on {issuer_arn}",
+                CertificateAuthorityArn=issuer_arn,
+            )
+            candidates += _pem_blocks(issuer["Certificate"]) + _pem_blocks(issuer.get("CertificateChain", ""))
+            chain = ordered_chain(certificate, candidates)
+        if ca["Status"] == "ACTIVE":
+            current = self._child_call(
+                "get_certificate_authority_certificate", CertificateAuthorityArn=self.props.child_arn
+            )
+            if Cert.from_pem(current["Certificate"]).der == certificate.der:
+                return self.data(certificate, certificate_arn, issuer_arn)
+        self._child_call(
+            "import_certificate_authority_certificate",
+            CertificateAuthorityArn=self.props.child_arn,
+            Certificate=certificate.pem.encode(),
+            CertificateChain="".join(c.pem for c in chain).encode(),
+        )
+        _log("imported", child=self.props.child_arn, certificate_arn=certificate_arn, chain_length=len(chain))
+        return self.data(certificate, certificate_arn, issuer_arn)
+
+    def data(self, certificate: Cert, certificate_arn: str, parent_arn: str) -> dict[str, str]:
+        return {
+            "CertificateAuthorityArn": self.props.child_arn,
+            "ParentCertificateAuthorityArn": parent_arn,
+            "CertificateArn": certificate_arn,
+            "CertificateSerial": certificate.serial_hex,
+            "NotBefore": certificate.not_before.isoformat().replace("+00:00", "Z"),
+            "NotAfter": certificate.not_after.isoformat().replace("+00:00", "Z"),
+            "CertificateSha256Fingerprint": certificate.fingerprint,
+        }
+
+    def forget(self) -> None:
+        """After a failure: rewind the tags this request wrote, so the next attempt starts clean and an Update
+        rollback finds the previous activation current again."""
+        tags = self.tags()
+        if _split(tags.get(TAG_ACTIVATION)) != [self.digest, self.request]:
+            return
+        previous = _split(tags.get(TAG_PREVIOUS))
+        if len(previous) == 2:
+            self._tag(
+                {TAG_ACTIVATION: f"{previous[0]} restored", TAG_CERTIFICATE: previous[1]},
+                remove=[TAG_PREVIOUS],
+            )
+        else:
+            self._child_call(
+                "untag_certificate_authority",
+                CertificateAuthorityArn=self.props.child_arn,
+                Tags=[{"Key": TAG_ACTIVATION}, {"Key": TAG_CERTIFICATE}],
+            )
+
+
+# ------------------------------------------------------------------------------------------ entry points
+
+
+def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Create/Update: claim the child and request its certificate. Delete: disable the child if it is ours."""
+    kind = event["RequestType"]
+    _log("on_event", request_type=kind, logical_id=event.get("LogicalResourceId"))
+    if kind == "Delete":
+        return _delete(event)
+    props = Props(event["ResourceProperties"])
+    response = {"PhysicalResourceId": props.physical_id, "Data": {"CertificateAuthorityArn": props.child_arn}}
+    if _unchanged_update(event, props):
+        _log("no change that needs a new certificate", physical_id=props.physical_id)
+        return response
+    activation = Activation(props, event)
+    try:
+        ca = activation.status()
+        if activation.claim(ca) is None:
+            activation.issue()
+    except NotYet as pending:
+        _log("not yet; is_complete will continue", reason=str(pending))
+    except Exception:
+        _cleanup(activation)
+        raise
+    return response
+
+
+def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+    """Poll: issue if on_event could not, fetch the certificate once issued, import it with its chain."""
+    kind = event["RequestType"]
+    if kind == "Delete":
+        return {"IsComplete": True}
+    props = Props(event["ResourceProperties"])
+    if _unchanged_update(event, props):
+        return {"IsComplete": True}
+    activation = Activation(props, event)
+    try:
+        ca = activation.status()
+        tags = activation.tags()
+        if _split(tags.get(TAG_ACTIVATION)) != [activation.digest, activation.request]:
+            _log("superseded by another request; stopping without changes", tags=tags)
+            return {"IsComplete": True}
+        certificate_arn = tags.get(TAG_CERTIFICATE)
+        if certificate_arn in (None, "", NONE):
+            certificate_arn = activation.issue()
+        data = activation.fetch_and_import(str(certificate_arn), ca)
+    except NotYet as pending:
+        _log("not yet", reason=str(pending))
+        return {"IsComplete": False}
+    except Exception:
+        _cleanup(activation)
+        raise
+    _log("activated", **data)
+    return {"IsComplete": True, "Data": data}
+
+
+def _cleanup(activation: Activation) -> None:
+    try:
+        activation.forget()
+    except Exception as error:  # never hide the original failure
+        _log("cleanup failed", error=str(error))
+
+
+def _delete(event: dict[str, Any]) -> dict[str, Any]:
+    physical_id = str(event.get("PhysicalResourceId", ""))
+    match = _PHYSICAL_ID.match(physical_id)
+    if not match:
+        _log(
+            "placeholder physical id (a Create that never finished); nothing to delete",
+            physical_id=physical_id,
+        )
+        return {"PhysicalResourceId": physical_id}
+    child_arn, digest = match.groups()
+    acm_pca = client("acm-pca", _region(child_arn))
+    try:
+        status = acm_pca.describe_certificate_authority(CertificateAuthorityArn=child_arn)[
+            "CertificateAuthority"
+        ]
+        tags = {
+            t["Key"]: t.get("Value", "")
+            for t in acm_pca.list_tags(CertificateAuthorityArn=child_arn).get("Tags", [])
+        }
+    except Exception as error:
+        if _code(error) in ("ResourceNotFoundException", "InvalidStateException"):
+            _log("child CA is gone; nothing to do", child=child_arn)
+            return {"PhysicalResourceId": physical_id}
+        raise _terminal(error, f"reading child {child_arn}") from error
+    current = _split(tags.get(TAG_ACTIVATION))
+    if not current or current[0] != digest:
+        _log("not the child's current activation (replaced or never completed); leaving it", child=child_arn)
+    elif status["Status"] == "ACTIVE":
+        _call(
+            acm_pca,
+            "update_certificate_authority",
+            f"disabling child {child_arn}",
+            CertificateAuthorityArn=child_arn,
+            Status="DISABLED",
+        )
+        _log("disabled child CA", child=child_arn)
+    return {"PhysicalResourceId": physical_id}
