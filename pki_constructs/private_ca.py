@@ -11,7 +11,9 @@ from dataclasses import dataclass
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_sns as sns
 from constructs import Construct, IDependable
 
 from . import cost
@@ -24,6 +26,7 @@ from .algorithms import (
     key_available_in_partition,
     signing_matches_key,
 )
+from .ca_expiry import DEFAULT_CA_THRESHOLD, DEFAULT_CHECK_INTERVAL, CaExpiryAlarm, ca_days_to_expiry_metric
 from .errors import Problem, raise_if_any
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .subject import DistinguishedName
@@ -331,6 +334,42 @@ class CertificateAuthorityBase(Construct):
             resource_arns=[arn],
         )
         return issue.combine(collect)
+
+    def metric_days_to_expiry(
+        self, *, check_interval: Duration = DEFAULT_CHECK_INTERVAL
+    ) -> cloudwatch.Metric:
+        """Days until this CA's own certificate expires: ``PkiConstructs`` ``DaysToExpiry``, Minimum.
+
+        ACM publishes nothing for CA certificates; this metric has data only while :meth:`add_expiry_alarm`
+        (or a ``CaExpiryAlarm``) in the same account and region watches this CA.
+
+        :param check_interval: the checker's interval; the period is twice it. Default: - 12 hours
+        """
+        return ca_days_to_expiry_metric(self.certificate_authority_arn, check_interval=check_interval)
+
+    def add_expiry_alarm(
+        self,
+        id: str = "ExpiryAlarm",
+        *,
+        threshold: Duration = DEFAULT_CA_THRESHOLD,
+        topic: sns.ITopic | None = None,
+        create_topic: bool = False,
+        check_interval: Duration = DEFAULT_CHECK_INTERVAL,
+    ) -> CaExpiryAlarm:
+        """Alarm before this CA's own certificate expires (a ``CaExpiryAlarm`` placed under this CA).
+
+        See ``pki_constructs.ca_expiry.CaExpiryAlarm`` for the props; the threshold must be below this CA's
+        ``validity``. Default threshold: - 90 days
+        """
+        return CaExpiryAlarm(
+            self,
+            id,
+            certificate_authority=self,
+            threshold=threshold,
+            topic=topic,
+            create_topic=create_topic,
+            check_interval=check_interval,
+        )
 
     # Helpers for subclasses ---------------------------------------------------------------------------
 
