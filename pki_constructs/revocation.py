@@ -310,7 +310,10 @@ class CrlDistribution(Construct):
             ),
             domain_names=[config.custom_cname] if config.custom_cname else None,
             certificate=config.cloudfront_certificate,
-            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+            # Only meaningful with our own certificate; the *.cloudfront.net one has a fixed policy.
+            minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
+            if config.cloudfront_certificate
+            else None,
             enable_logging=True,
             log_bucket=logs,
             log_file_prefix="crl/",

@@ -26,12 +26,13 @@ def pinned_context() -> dict[str, Any]:
     return dict(json.loads((ROOT / "cdk.json").read_text())["context"])
 
 
-def make_app(*, validation: bool = False, **context: Any) -> cdk.App:
+def make_app(*, validation: bool = False, outdir: str | None = None, **context: Any) -> cdk.App:
     """An App with the pinned flags. CDK's built-in template validation costs ~3 s per process, so unit
     tests leave it off; the app-level gate turns it on."""
     return cdk.App(
         analytics_reporting=False,
         builtin_cloud_formation_validation=validation,
+        outdir=outdir,
         context={**pinned_context(), **context},
     )
 

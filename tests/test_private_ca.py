@@ -175,9 +175,9 @@ def test_fails_grant_issue_without_templates() -> None:
 def test_fails_grant_issue_of_ca_templates_or_from_a_root() -> None:
     stack, root, sub = seed_hierarchy()
     role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
-    with pytest.raises(PkiValidationError, match="templates=.*SubordinateCACertificate"):
+    with pytest.raises(PkiValidationError, match=r"templates=.*SubordinateCACertificate"):
         sub.grant_issue(role, CertificateTemplate.SUBORDINATE_CA_PATH_LEN_0)
-    with pytest.raises(PkiValidationError, match="templates=.*root CA"):
+    with pytest.raises(PkiValidationError, match=r"templates=.*root CA"):
         root.grant_issue(role, CertificateTemplate.END_ENTITY)
 
 
@@ -444,7 +444,7 @@ def test_fails_child_of_short_lived_ca() -> None:
         usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
         path_length=1,
     )
-    with pytest.raises(PkiValidationError, match="parent=.*short-lived"):
+    with pytest.raises(PkiValidationError, match=r"parent=.*short-lived"):
         SubordinateCa(
             stack,
             "Below",

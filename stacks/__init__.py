@@ -1,0 +1,1 @@
+"""The reference architecture: stacks built only from pki_constructs."""

@@ -1,0 +1,54 @@
+"""Configuration of the reference app, read from the ``pki-reference`` context of cdk.json.
+
+The placeholders synthesize offline with no credentials and no lookups; point them at real accounts
+with ``-c`` flags or by editing cdk.json (see the README).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from constructs import Construct
+
+from pki_constructs import DistinguishedName
+
+CONTEXT_KEY = "pki-reference"
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReferenceConfig:
+    pki_account: str
+    workload_account: str
+    home_region: str
+    workload_region: str
+    organization: str
+    organizational_unit: str
+    country: str
+    domain_name: str
+    hosted_zone_id: str
+    alarm_email: str | None = None
+
+    @classmethod
+    def from_context(cls, scope: Construct) -> ReferenceConfig:
+        raw: dict[str, Any] = scope.node.try_get_context(CONTEXT_KEY) or {}
+        return cls(
+            pki_account=str(raw["pkiAccount"]),
+            workload_account=str(raw.get("workloadAccount", raw["pkiAccount"])),
+            home_region=raw.get("homeRegion", "us-east-1"),
+            workload_region=raw.get("workloadRegion", "eu-west-1"),
+            organization=raw["organization"],
+            organizational_unit=raw.get("organizationalUnit", "IT Department"),
+            country=raw["country"],
+            domain_name=raw["domainName"],
+            hosted_zone_id=raw["hostedZoneId"],
+            alarm_email=raw.get("alarmEmail"),
+        )
+
+    def subject(self, common_name: str) -> DistinguishedName:
+        return DistinguishedName(
+            common_name=common_name,
+            organization=self.organization,
+            organizational_unit=self.organizational_unit,
+            country=self.country,
+        )

@@ -1,0 +1,35 @@
+"""The PKI stack in the home region: the root CA, kept apart, and a same-region subordinate."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from constructs import Construct
+
+from pki_constructs import CrlConfiguration, OcspConfiguration, RootCa, SubordinateCa
+
+from .config import ReferenceConfig
+
+
+class PkiStack(cdk.Stack):
+    """Root CA with a CloudFront-fronted CRL and OCSP, plus a code-signing subordinate activated natively."""
+
+    def __init__(self, scope: Construct, id: str, *, config: ReferenceConfig, **kwargs: Any) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.root_ca = RootCa(
+            self,
+            "RootCa",
+            subject=config.subject(f"{config.organization} Root CA G1"),
+            validity=cdk.Duration.days(3650),
+            crl=CrlConfiguration(cloudfront=True, expiration=cdk.Duration.days(7)),
+            ocsp=OcspConfiguration(),
+        )
+        self.code_signing_ca = SubordinateCa(
+            self,
+            "CodeSigningCa",
+            parent=self.root_ca,
+            subject=config.subject(f"{config.organization} Code Signing CA G1"),
+            validity=cdk.Duration.days(1825),
+            path_length=0,
+        )
