@@ -7,6 +7,7 @@ from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, Sig
 from .cross_region import RegionalExport, RegionalImport
 from .errors import PkiValidationError, Problem
 from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
+from .public_certificate import PublicCertificate
 from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
@@ -24,6 +25,7 @@ __all__ = [
     "OcspConfiguration",
     "PkiValidationError",
     "Problem",
+    "PublicCertificate",
     "RegionalExport",
     "RegionalImport",
     "RootCa",

@@ -1,0 +1,309 @@
+"""PublicCertificate: a DNS-validated public ACM certificate whose names are checked at synth, and the
+helpers that let any certificate be used from another stack or region without a CloudFormation export."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from aws_cdk import Duration, Stack, Token
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_route53 as route53
+from constructs import Construct, IConstruct
+
+from .cross_region import RegionalExport, default_parameter_name
+from .domain_names import DEFAULT_MAX_NAMES, dedupe_names, in_zone, names_problems
+from .errors import Problem, raise_if_any
+
+__all__ = [
+    "ACM_KEY_ALGORITHMS",
+    "CertificateFacts",
+    "PublicCertificate",
+    "certificate_facts",
+    "certificate_in",
+]
+
+ACM_KEY_ALGORITHMS = ("RSA_2048", "EC_prime256v1", "EC_secp384r1")
+"""Key algorithms ACM issues certificates with. The acm model's ``KeyAlgorithm`` enum also lists RSA_1024,
+RSA_3072, RSA_4096 and EC_secp521r1, which exist only for imported certificates."""
+
+HostedZones = route53.IHostedZone | Mapping[str, route53.IHostedZone]
+
+
+def key_algorithm_problems(key_algorithm: acm.KeyAlgorithm | str) -> list[Problem]:
+    name = key_algorithm if isinstance(key_algorithm, str) else key_algorithm.name
+    if name in ACM_KEY_ALGORITHMS:
+        return []
+    return [
+        Problem(
+            "key_algorithm",
+            name,
+            f"ACM issues certificates only with {', '.join(ACM_KEY_ALGORITHMS)}",
+            "use acm.KeyAlgorithm.RSA_2048 (widest client support) or EC_PRIME256_V1 / EC_SECP384_R1",
+        )
+    ]
+
+
+def _zone_name(zone: route53.IHostedZone) -> str | None:
+    """The zone's literal name, or None when it isn't known at synth (``from_hosted_zone_id``, tokens)."""
+    try:
+        name = zone.zone_name
+    except RuntimeError:
+        return None
+    return None if Token.is_unresolved(name) else name
+
+
+def zone_problems(names: Sequence[str], hosted_zone: HostedZones) -> list[Problem]:
+    """Every name needs a public zone that contains it; a mapping needs an entry per name (a wildcard may
+    use its base name's entry)."""
+    problems: list[Problem] = []
+    if isinstance(hosted_zone, Mapping):
+        lowered = {k.lower(): v for k, v in hosted_zone.items()}
+        zones: dict[str, route53.IHostedZone] = {}
+        for name in names:
+            zone = lowered.get(name) or (lowered.get(name[2:]) if name.startswith("*.") else None)
+            if zone is None:
+                problems.append(
+                    Problem(
+                        "hosted_zone",
+                        name,
+                        "every certificate name needs a hosted zone for its DNS validation record",
+                        f"add {name!r}: <zone> to the hosted_zone mapping",
+                    )
+                )
+            else:
+                zones[name] = zone
+        unused = sorted(set(lowered) - set(names))
+        if unused:
+            problems.append(
+                Problem(
+                    "hosted_zone",
+                    unused,
+                    "the mapping names domains that are not on the certificate",
+                    "remove them, or add them to subject_alternative_names",
+                )
+            )
+    else:
+        zones = dict.fromkeys(names, hosted_zone)
+    for name, zone in zones.items():
+        if isinstance(zone, route53.PrivateHostedZone):
+            problems.append(
+                Problem(
+                    "hosted_zone",
+                    zone.node.path,
+                    "ACM validates public certificates through public DNS; a private hosted zone can't",
+                    "pass the public hosted zone of the domain",
+                )
+            )
+            continue
+        zone_name = _zone_name(zone)
+        if zone_name is not None and not in_zone(name, zone_name):
+            problems.append(
+                Problem(
+                    "hosted_zone",
+                    f"{name} in {zone_name}",
+                    "the validation record of a name can only be created in a zone that contains the name",
+                    "pass the zone of that name (a mapping {name: zone} for names in several zones)",
+                )
+            )
+    return problems
+
+
+class PublicCertificate(Construct):
+    """A public ACM certificate, DNS-validated through Route 53 (native ``AWS::CertificateManager::Certificate``:
+    CloudFormation creates the validation records and waits for issuance).
+
+    Names are checked at synth: ACM's syntax, labels ≤ 63, names ≤ 253, the first name (the CN) ≤ 64,
+    wildcards only as the whole left-most label, duplicates removed, at most ``max_names`` names, each name
+    inside its (public) hosted zone.
+
+    To use it in another stack or region (CloudFront in any region needs a us-east-1 certificate), pass it
+    to :class:`~pki_constructs.CertifiedDistribution` / :class:`~pki_constructs.CertifiedAlb`, or call
+    :meth:`certificate_in`: the ARN travels through :mod:`pki_constructs.cross_region`, never an export.
+
+    :param scope: construct scope.
+    :param id: construct id.
+    :param domain_name: the first name; it becomes the subject CN.
+    :param subject_alternative_names: more names. Default: - none (the certificate names only domain_name).
+    :param hosted_zone: the public zone for every name, or a mapping ``{name: zone}`` (a wildcard name may
+        use its base name's zone). Zones need no lookup: ``route53.HostedZone.from_hosted_zone_attributes``.
+    :param key_algorithm: ``acm.KeyAlgorithm`` or its name. Default: - RSA_2048 (ACM's default; widest client
+        support).
+    :param max_names: your account's "Domain names per ACM certificate" quota. Default: - 10 (the default quota).
+    :param certificate_name: the ``Name`` tag shown in the ACM console. Default: - the construct path.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain_name: str,
+        hosted_zone: HostedZones,
+        subject_alternative_names: Sequence[str] | None = None,
+        key_algorithm: acm.KeyAlgorithm | str = "RSA_2048",
+        max_names: int = DEFAULT_MAX_NAMES,
+        certificate_name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        sans = list(subject_alternative_names or [])
+        names = dedupe_names([domain_name, *sans])
+        problems = names_problems(domain_name, sans, max_names=max_names)
+        problems += key_algorithm_problems(key_algorithm)
+        if not problems:
+            problems += zone_problems(names, hosted_zone)
+        raise_if_any(self, problems)
+
+        self.domain_names: list[str] = names
+        """Every name on the certificate, lower-cased and deduplicated; the first is the CN."""
+        if isinstance(hosted_zone, Mapping):
+            lowered = {k.lower(): v for k, v in hosted_zone.items()}
+            validation = acm.CertificateValidation.from_dns_multi_zone(
+                {n: lowered.get(n) or lowered[n[2:]] for n in names}
+            )
+        else:
+            validation = acm.CertificateValidation.from_dns(hosted_zone)
+        algorithm = acm.KeyAlgorithm(key_algorithm) if isinstance(key_algorithm, str) else key_algorithm
+        self.certificate = acm.Certificate(
+            self,
+            "Resource",
+            domain_name=names[0],
+            subject_alternative_names=names[1:] or None,
+            validation=validation,
+            key_algorithm=algorithm,
+            certificate_name=certificate_name,
+        )
+        """The ``acm.Certificate`` (an ``acm.ICertificate``)."""
+        self.key_algorithm: str = algorithm.name
+
+    @property
+    def certificate_arn(self) -> str:
+        """The certificate's ARN, valid in this construct's stack."""
+        return self.certificate.certificate_arn
+
+    @property
+    def region(self) -> str:
+        """The region of the certificate's stack (a token for environment-agnostic stacks)."""
+        return Stack.of(self).region
+
+    def metric_days_to_expiry(
+        self,
+        *,
+        period: Duration | None = None,
+        statistic: str | None = None,
+        **props: Any,
+    ) -> cloudwatch.Metric:
+        """ACM's ``DaysToExpiry`` for this certificate (namespace ``AWS/CertificateManager``, dimension
+        ``CertificateArn``), published in the certificate's region.
+
+        :param period: Default: - 1 day.
+        :param statistic: Default: - Minimum.
+        :param props: more ``cloudwatch.MetricOptions``.
+        """
+        return self.certificate.metric_days_to_expiry(period=period, statistic=statistic, **props)
+
+    def export_arn(self, *, name: str | None = None) -> RegionalExport:
+        """Publish the ARN as an SSM parameter in this stack's region, for consumers elsewhere.
+
+        Idempotent: the first call creates the export; later calls return it.
+
+        :param name: the SSM parameter name. Default: - ``/pki-constructs/<path>/certificate-arn``.
+        """
+        existing = self.node.try_find_child("ArnExport")
+        if isinstance(existing, RegionalExport):
+            if name is not None and name != existing.parameter_name:
+                raise_if_any(
+                    self,
+                    [
+                        Problem(
+                            "name",
+                            name,
+                            f"the ARN is already published as {existing.parameter_name}",
+                            "call export_arn with the same name (or none) everywhere",
+                        )
+                    ],
+                )
+            return existing
+        return RegionalExport(
+            self,
+            "ArnExport",
+            value=self.certificate_arn,
+            name=name or default_parameter_name(self, "certificate-arn"),
+            description=f"ARN of the ACM certificate {self.node.path} ({self.domain_names[0]})",
+        )
+
+    def certificate_in(self, scope: Construct, id: str = "Certificate") -> acm.ICertificate:
+        """This certificate as an ``acm.ICertificate`` usable in ``scope``'s stack (any region of the account).
+
+        Same stack: the certificate itself. Another stack: an ``acm.Certificate.from_certificate_arn`` whose
+        ARN is read through :meth:`export_arn` (a weak reference plus a stack dependency).
+        """
+        return certificate_in(self, scope, id)
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What can be known at synth about a certificate: ``None`` means unknown."""
+
+    region: str | None
+    names: tuple[str, ...] | None
+    private: bool
+    path: str
+
+
+def certificate_facts(certificate: PublicCertificate | acm.ICertificate) -> CertificateFacts:
+    """Region, names and public/private kind of a certificate, as far as synth can tell."""
+    if isinstance(certificate, PublicCertificate):
+        own_region = certificate.region
+        return CertificateFacts(
+            region=None if Token.is_unresolved(own_region) else own_region,
+            names=tuple(certificate.domain_names),
+            private=False,
+            path=certificate.node.path,
+        )
+    private = isinstance(certificate, acm.PrivateCertificate) or (
+        getattr(certificate, "certificate_authority", None) is not None
+    )
+    names: tuple[str, ...] | None = None
+    cfn = certificate.node.default_child
+    if isinstance(cfn, acm.CfnCertificate):
+        private = private or cfn.certificate_authority_arn is not None
+        listed = [cfn.domain_name, *(cfn.subject_alternative_names or [])]
+        if not any(Token.is_unresolved(n) for n in listed):
+            names = tuple(dedupe_names(listed))
+    region: str | None = None
+    arn = certificate.certificate_arn
+    if not Token.is_unresolved(arn):
+        parts = arn.split(":")
+        region = parts[3] if len(parts) > 3 else None
+    elif isinstance(cfn, acm.CfnCertificate):
+        stack_region = Stack.of(certificate).region
+        region = None if Token.is_unresolved(stack_region) else stack_region
+    return CertificateFacts(region=region, names=names, private=private, path=certificate.node.path)
+
+
+def certificate_in(
+    certificate: PublicCertificate | acm.ICertificate, scope: Construct, id: str = "Certificate"
+) -> acm.ICertificate:
+    """``certificate`` as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
+
+    A certificate of another stack is re-imported in ``scope`` from its ARN, read through a
+    :class:`~pki_constructs.cross_region.RegionalExport` published next to it.
+    """
+    if isinstance(certificate, PublicCertificate):
+        if Stack.of(certificate) is Stack.of(scope):
+            return certificate.certificate
+        arn = certificate.export_arn().value_in(scope)
+        return acm.Certificate.from_certificate_arn(scope, id, arn)
+    if not Token.is_unresolved(certificate.certificate_arn) or Stack.of(certificate) is Stack.of(scope):
+        return certificate
+    owner: IConstruct = certificate
+    export = RegionalExport.of(
+        owner,  # type: ignore[arg-type]
+        "PkiArnExport",
+        value=certificate.certificate_arn,
+        name=default_parameter_name(owner, "certificate-arn"),
+    )
+    return acm.Certificate.from_certificate_arn(scope, id, export.value_in(scope))

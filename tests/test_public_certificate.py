@@ -1,0 +1,298 @@
+"""PublicCertificate: native DNS-validated ACM certificate, names checked at synth, usable across regions."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_route53 as route53
+
+from pki_constructs import PkiValidationError, PublicCertificate
+from pki_constructs.public_certificate import certificate_facts, certificate_in
+from tests.nag import nag_findings
+from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
+
+
+def _zone(
+    stack: cdk.Stack, name: str = "example.com", zone_id: str = "Z0123456789ABCDEFGHIJ"
+) -> route53.IHostedZone:
+    return route53.HostedZone.from_hosted_zone_attributes(
+        stack, f"Zone-{name}", hosted_zone_id=zone_id, zone_name=name
+    )
+
+
+def _only_certificate(template: dict[str, Any]) -> dict[str, Any]:
+    (cert,) = resources_of_type(template, "AWS::CertificateManager::Certificate").values()
+    return cert["Properties"]  # type: ignore[no-any-return]
+
+
+# --- snapshots ---------------------------------------------------------------------------------------
+
+
+def test_snapshot_default(snapshot_json: Any) -> None:
+    stack = make_stack()
+    PublicCertificate(
+        stack,
+        "Site",
+        domain_name="example.com",
+        subject_alternative_names=["www.example.com"],
+        hosted_zone=_zone(stack),
+    )
+    template = snapshot_of(stack)
+    assert cfn_lint_errors(template, ["us-east-1"]) == []
+    assert template == snapshot_json
+
+
+def test_snapshot_ec_key(snapshot_json: Any) -> None:
+    stack = make_stack()
+    PublicCertificate(
+        stack,
+        "Site",
+        domain_name="example.com",
+        subject_alternative_names=["*.example.com"],
+        hosted_zone=_zone(stack),
+        key_algorithm=acm.KeyAlgorithm.EC_PRIME256_V1,
+    )
+    template = snapshot_of(stack)
+    assert _only_certificate(template)["KeyAlgorithm"] == "EC_prime256v1"
+    assert template == snapshot_json
+
+
+def test_snapshot_multi_zone(snapshot_json: Any) -> None:
+    stack = make_stack()
+    com = _zone(stack, "example.com", "Z0000000000000000COM")
+    org = _zone(stack, "example.org", "Z0000000000000000ORG")
+    PublicCertificate(
+        stack,
+        "Site",
+        domain_name="example.com",
+        subject_alternative_names=["*.example.com", "www.example.org"],
+        hosted_zone={"example.com": com, "www.example.org": org},
+    )
+    template = snapshot_of(stack)
+    options = _only_certificate(template)["DomainValidationOptions"]
+    # The wildcard shares its base name's record: one option per distinct validation record.
+    assert options == [
+        {"DomainName": "example.com", "HostedZoneId": "Z0000000000000000COM"},
+        {"DomainName": "www.example.org", "HostedZoneId": "Z0000000000000000ORG"},
+    ]
+    assert cfn_lint_errors(template, ["us-east-1"]) == []
+    assert template == snapshot_json
+
+
+# --- behaviour ---------------------------------------------------------------------------------------
+
+
+def test_names_are_lower_cased_and_deduplicated() -> None:
+    stack = make_stack()
+    cert = PublicCertificate(
+        stack,
+        "Site",
+        domain_name="WWW.Example.com",
+        subject_alternative_names=["www.example.com", "api.example.com", "API.example.com"],
+        hosted_zone=_zone(stack),
+    )
+    assert cert.domain_names == ["www.example.com", "api.example.com"]
+    props = _only_certificate(template_of(stack))
+    assert props["DomainName"] == "www.example.com"
+    assert props["SubjectAlternativeNames"] == ["api.example.com"]
+    assert props["ValidationMethod"] == "DNS"
+
+
+def test_defaults_to_rsa_2048_and_exposes_the_certificate() -> None:
+    stack = make_stack()
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    assert cert.key_algorithm == "RSA_2048"
+    assert isinstance(cert.certificate, acm.Certificate)
+    assert cert.node.default_child is cert.certificate
+    assert stack.resolve(cert.certificate_arn) == {
+        "Ref": stack.get_logical_id(cert.certificate.node.default_child)
+    }  # type: ignore[arg-type]
+
+
+def test_metric_days_to_expiry() -> None:
+    stack = make_stack()
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    config = cert.metric_days_to_expiry().to_metric_config().metric_stat
+    assert config is not None
+    assert (config.namespace, config.metric_name, config.statistic) == (
+        "AWS/CertificateManager",
+        "DaysToExpiry",
+        "Minimum",
+    )
+    assert config.period.to_days() == 1
+    assert [(d.name, stack.resolve(d.value)) for d in config.dimensions or []] == [
+        ("CertificateArn", stack.resolve(cert.certificate_arn))
+    ]
+
+
+def test_raised_quota_allows_more_names() -> None:
+    stack = make_stack()
+    names = [f"n{i}.example.com" for i in range(14)]
+    cert = PublicCertificate(
+        stack,
+        "Site",
+        domain_name="example.com",
+        subject_alternative_names=names,
+        hosted_zone=_zone(stack),
+        max_names=15,
+    )
+    assert len(cert.domain_names) == 15
+
+
+def test_facts() -> None:
+    stack = make_stack(region="us-east-1")
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    facts = certificate_facts(cert)
+    assert (facts.region, facts.names, facts.private) == ("us-east-1", ("example.com",), False)
+    imported = acm.Certificate.from_certificate_arn(
+        stack, "Imported", "arn:aws:acm:eu-west-1:111111111111:certificate/abc"
+    )
+    facts = certificate_facts(imported)
+    assert (facts.region, facts.names, facts.private) == ("eu-west-1", None, False)
+
+
+# --- across stacks and regions -----------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def cross_region() -> tuple[cdk.App, dict[str, Any], dict[str, Any]]:
+    app = make_app()
+    edge = make_stack(app, "Edge", "us-east-1")
+    consumer = make_stack(app, "Consumer", "eu-west-1")
+    cert = PublicCertificate(edge, "Site", domain_name="example.com", hosted_zone=_zone(edge))
+    imported = cert.certificate_in(consumer)
+    cdk.CfnOutput(consumer, "Arn", value=imported.certificate_arn)
+    return app, template_of(edge), template_of(consumer)
+
+
+def test_certificate_in_another_region_is_a_weak_reference(
+    cross_region: tuple[cdk.App, dict[str, Any], dict[str, Any]],
+) -> None:
+    app, edge, consumer = cross_region
+    (parameter,) = resources_of_type(edge, "AWS::SSM::Parameter").values()
+    assert parameter["Properties"]["Name"] == "/pki-constructs/Edge/Site/certificate-arn"
+    assert "Fn::ImportValue" not in json.dumps(consumer)
+    assert "Outputs" not in edge
+    assert len(resources_of_type(consumer, "Custom::PkiRegionalImport")) == 1
+    assert nag_findings(app) == []
+
+
+def test_certificate_in_same_stack_is_the_certificate() -> None:
+    stack = make_stack()
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    assert cert.certificate_in(stack) is cert.certificate
+
+
+def test_plain_acm_certificate_of_another_stack_travels_weakly() -> None:
+    app = make_app()
+    edge = make_stack(app, "Edge", "us-east-1")
+    consumer = make_stack(app, "Consumer", "eu-west-1")
+    plain = acm.Certificate(
+        edge, "Plain", domain_name="example.com", validation=acm.CertificateValidation.from_dns(_zone(edge))
+    )
+    cdk.CfnOutput(consumer, "Arn", value=certificate_in(plain, consumer).certificate_arn)
+    assert "Fn::ImportValue" not in json.dumps(template_of(consumer))
+    assert len(resources_of_type(template_of(edge), "AWS::SSM::Parameter")) == 1
+
+
+def test_export_arn_is_idempotent() -> None:
+    stack = make_stack()
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    assert cert.export_arn(name="/app/cert") is cert.export_arn()
+
+
+def test_fails_export_arn_with_a_second_name() -> None:
+    stack = make_stack()
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    cert.export_arn(name="/app/cert")
+    with pytest.raises(PkiValidationError, match="name='/app/other'"):
+        cert.export_arn(name="/app/other")
+
+
+# --- failures ----------------------------------------------------------------------------------------
+
+
+def _fails(match: str, **props: Any) -> PkiValidationError:
+    stack = make_stack()
+    props.setdefault("hosted_zone", _zone(stack))
+    props.setdefault("domain_name", "example.com")
+    with pytest.raises(PkiValidationError, match=match) as info:
+        PublicCertificate(stack, "Site", **props)
+    return info.value
+
+
+def test_fails_domain_name_syntax() -> None:
+    _fails(r"domain_name='\*\.\*\.example\.com'.*wildcard", domain_name="*.*.example.com")
+
+
+def test_fails_san_syntax_names_the_index() -> None:
+    _fails(
+        r"subject_alternative_names\[1\]='bad_name\.example\.com'",
+        subject_alternative_names=["a.example.com", "bad_name.example.com"],
+    )
+
+
+def test_fails_label_longer_than_63() -> None:
+    _fails(r"subject_alternative_names\[0\].*63", subject_alternative_names=["x" * 64 + ".example.com"])
+
+
+def test_fails_name_longer_than_253() -> None:
+    _fails(
+        r"subject_alternative_names\[0\].*253",
+        subject_alternative_names=[".".join(["abcdefghi"] * 25) + ".example.com"],
+    )
+
+
+def test_fails_common_name_longer_than_64() -> None:
+    _fails(r"domain_name=.*subject CN", domain_name="a" * 60 + ".example.com")
+
+
+def test_fails_more_than_ten_names() -> None:
+    _fails(
+        r"subject_alternative_names=.*quota",
+        subject_alternative_names=[f"n{i}.example.com" for i in range(10)],
+    )
+
+
+def test_fails_key_algorithm_not_issued_by_acm() -> None:
+    _fails(r"key_algorithm='RSA_4096'", key_algorithm=acm.KeyAlgorithm.RSA_4096)
+    _fails(r"key_algorithm='EC_secp521r1'", key_algorithm="EC_secp521r1")
+
+
+def test_fails_name_outside_its_zone() -> None:
+    _fails(r"hosted_zone='www\.example\.org in example\.com'", subject_alternative_names=["www.example.org"])
+
+
+def test_fails_mapping_without_a_zone_for_a_name() -> None:
+    stack = make_stack()
+    with pytest.raises(PkiValidationError, match=r"hosted_zone='www\.example\.org'.*mapping") as info:
+        PublicCertificate(
+            stack,
+            "Site",
+            domain_name="example.com",
+            subject_alternative_names=["www.example.org"],
+            hosted_zone={"example.com": _zone(stack)},
+        )
+    assert "Site" in str(info.value)
+
+
+def test_fails_private_hosted_zone() -> None:
+    stack = make_stack()
+    vpc = ec2.Vpc(stack, "Vpc", availability_zones=["us-east-1a"], nat_gateways=0, subnet_configuration=[])
+    private = route53.PrivateHostedZone(stack, "Private", zone_name="example.com", vpc=vpc)
+    with pytest.raises(PkiValidationError, match=r"hosted_zone=.*private hosted zone"):
+        PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=private)
+
+
+def test_fails_reports_every_problem_at_once() -> None:
+    error = _fails(
+        "2 invalid",
+        domain_name="a" * 60 + ".example.com",
+        key_algorithm="RSA_1024",
+    )
+    assert {p.field for p in error.problems} == {"domain_name", "key_algorithm"}
