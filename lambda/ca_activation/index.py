@@ -510,6 +510,20 @@ class Activation:
             f"arn:{partition}:acm-pca:::template/SubordinateCACertificate_PathLen{self.props.path_length}/V1"
         )
 
+    @property
+    def idempotency_token(self) -> str:
+        """Same request -> same token, so a retried call within AWS's five-minute window returns the same
+        certificate; the child's tags cover the time after that."""
+        material = "|".join(
+            [
+                str(self.event.get("StackId")),
+                str(self.event.get("LogicalResourceId")),
+                self.request,
+                self.digest,
+            ]
+        )
+        return hashlib.sha256(material.encode()).hexdigest()[:32]
+
     # -- steps
 
     def claim(self, ca: dict[str, Any]) -> str | None:
@@ -557,16 +571,6 @@ class Activation:
                 f"requested validity {self.props.validity} ends {end:%Y-%m-%d} but the parent's certificate expires "
                 f"{parent_cert.not_after:%Y-%m-%d}; AWS requires a CA certificate to expire before its parent's"
             )
-        token = hashlib.sha256(
-            "|".join(
-                [
-                    str(self.event.get("StackId")),
-                    str(self.event.get("LogicalResourceId")),
-                    self.request,
-                    self.digest,
-                ]
-            ).encode()
-        ).hexdigest()[:32]
         issued = self._parent_call(
             "issue_certificate",
             CertificateAuthorityArn=self.parent_arn,
@@ -574,7 +578,7 @@ class Activation:
             SigningAlgorithm=self.props.signing_algorithm or parent_cert.signing_algorithm(),
             TemplateArn=self.template_arn,
             Validity=self.props.validity,
-            IdempotencyToken=token,
+            IdempotencyToken=self.idempotency_token,
         )
         certificate_arn = str(issued["CertificateArn"])
         _log("issued", certificate_arn=certificate_arn, parent=self.parent_arn, template=self.template_arn)
