@@ -4,8 +4,10 @@ This module only re-exports; each concept lives in its own module.
 """
 
 from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
+from .ca_expiry import CaExpiryAlarm
 from .cross_region import RegionalExport, RegionalImport
 from .errors import PkiValidationError, Problem
+from .expiry_alarm import ExpiryAlarm, ExpiryTopic
 from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
 from .public_certificate import PublicCertificate
 from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
@@ -13,12 +15,15 @@ from .subject import DistinguishedName
 from .templates import CertificateTemplate
 
 __all__ = [
+    "CaExpiryAlarm",
     "CaProfile",
     "CertificateAuthorityBase",
     "CertificateTemplate",
     "CrlConfiguration",
     "CrlType",
     "DistinguishedName",
+    "ExpiryAlarm",
+    "ExpiryTopic",
     "KeyAlgorithm",
     "KeyFamily",
     "KeyStorageSecurityStandard",
