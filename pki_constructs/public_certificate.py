@@ -11,11 +11,13 @@ from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import DEFAULT_MAX_NAMES, dedupe_names, in_zone, names_problems
 from .errors import Problem, raise_if_any
+from .expiry_alarm import DEFAULT_THRESHOLD, ExpiryAlarm
 
 __all__ = [
     "ACM_KEY_ALGORITHMS",
@@ -203,6 +205,31 @@ class PublicCertificate(Construct):
         :param props: more ``cloudwatch.MetricOptions``.
         """
         return self.certificate.metric_days_to_expiry(period=period, statistic=statistic, **props)
+
+    def add_expiry_alarm(
+        self,
+        id: str = "ExpiryAlarm",
+        *,
+        threshold: Duration = DEFAULT_THRESHOLD,
+        topic: sns.ITopic | None = None,
+        create_topic: bool = False,
+        acm_events: bool = False,
+    ) -> ExpiryAlarm:
+        """Alarm on this certificate's ``DaysToExpiry`` (an ``ExpiryAlarm`` placed under this construct, so in
+        the certificate's own region, e.g. us-east-1 for CloudFront).
+
+        See ``pki_constructs.expiry_alarm.ExpiryAlarm`` for the props. Default threshold: - 30 days (below
+        ACM's ~60-day renewal start: the alarm means "renewal failed")
+        """
+        return ExpiryAlarm(
+            self,
+            id,
+            certificate=self,
+            threshold=threshold,
+            topic=topic,
+            create_topic=create_topic,
+            acm_events=acm_events,
+        )
 
     def export_arn(self, *, name: str | None = None) -> RegionalExport:
         """Publish the ARN as an SSM parameter in this stack's region, for consumers elsewhere.
