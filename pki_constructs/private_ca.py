@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
@@ -27,7 +28,7 @@ from .algorithms import (
     signing_matches_key,
 )
 from .ca_expiry import DEFAULT_CA_THRESHOLD, DEFAULT_CHECK_INTERVAL, CaExpiryAlarm, ca_days_to_expiry_metric
-from .errors import Problem, raise_if_any
+from .errors import Problem, add_late_validation, raise_if_any
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .subject import DistinguishedName
 from .templates import MAX_PATH_LENGTH, CertificateTemplate
@@ -249,6 +250,8 @@ class CertificateAuthorityBase(Construct):
                 actions=["IssueCertificate", "GetCertificate", "ListPermissions"],
             )
         cost.register(self)
+        if short_lived:
+            add_late_validation(self, self._acm_certificates_from_short_lived_ca)
 
         # Set by the subclass once it has activated the CA.
         self.activation: IDependable
@@ -372,6 +375,21 @@ class CertificateAuthorityBase(Construct):
         )
 
     # Helpers for subclasses ---------------------------------------------------------------------------
+
+    def _acm_certificates_from_short_lived_ca(self) -> list[Problem]:
+        """ACM cannot issue from a short-lived-certificate CA; such a certificate would fail at deploy.
+        Known only once the whole app exists, so this runs at synth."""
+        return [
+            Problem(
+                "certificate_authority",
+                certificate.node.path,
+                "ACM cannot issue certificates from a SHORT_LIVED_CERTIFICATE CA",
+                "issue from a GENERAL_PURPOSE CA, or have workloads call IssueCertificate via grant_issue",
+            )
+            for certificate in self.node.root.node.find_all()
+            if isinstance(certificate, acm.CfnCertificate)
+            and certificate.certificate_authority_arn == self.certificate_authority_arn
+        ]
 
     def _finish_activation(self, activation: IDependable, arn: str, chain_for_children: str | None) -> None:
         self.activation = activation

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, fields
+from dataclasses import dataclass
 from typing import Any
 
 from aws_cdk import Token
@@ -12,6 +12,8 @@ from aws_cdk import aws_acmpca as acmpca
 from .errors import Problem
 
 # (max length, pattern) per field, from the acm-pca service model's ASN1Subject shape.
+_OID = re.compile(r"([0-2])\.([0-9]|([0-3][0-9]))((\.([0-9]+)){0,126})")
+_MAX_CUSTOM_ATTRIBUTES = 150
 _PRINTABLE = re.compile(r"[a-zA-Z0-9'()+-.?:/= ]*")  # verbatim from the model: '+-.' is a range
 _COUNTRY = re.compile(r"[A-Za-z]{2}")
 _LIMITS: dict[str, tuple[int, re.Pattern[str] | None]] = {
@@ -63,6 +65,8 @@ class DistinguishedName:
     :param generation_qualifier: e.g. ``"III"``. Default: - none
     :param serial_number: the subject's serial number attribute (not the certificate serial). Default: - none
     :param distinguished_name_qualifier: Default: - none
+    :param custom_attributes: ``(object identifier, value)`` pairs, in order, instead of the standard
+        attributes (AWS does not allow both). Default: - none
     """
 
     common_name: str | None = None
@@ -79,13 +83,17 @@ class DistinguishedName:
     generation_qualifier: str | None = None
     serial_number: str | None = None
     distinguished_name_qualifier: str | None = None
+    custom_attributes: tuple[tuple[str, str], ...] | None = None
 
     def _items(self) -> dict[str, str]:
-        return {f.name: getattr(self, f.name) for f in fields(self) if getattr(self, f.name) is not None}
+        """The standard attributes that are set."""
+        return {name: getattr(self, name) for name in _LIMITS if getattr(self, name) is not None}
 
     def problems(self, field_prefix: str = "subject") -> list[Problem]:
         """Every way this name breaks the API's ASN1Subject rules."""
         items = self._items()
+        if self.custom_attributes is not None:
+            return self._custom_attribute_problems(field_prefix, mixed=bool(items))
         if not items:
             return [
                 Problem(
@@ -132,11 +140,49 @@ class DistinguishedName:
                 )
         return problems
 
+    def _custom_attribute_problems(self, field_prefix: str, *, mixed: bool) -> list[Problem]:
+        where = f"{field_prefix}.custom_attributes"
+        attributes = self.custom_attributes or ()
+        problems = []
+        if mixed:
+            problems.append(
+                Problem(
+                    where,
+                    attributes,
+                    "AWS does not allow custom attributes together with standard ones",
+                    "use one kind",
+                )
+            )
+        if not 1 <= len(attributes) <= _MAX_CUSTOM_ATTRIBUTES:
+            problems.append(
+                Problem(where, len(attributes), "1 to 150 custom attributes are allowed", "adjust the list")
+            )
+        for oid, value in attributes:
+            if not _OID.fullmatch(oid) or len(oid) > 64:
+                problems.append(
+                    Problem(where, oid, "is not a dotted object identifier", "use e.g. '2.5.4.3'")
+                )
+            if not 1 <= len(value) <= 256:
+                problems.append(
+                    Problem(
+                        where, value, "a custom attribute value has 1 to 256 characters", "fix its length"
+                    )
+                )
+        return problems
+
     def to_cfn(self) -> acmpca.CfnCertificateAuthority.SubjectProperty:
+        if self.custom_attributes is not None:
+            return acmpca.CfnCertificateAuthority.SubjectProperty(
+                custom_attributes=[
+                    acmpca.CfnCertificateAuthority.CustomAttributeProperty(object_identifier=oid, value=value)
+                    for oid, value in self.custom_attributes
+                ]
+            )
         attributes: dict[str, Any] = dict(self._items())
         return acmpca.CfnCertificateAuthority.SubjectProperty(**attributes)
 
     def __str__(self) -> str:
         items = self._items()
         shown = [f"{label}={items[name]}" for name, label in _DISPLAY if name in items]
-        return ",".join(shown) or ",".join(f"{k}={v}" for k, v in items.items())
+        custom = [f"{oid}={value}" for oid, value in self.custom_attributes or ()]
+        return ",".join(shown or custom) or ",".join(f"{k}={v}" for k, v in items.items())

@@ -165,9 +165,8 @@ def test_subject_fields_follow_the_api_model() -> None:
     import botocore.session
 
     shape = botocore.session.get_session().get_service_model("acm-pca").shape_for("ASN1Subject")
-    api_fields = {name for name in shape.members if name != "CustomAttributes"}
     ours = {"".join(part.title() for part in f.split("_")) for f in DistinguishedName.__dataclass_fields__}
-    assert ours == api_fields
+    assert ours == set(shape.members)
 
 
 @pytest.mark.parametrize(
@@ -189,6 +188,25 @@ def test_subject_fields_follow_the_api_model() -> None:
 )
 def test_fails_bad_subject(kwargs: dict[str, str], field: str) -> None:
     assert field in _fields(DistinguishedName(**kwargs).problems())
+
+
+def test_custom_attributes_replace_standard_ones() -> None:
+    dn = DistinguishedName(custom_attributes=(("2.5.4.3", "Custom Root"), ("2.5.4.10", "Example")))
+    assert dn.problems() == []
+    assert str(dn) == "2.5.4.3=Custom Root,2.5.4.10=Example"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [
+        {"common_name": "x", "custom_attributes": (("2.5.4.3", "y"),)},
+        {"custom_attributes": ()},
+        {"custom_attributes": (("not-an-oid", "y"),)},
+        {"custom_attributes": (("2.5.4.3", ""),)},
+    ],
+)
+def test_fails_bad_custom_attributes(kwargs: dict[str, object]) -> None:
+    assert "subject.custom_attributes" in _fields(DistinguishedName(**kwargs).problems())  # type: ignore[arg-type]
 
 
 def test_subject_displays_like_rfc4514() -> None:

@@ -484,3 +484,30 @@ def test_no_pem_or_key_material_in_templates(seed: dict[str, Any]) -> None:
     text = json.dumps(seed)
     assert "BEGIN" not in text
     assert "PRIVATE KEY" not in text
+
+
+def test_fails_acm_certificate_from_a_short_lived_ca_at_synth() -> None:
+    stack = make_stack(name="Bad")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    mesh = SubordinateCa(
+        stack,
+        "Mesh",
+        parent=root,
+        subject=DistinguishedName(common_name="Mesh"),
+        usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
+    )
+    acm.PrivateCertificate(
+        stack, "Service", domain_name="svc.internal.example", certificate_authority=mesh.certificate_authority
+    )
+    with pytest.raises(
+        RuntimeError, match=r"Bad/Mesh: certificate_authority='Bad/Service/Resource'.*SHORT_LIVED"
+    ):
+        template_of(stack)
+
+
+def test_acm_certificate_from_a_general_purpose_ca_passes_the_late_check() -> None:
+    stack, _, sub = seed_hierarchy()
+    acm.PrivateCertificate(
+        stack, "Service", domain_name="svc.internal.example", certificate_authority=sub.certificate_authority
+    )
+    assert resources_of_type(template_of(stack), "AWS::CertificateManager::Certificate")
