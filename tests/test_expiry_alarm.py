@@ -15,7 +15,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match
 from syrupy.assertion import SnapshotAssertion
 
-from pki_constructs import DistinguishedName, PkiValidationError, RootCa
+from pki_constructs import DistinguishedName, PkiValidationError, PublicCertificate, RootCa
 from pki_constructs.expiry_alarm import (
     ACM_PUBLIC_CERTIFICATE_LIFETIME,
     ExpiryAlarm,
@@ -219,6 +219,26 @@ def test_fails_on_a_ca_arn_wrapped_as_an_acm_certificate() -> None:
     with pytest.raises(PkiValidationError) as error:
         ExpiryAlarm(stack, "Expiry", certificate=disguised)
     assert "CaExpiryAlarm" in problems_of(error)["certificate"]
+
+
+def test_public_certificate_add_expiry_alarm_in_its_own_stack() -> None:
+    app = make_app()
+    edge = make_stack(app, "Edge", region="us-east-1")
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        edge, "Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
+    )
+    cert = PublicCertificate(edge, "Web", domain_name="www.example.com", hosted_zone=zone)
+    alarm = cert.add_expiry_alarm(threshold=Duration.days(21))
+    assert alarm.node.scope is cert
+    props = _alarm(template_of(edge))
+    assert props["Dimensions"] == [{"Name": "CertificateArn", "Value": edge.resolve(cert.certificate_arn)}]
+    assert props["Threshold"] == 21
+    with pytest.raises(PkiValidationError) as error:
+        cert.add_expiry_alarm("TooHigh", threshold=Duration.days(198))
+    assert "198 days" in problems_of(error)["threshold"]
+    with pytest.raises(PkiValidationError) as error:
+        ExpiryAlarm(make_stack(app, "Far", region="eu-west-1"), "Expiry", certificate=cert)
+    assert "'Edge'" in problems_of(error)["certificate"]
 
 
 # The seed's alarm had no CertificateArn dimension and so never received data -------------------------
