@@ -13,7 +13,9 @@ ResourceProperties (schema version "1"; CloudFormation passes every scalar as a 
     CertificateAuthorityArn        the child CA (same account and Region as the stack)           required
     ParentCertificateAuthorityArn  the parent CA ARN                                              one of these
     ParentArnParameter             {"Name": "/ssm/name", "Region": "us-east-1"}: an SSM String    two
-                                   parameter in the stack's account holding the parent ARN
+                                   parameter holding the parent ARN, in the parent's Region; read
+                                   as IssuerRoleArn when given (so it may live in the parent's
+                                   account), else as the handler
     PathLength                     "0".."3" -> template SubordinateCACertificate_PathLen{N}/V1    required
                                    (partition taken from the parent ARN)
     Validity                       {"Type": "DAYS"|"MONTHS"|"YEARS"|"END_DATE"|"ABSOLUTE",        required
@@ -257,9 +259,8 @@ class Props:
             return self.parent_arn
         assert self.parameter is not None
         name, region = self.parameter
-        response = _call(
-            client("ssm", region), "get_parameter", f"ssm:GetParameter {name} ({region})", Name=name
-        )
+        ssm = client("ssm", region, self.role_arn, self.external_id)
+        response = _call(ssm, "get_parameter", f"ssm:GetParameter {name} ({region})", Name=name)
         value = str(response["Parameter"]["Value"]).strip()
         if not _CA_ARN.match(value):
             raise ActivationError(f"SSM parameter {name} ({region}) holds {value!r}, not a Private CA ARN")

@@ -115,7 +115,8 @@ def test_imports_full_chain_root_last_for_an_intermediate_parent(aws: Faults) ->
     assert chain[-1].issuer == chain[-1].subject  # root last
 
 
-def test_cross_account_parent_through_assumed_role(aws: Faults) -> None:
+@pytest.mark.parametrize("via_parameter", [False, True], ids=["arn", "ssm-parameter-in-parent-account"])
+def test_cross_account_parent_through_assumed_role(aws: Faults, via_parameter: bool) -> None:
     sts = boto3.client("sts", region_name=PARENT_REGION)
     role = f"arn:aws:iam::{OTHER_ACCOUNT}:role/pki-issuer"
     creds = sts.assume_role(RoleArn=role, RoleSessionName="setup")["Credentials"]
@@ -128,9 +129,16 @@ def test_cross_account_parent_through_assumed_role(aws: Faults) -> None:
     assert root.split(":")[4] == OTHER_ACCOUNT
     child = create_subordinate(CHILD_REGION)
 
-    data = Provider(index).run(
-        event("Create", properties(child, root, IssuerRoleArn=role, ExternalId="xyz"))
-    )["Data"]
+    if via_parameter:  # a same-app parent in another account publishes its ARN in its own account
+        other.client("ssm", region_name=PARENT_REGION).put_parameter(
+            Name="/p/root", Value=root, Type="String"
+        )
+        parameter = {"Name": "/p/root", "Region": PARENT_REGION}
+        props = properties(child, ParentArnParameter=parameter, IssuerRoleArn=role)
+    else:
+        props = properties(child, root, IssuerRoleArn=role, ExternalId="xyz")
+
+    data = Provider(index).run(event("Create", props))["Data"]
 
     assert status_of(child) == "ACTIVE"
     assert data["CertificateArn"].split(":")[4] == OTHER_ACCOUNT
