@@ -201,7 +201,8 @@ class CaExpiryMonitor(Construct):
             handler_name=_HANDLER,
             entry_point="handler",
             description="pki-constructs: publishes DaysToExpiry of Private CA certificates",
-            timeout=Duration.minutes(2),
+            # Room for SDK back-off when many CAs are throttled; a normal run takes seconds.
+            timeout=Duration.minutes(5),
             environment={"METRIC_NAMESPACE": METRIC_NAMESPACE},
         )
         self.function.add_to_role_policy(

@@ -125,14 +125,14 @@ def region_of_arn(arn: str) -> str | None:
     if Token.is_unresolved(arn):
         return None
     parts = arn.split(":")
-    return parts[3] or None if len(parts) >= 6 and parts[0] == "arn" else None
+    return (parts[3] or None) if len(parts) >= 6 and parts[0] == "arn" else None
 
 
 def account_of_arn(arn: str) -> str | None:
     if Token.is_unresolved(arn):
         return None
     parts = arn.split(":")
-    return parts[4] or None if len(parts) >= 6 and parts[0] == "arn" else None
+    return (parts[4] or None) if len(parts) >= 6 and parts[0] == "arn" else None
 
 
 def acm_certificate_arn_problems(arn: str, *, field: str = "certificate") -> list[Problem]:

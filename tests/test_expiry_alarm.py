@@ -21,7 +21,9 @@ from pki_constructs.expiry_alarm import (
     ExpiryAlarm,
     ExpiryTopic,
     account_days_before_expiry_problems,
+    account_of_arn,
     acm_certificate_arn_problems,
+    region_of_arn,
     region_problems,
     renewal_advice,
     threshold_problems,
@@ -76,6 +78,13 @@ def test_arn_rules() -> None:
     assert "CaExpiryAlarm" in issued.fix
     [other] = acm_certificate_arn_problems("arn:aws:s3:::bucket")
     assert "not an ACM certificate ARN" in other.rule
+
+
+def test_region_and_account_of_arns() -> None:
+    assert (region_of_arn(CERT_ARN), account_of_arn(CERT_ARN)) == ("us-east-1", "111111111111")
+    assert (region_of_arn("arn:aws:s3:::bucket"), account_of_arn("arn:aws:s3:::bucket")) == (None, None)
+    assert (region_of_arn("arn:aws"), account_of_arn("not-an-arn")) == (None, None)
+    assert region_of_arn(cdk.Aws.REGION) is None
 
 
 def test_region_rule() -> None:
