@@ -40,7 +40,9 @@ def _issuance_plan(template: dict[str, Any]) -> list[dict[str, Any]]:
             }
         )
     # Root first, then by falling path length (each level's is below its parent's).
-    return sorted(plan, key=lambda step: float("-inf") if step["path_length"] is None else -step["path_length"])
+    return sorted(
+        plan, key=lambda step: float("-inf") if step["path_length"] is None else -step["path_length"]
+    )
 
 
 def _issue(plan: list[dict[str, Any]]) -> list[LocalCa]:
