@@ -5,6 +5,8 @@ This module only re-exports; each concept lives in its own module.
 
 from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
 from .ca_expiry import CaExpiryAlarm
+from .certified_alb import CertifiedAlb
+from .certified_distribution import CertifiedDistribution
 from .cross_region import RegionalExport, RegionalImport
 from .errors import PkiValidationError, Problem
 from .expiry_alarm import ExpiryAlarm, ExpiryTopic
@@ -19,6 +21,8 @@ __all__ = [
     "CaProfile",
     "CertificateAuthorityBase",
     "CertificateTemplate",
+    "CertifiedAlb",
+    "CertifiedDistribution",
     "CrlConfiguration",
     "CrlType",
     "DistinguishedName",

@@ -1,0 +1,396 @@
+"""CertifiedDistribution: CloudFront with a public us-east-1 ACM certificate, from a stack in any region.
+
+Why: CloudFront only accepts ACM certificates from us-east-1 and only trusts public CAs (for viewers and
+for origins alike: "the origin's certificate ... needs to be issued by a CA on the Mozilla Included CA
+Certificate List"). CDK checks the region only when it is a literal, and its cross-region answer
+(``crossRegionReferences``) locks exports. Here the certificate's ARN crosses regions through
+:mod:`pki_constructs.cross_region`, and every name, region and TLS rule is checked at synth.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from aws_cdk import Acknowledgment, Annotations, Stack, Token, Validations
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_route53_targets as targets
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from .certified_alb import CertifiedAlb
+from .cross_region import RegionalExport, default_parameter_name
+from .domain_names import covers, dedupe_names, domain_name_problems, in_zone
+from .errors import Problem, add_late_validation, raise_if_any
+from .public_certificate import CertificateFacts, PublicCertificate, certificate_facts, certificate_in
+
+__all__ = ["CLOUDFRONT_CERTIFICATE_REGION", "CertifiedDistribution", "minimum_protocol_problems"]
+
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+"""CloudFront "only supports ACM certificates in the US East (N. Virginia) Region" (cloudfront model)."""
+
+# CloudFormation value of each SecurityPolicyProtocol member (MinimumProtocolVersion enum, cloudfront model).
+SECURITY_POLICY_NAMES: dict[str, str] = {
+    "SSL_V3": "SSLv3",
+    "TLS_V1": "TLSv1",
+    "TLS_V1_2016": "TLSv1_2016",
+    "TLS_V1_1_2016": "TLSv1.1_2016",
+    "TLS_V1_2_2018": "TLSv1.2_2018",
+    "TLS_V1_2_2019": "TLSv1.2_2019",
+    "TLS_V1_2_2021": "TLSv1.2_2021",
+    "TLS_V1_2_2025": "TLSv1.2_2025",
+    "TLS_V1_3_2025": "TLSv1.3_2025",
+}
+_BELOW_TLS_1_2 = {"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"}
+_OLD_TLS_1_2 = {"TLSv1.2_2018", "TLSv1.2_2019"}
+_WEAK_ORIGIN_PROTOCOLS = {"SSLv3", "TLSv1", "TLSv1.1"}
+
+
+def minimum_protocol_problems(policy: cloudfront.SecurityPolicyProtocol) -> tuple[list[Problem], list[str]]:
+    """(problems, warnings): below TLS 1.2 is refused; the 2018/2019 TLS 1.2 policies are a warning."""
+    name = SECURITY_POLICY_NAMES[policy.name]
+    if name in _BELOW_TLS_1_2:
+        return [
+            Problem(
+                "minimum_protocol_version",
+                name,
+                "viewers must use TLS 1.2 or newer",
+                "use SecurityPolicyProtocol.TLS_V1_2_2021 (default), TLS_V1_2_2025 or TLS_V1_3_2025",
+            )
+        ], []
+    if name in _OLD_TLS_1_2:
+        return [], [
+            f"minimum_protocol_version {name} keeps older TLS 1.2 ciphers; TLSv1.2_2021 or newer is advised"
+        ]
+    return [], []
+
+
+class CertifiedDistribution(Construct):
+    """A CloudFront distribution on your domain names with a public ACM certificate, secure by default.
+
+    - Viewer TLS: the certificate over SNI, minimum ``TLSv1.2_2021`` (below TLS 1.2 refused), HTTP
+      redirected to HTTPS, managed ``SecurityHeadersPolicy`` response headers (HSTS, nosniff, frame
+      options, referrer policy, XSS protection).
+    - Origin: HTTPS only, TLS 1.2. A :class:`CertifiedAlb` origin is wired directly (same stack) or through
+      its DNS name read in its own region (other stack), with caching off and every viewer header —
+      including ``Host``, which CloudFront matches against the ALB's certificate — forwarded.
+    - Standard access logs to a private bucket (ACLs enabled: CloudFront writes logs with an ACL).
+    - A and AAAA alias records for every name, when ``hosted_zone`` is given.
+
+    The certificate must be public and in us-east-1; the distribution's stack may be in any region: a
+    :class:`PublicCertificate` (or ``acm.Certificate``) of a us-east-1 stack is read through an SSM
+    parameter in us-east-1 with an explicit stack dependency — no ``crossRegionReferences``, no export.
+
+    :param scope: construct scope.
+    :param id: construct id.
+    :param certificate: a public certificate in us-east-1 covering every name in ``domain_names``.
+    :param domain_names: the aliases (CNAMEs) of the distribution.
+    :param origin: a ``CertifiedAlb`` or any ``cloudfront.IOrigin`` (custom origins must be HTTPS-only).
+    :param hosted_zone: the public zone for the alias records. Default: - no records.
+    :param minimum_protocol_version: Default: - ``SecurityPolicyProtocol.TLS_V1_2_2021``.
+    :param response_headers_policy: Default: - the managed ``SECURITY_HEADERS`` policy.
+    :param cache_policy: Default: - ``CACHING_DISABLED`` for a ``CertifiedAlb`` origin, else ``CACHING_OPTIMIZED``.
+    :param origin_request_policy: Default: - ``ALL_VIEWER`` for a ``CertifiedAlb`` origin, else none.
+    :param allowed_methods: Default: - all methods for a ``CertifiedAlb`` origin, else GET/HEAD.
+    :param log_bucket: an existing bucket with ACLs enabled for standard logs. Default: - a new private bucket.
+    :param log_file_prefix: Default: - no prefix.
+    :param web_acl_id: ARN of a WAFv2 web ACL (scope CLOUDFRONT, us-east-1). Default: - none.
+    :param price_class: Default: - ``PRICE_CLASS_ALL``.
+    :param comment: Default: - none.
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        certificate: PublicCertificate | acm.ICertificate,
+        domain_names: Sequence[str],
+        origin: CertifiedAlb | cloudfront.IOrigin,
+        hosted_zone: route53.IHostedZone | None = None,
+        minimum_protocol_version: cloudfront.SecurityPolicyProtocol = cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021,
+        response_headers_policy: cloudfront.IResponseHeadersPolicy | None = None,
+        cache_policy: cloudfront.ICachePolicy | None = None,
+        origin_request_policy: cloudfront.IOriginRequestPolicy | None = None,
+        allowed_methods: cloudfront.AllowedMethods | None = None,
+        log_bucket: s3.IBucket | None = None,
+        log_file_prefix: str | None = None,
+        web_acl_id: str | None = None,
+        price_class: cloudfront.PriceClass | None = None,
+        comment: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        names = dedupe_names(domain_names)
+        facts = certificate_facts(certificate)
+        problems, warnings = minimum_protocol_problems(minimum_protocol_version)
+        problems += self._name_problems(domain_names, names, facts)
+        problems += self._origin_problems(origin, names)
+        problems += self._zone_problems(names, hosted_zone)
+        problems += self._log_bucket_problems(log_bucket)
+        raise_if_any(self, problems)
+        for warning in warnings:
+            Annotations.of(self).add_warning_v2("pki-constructs:cloudfront-tls", warning)
+        if facts.region is None:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:certificate-region-unknown",
+                f"the region of {facts.path} is not known at synth; CloudFront needs it in us-east-1",
+            )
+
+        self.domain_names: list[str] = names
+        self.certificate: acm.ICertificate = certificate_in(certificate, self, "Certificate")
+        """The certificate as used by the distribution (re-imported from its ARN when it lives elsewhere)."""
+        self.log_bucket: s3.IBucket = log_bucket or self._create_log_bucket()
+        is_alb = isinstance(origin, CertifiedAlb)
+        self.distribution = cloudfront.Distribution(
+            self,
+            "Resource",
+            default_behavior=cloudfront.BehaviorOptions(
+                origin=self._origin(origin) if isinstance(origin, CertifiedAlb) else origin,
+                viewer_protocol_policy=cloudfront.ViewerProtocolPolicy.REDIRECT_TO_HTTPS,
+                response_headers_policy=response_headers_policy
+                or cloudfront.ResponseHeadersPolicy.SECURITY_HEADERS,
+                cache_policy=cache_policy or (cloudfront.CachePolicy.CACHING_DISABLED if is_alb else None),
+                origin_request_policy=origin_request_policy
+                or (cloudfront.OriginRequestPolicy.ALL_VIEWER if is_alb else None),
+                allowed_methods=allowed_methods or (cloudfront.AllowedMethods.ALLOW_ALL if is_alb else None),
+            ),
+            certificate=self.certificate,
+            domain_names=names,
+            minimum_protocol_version=minimum_protocol_version,
+            ssl_support_method=cloudfront.SSLMethod.SNI,
+            enable_logging=True,
+            log_bucket=self.log_bucket,
+            log_file_prefix=log_file_prefix,
+            web_acl_id=web_acl_id,
+            price_class=price_class,
+            comment=comment,
+        )
+        """The ``cloudfront.Distribution``."""
+        acknowledgements = [
+            Acknowledgment(
+                id="AwsSolutions-CFR1",
+                reason="a public site serves every country; pass a geo restriction if yours must not",
+            )
+        ]
+        if web_acl_id is None:
+            acknowledgements.append(
+                Acknowledgment(
+                    id="AwsSolutions-CFR2", reason="no WAF web ACL was given (web_acl_id); optional, paid"
+                )
+            )
+        Validations.of(self.distribution).acknowledge(*acknowledgements)
+        add_late_validation(self, self._origin_protocol_problems)
+
+        self.records: list[route53.RecordSet] = []
+        """The A and AAAA alias records (empty without ``hosted_zone``)."""
+        if hosted_zone is not None:
+            target = route53.RecordTarget.from_alias(targets.CloudFrontTarget(self.distribution))
+            for name in names:
+                self.records.append(
+                    route53.ARecord(self, f"{name} A", zone=hosted_zone, record_name=name, target=target)
+                )
+                self.records.append(
+                    route53.AaaaRecord(
+                        self, f"{name} AAAA", zone=hosted_zone, record_name=name, target=target
+                    )
+                )
+
+    @property
+    def distribution_id(self) -> str:
+        return self.distribution.distribution_id
+
+    @property
+    def distribution_domain_name(self) -> str:
+        """The ``*.cloudfront.net`` name."""
+        return self.distribution.distribution_domain_name
+
+    # --- origin ---------------------------------------------------------------------------------------
+
+    def _origin(self, alb: CertifiedAlb) -> cloudfront.IOrigin:
+        https = {
+            "protocol_policy": cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            "origin_ssl_protocols": [cloudfront.OriginSslPolicy.TLS_V1_2],
+        }
+        if Stack.of(alb) is Stack.of(self):
+            return origins.LoadBalancerV2Origin(alb.load_balancer, **https)  # type: ignore[arg-type]
+        # Another stack (maybe another region): its DNS name travels like a certificate ARN, weakly.
+        export = RegionalExport.of(
+            alb,
+            "DnsNameExport",
+            value=alb.load_balancer.load_balancer_dns_name,
+            name=default_parameter_name(alb, "dns-name"),
+        )
+        return origins.HttpOrigin(export.value_in(self), **https)  # type: ignore[arg-type]
+
+    def _origin_problems(
+        self, origin: CertifiedAlb | cloudfront.IOrigin, names: Sequence[str]
+    ) -> list[Problem]:
+        if not isinstance(origin, CertifiedAlb):
+            return []
+        problems: list[Problem] = []
+        if origin.has_private_certificate:
+            problems.append(
+                Problem(
+                    "origin",
+                    origin.node.path,
+                    "CloudFront reaches an HTTPS origin only if its certificate chains to a public CA; this ALB "
+                    "carries a private-CA certificate",
+                    "put a PublicCertificate on the ALB (keep private certificates for internal listeners)",
+                )
+            )
+        alb_names = origin.certificate_names
+        if alb_names is not None:
+            uncovered = [n for n in names if not covers(alb_names, n)]
+            if uncovered:
+                problems.append(
+                    Problem(
+                        "origin",
+                        f"{origin.node.path} lacks {uncovered}",
+                        "CloudFront forwards the viewer's Host header and checks the ALB's certificate against "
+                        "it; the ALB's certificates don't cover these names",
+                        "add the names to a certificate on the ALB",
+                    )
+                )
+        return problems
+
+    def _origin_protocol_problems(self) -> list[Problem]:
+        """Custom origins must be HTTPS-only with TLS 1.2 (checked on the synthesized config, any IOrigin)."""
+        cfn = self.distribution.node.default_child
+        assert isinstance(cfn, cloudfront.CfnDistribution)
+        # _cfn_properties is untyped on the jsii side; the typed distribution_config getter can't carry
+        # the L2's partial structs across.
+        properties: Any = Stack.of(self).resolve(cfn._cfn_properties)
+        config: Any = properties.get("distributionConfig", {})
+        problems: list[Problem] = []
+        for origin in config.get("origins", []):
+            custom = origin.get("customOriginConfig")
+            if custom is None:
+                continue
+            policy = custom.get("originProtocolPolicy")
+            if policy != "https-only":
+                problems.append(
+                    Problem(
+                        "origin",
+                        f"{origin.get('id')}: {policy}",
+                        "traffic to the origin must be HTTPS only",
+                        "build the origin with protocol_policy=OriginProtocolPolicy.HTTPS_ONLY",
+                    )
+                )
+            weak = sorted(_WEAK_ORIGIN_PROTOCOLS & set(custom.get("originSslProtocols") or []))
+            if weak:
+                problems.append(
+                    Problem(
+                        "origin",
+                        f"{origin.get('id')}: {weak}",
+                        "origin TLS must be 1.2",
+                        "pass origin_ssl_protocols=[OriginSslPolicy.TLS_V1_2]",
+                    )
+                )
+        return problems
+
+    # --- names, zone, logs ------------------------------------------------------------------------------
+
+    def _name_problems(
+        self, domain_names: Sequence[str], names: Sequence[str], facts: CertificateFacts
+    ) -> list[Problem]:
+        problems: list[Problem] = []
+        if not names:
+            problems.append(
+                Problem(
+                    "domain_names",
+                    [],
+                    "a distribution with a certificate needs its aliases",
+                    "pass domain names",
+                )
+            )
+        for index, name in enumerate(domain_names):
+            problems += domain_name_problems(name, field=f"domain_names[{index}]")
+        if facts.private:
+            problems.append(
+                Problem(
+                    "certificate",
+                    facts.path,
+                    "CloudFront only accepts publicly trusted certificates; this one comes from a private CA",
+                    "use a PublicCertificate in us-east-1",
+                )
+            )
+        if facts.region is not None and facts.region != CLOUDFRONT_CERTIFICATE_REGION:
+            problems.append(
+                Problem(
+                    "certificate",
+                    f"{facts.path} in {facts.region}",
+                    "CloudFront only uses ACM certificates from us-east-1",
+                    "create the PublicCertificate in a stack with env region 'us-east-1' and pass it here; the "
+                    "distribution's own stack may stay in any region (the ARN is read across regions)",
+                )
+            )
+        if facts.names is not None:
+            for index, name in enumerate(domain_names):
+                if not Token.is_unresolved(name) and not covers(facts.names, name):
+                    problems.append(
+                        Problem(
+                            f"domain_names[{index}]",
+                            name,
+                            f"the certificate's names {list(facts.names)} don't cover it "
+                            "('*.example.com' covers 'a.example.com', not 'example.com' nor 'a.b.example.com')",
+                            "add the name (or a matching wildcard) to the certificate",
+                        )
+                    )
+        return problems
+
+    def _zone_problems(self, names: Sequence[str], zone: route53.IHostedZone | None) -> list[Problem]:
+        if zone is None:
+            return []
+        try:
+            zone_name = zone.zone_name
+        except RuntimeError:
+            return []
+        if Token.is_unresolved(zone_name):
+            return []
+        return [
+            Problem(
+                "hosted_zone",
+                f"{name} in {zone_name}",
+                "an alias record can only be created in a zone that contains the name",
+                "pass the zone of these names, or create the records yourself",
+            )
+            for name in names
+            if not in_zone(name, zone_name)
+        ]
+
+    def _log_bucket_problems(self, bucket: s3.IBucket | None) -> list[Problem]:
+        cfn = bucket.node.default_child if bucket is not None else None
+        if not isinstance(cfn, s3.CfnBucket):
+            return []
+        controls = Stack.of(cfn).resolve(cfn.ownership_controls)
+        if "BucketOwnerEnforced" in re.findall(r"BucketOwner\w+", str(controls)):
+            return [
+                Problem(
+                    "log_bucket",
+                    bucket.node.path if bucket else None,
+                    "CloudFront standard logs are written with an ACL; this bucket has ACLs disabled",
+                    "use object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, or let the construct create it",
+                )
+            ]
+        return []
+
+    def _create_log_bucket(self) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "Logs",
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+        )
+        Validations.of(bucket).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-S1",
+                reason="this bucket receives CloudFront's access logs; logging a log bucket would recurse",
+            )
+        )
+        return bucket

@@ -1,0 +1,346 @@
+"""CertifiedAlb: explicit current TLS policy, redirect, private access logs, certificate rules."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_route53 as route53
+from aws_cdk import aws_s3 as s3
+
+from pki_constructs import CertifiedAlb, PkiValidationError, PublicCertificate
+from pki_constructs.certified_alb import (
+    DEFAULT_SSL_POLICY,
+    SSL_POLICY_NAMES,
+    minimum_tls_version,
+    ssl_policy_name,
+    ssl_policy_problems,
+)
+from tests.nag import nag_findings
+from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, template_of
+
+REGION = "eu-west-1"
+
+
+def fixture_vpc(stack: cdk.Stack) -> ec2.Vpc:
+    """A small two-AZ VPC with no lookups; its own flow-log finding is not the construct under test."""
+    vpc = ec2.Vpc(
+        stack,
+        "Vpc",
+        availability_zones=[f"{stack.region}a", f"{stack.region}b"],
+        nat_gateways=0,
+        subnet_configuration=[
+            ec2.SubnetConfiguration(name="public", subnet_type=ec2.SubnetType.PUBLIC),
+            ec2.SubnetConfiguration(name="private", subnet_type=ec2.SubnetType.PRIVATE_ISOLATED),
+        ],
+    )
+    cdk.Validations.of(vpc).acknowledge(
+        cdk.Acknowledgment(
+            id="AwsSolutions-VPC7", reason="test fixture VPC, not part of the construct under test"
+        )
+    )
+    return vpc
+
+
+def fixture_zone(stack: cdk.Stack) -> route53.IHostedZone:
+    return route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com"
+    )
+
+
+def _alb(stack: cdk.Stack | None = None, **props: Any) -> tuple[cdk.Stack, CertifiedAlb]:
+    stack = stack or make_stack(region=REGION)
+    if "certificates" not in props:
+        props["certificates"] = [
+            PublicCertificate(stack, "Cert", domain_name="app.example.com", hosted_zone=fixture_zone(stack))
+        ]
+    return stack, CertifiedAlb(stack, "Alb", vpc=props.pop("vpc", None) or fixture_vpc(stack), **props)
+
+
+@pytest.fixture(scope="module")
+def default_alb() -> tuple[cdk.App, dict[str, Any], CertifiedAlb]:
+    app = make_app()
+    stack, alb = _alb(make_stack(app, region=REGION))
+    return app, template_of(stack), alb
+
+
+def _listener(template: dict[str, Any], port: int) -> dict[str, Any]:
+    (listener,) = [
+        r["Properties"]
+        for r in resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+        if r["Properties"]["Port"] == port
+    ]
+    return listener
+
+
+def _attributes(template: dict[str, Any]) -> dict[str, Any]:
+    (alb,) = resources_of_type(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    return {a["Key"]: a["Value"] for a in alb["Properties"]["LoadBalancerAttributes"]}
+
+
+# --- policy rules (pure) ---------------------------------------------------------------------------
+
+
+def test_default_policy_is_the_2025_pq_policy() -> None:
+    assert ssl_policy_name(DEFAULT_SSL_POLICY) == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+
+
+def test_policy_table_matches_what_aws_cdk_lib_synthesizes() -> None:
+    """Every SslPolicy member, on one throwaway ALB: the table must say what CDK writes."""
+    stack = make_stack(region=REGION)
+    alb = elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=fixture_vpc(stack))
+    listeners = {}
+    for port, member in enumerate(elbv2.SslPolicy, start=1000):
+        listener = alb.add_listener(
+            member.name,
+            port=port,
+            protocol=elbv2.ApplicationProtocol.HTTPS,
+            certificates=[
+                elbv2.ListenerCertificate.from_arn(f"arn:aws:acm:{REGION}:111111111111:certificate/x")
+            ],
+            ssl_policy=member,
+            default_action=elbv2.ListenerAction.fixed_response(404),
+        )
+        listeners[member.name] = listener.node.default_child.ssl_policy  # type: ignore[union-attr]
+    assert listeners == SSL_POLICY_NAMES
+
+
+@pytest.mark.parametrize(
+    ("name", "minimum"),
+    [
+        ("ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09", "1.2"),
+        ("ELBSecurityPolicy-TLS13-1-3-2021-06", "1.3"),
+        ("ELBSecurityPolicy-TLS13-1-0-PQ-2025-09", "1.0"),
+        ("ELBSecurityPolicy-TLS13-1-1-FIPS-2023-04", "1.1"),
+        ("ELBSecurityPolicy-TLS-1-2-2017-01", "1.2"),
+        ("ELBSecurityPolicy-TLS-1-1-2017-01", "1.1"),
+        ("ELBSecurityPolicy-TLS-1-0-2015-04", "1.0"),
+        ("ELBSecurityPolicy-FS-1-2-Res-2020-10", "1.2"),
+        ("ELBSecurityPolicy-FS-1-1-2019-08", "1.1"),
+        ("ELBSecurityPolicy-FS-2018-06", "1.0"),
+        ("ELBSecurityPolicy-2016-08", "1.0"),
+        ("ELBSecurityPolicy-2015-05", "1.0"),
+        ("MyOwnPolicy", None),
+    ],
+)
+def test_minimum_tls_version(name: str, minimum: str | None) -> None:
+    assert minimum_tls_version(name) == minimum
+
+
+def test_every_cdk_policy_has_a_known_minimum() -> None:
+    assert all(minimum_tls_version(name) for name in SSL_POLICY_NAMES.values())
+
+
+@pytest.mark.parametrize(
+    "policy",
+    [
+        elbv2.SslPolicy.RECOMMENDED,
+        elbv2.SslPolicy.LEGACY,
+        elbv2.SslPolicy.TLS11,
+        elbv2.SslPolicy.TLS13_10,
+        elbv2.SslPolicy.FORWARD_SECRECY,
+        "ELBSecurityPolicy-2016-08",
+        "ELBSecurityPolicy-TLS13-1-1-2021-06",
+    ],
+)
+def test_fails_legacy_policies(policy: elbv2.SslPolicy | str) -> None:
+    problems, _ = ssl_policy_problems(ssl_policy_name(policy), allow_legacy_tls=False)
+    (problem,) = problems
+    assert problem.field == "ssl_policy"
+    assert "allow_legacy_tls=True" in problem.fix
+
+
+def test_legacy_policy_allowed_explicitly_warns() -> None:
+    problems, warnings = ssl_policy_problems("ELBSecurityPolicy-2016-08", allow_legacy_tls=True)
+    assert problems == []
+    assert "TLS 1.0" in warnings[0]
+
+
+def test_tls12_only_policy_warns() -> None:
+    problems, warnings = ssl_policy_problems("ELBSecurityPolicy-TLS-1-2-2017-01", allow_legacy_tls=False)
+    assert problems == []
+    assert "no TLS 1.3" in warnings[0]
+
+
+# --- the construct ---------------------------------------------------------------------------------
+
+
+def test_snapshot(default_alb: tuple[cdk.App, dict[str, Any], CertifiedAlb], snapshot_json: Any) -> None:
+    from tests.synth import normalise
+
+    _, template, _ = default_alb
+    assert normalise(template) == snapshot_json
+
+
+def test_https_listener_has_the_explicit_policy_and_certificate(
+    default_alb: tuple[cdk.App, dict[str, Any], CertifiedAlb],
+) -> None:
+    _, template, alb = default_alb
+    https = _listener(template, 443)
+    assert https["Protocol"] == "HTTPS"
+    assert https["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09"
+    (cert_id,) = resources_of_type(template, "AWS::CertificateManager::Certificate")
+    assert https["Certificates"] == [{"CertificateArn": {"Ref": cert_id}}]
+    assert alb.https_listener.node.default_child is not None
+    assert isinstance(alb.load_balancer, elbv2.ApplicationLoadBalancer)
+
+
+def test_http_redirects_to_https(default_alb: tuple[cdk.App, dict[str, Any], CertifiedAlb]) -> None:
+    _, template, _ = default_alb
+    http = _listener(template, 80)
+    assert http["Protocol"] == "HTTP"
+    assert http["DefaultActions"] == [
+        {"RedirectConfig": {"Port": "443", "Protocol": "HTTPS", "StatusCode": "HTTP_301"}, "Type": "redirect"}
+    ]
+
+
+def test_drops_invalid_headers_and_logs_to_a_private_bucket(
+    default_alb: tuple[cdk.App, dict[str, Any], CertifiedAlb],
+) -> None:
+    _, template, _ = default_alb
+    attributes = _attributes(template)
+    assert attributes["routing.http.drop_invalid_header_fields.enabled"] == "true"
+    assert attributes["access_logs.s3.enabled"] == "true"
+    (bucket_id, bucket) = next(iter(resources_of_type(template, "AWS::S3::Bucket").items()))
+    assert attributes["access_logs.s3.bucket"] == {"Ref": bucket_id}
+    props = bucket["Properties"]
+    assert props["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    assert props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0][
+        "ServerSideEncryptionByDefault"
+    ] == {"SSEAlgorithm": "AES256"}
+    (policy,) = resources_of_type(template, "AWS::S3::BucketPolicy").values()
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    assert any(
+        s.get("Condition") == {"Bool": {"aws:SecureTransport": "false"}} and s["Effect"] == "Deny"
+        for s in statements
+    )
+
+
+def test_is_nag_and_cfn_lint_clean(default_alb: tuple[cdk.App, dict[str, Any], CertifiedAlb]) -> None:
+    app, template, _ = default_alb
+    assert nag_findings(app) == []
+    assert cfn_lint_errors(template, [REGION]) == []
+
+
+def test_internal_alb_is_open_to_the_vpc_only() -> None:
+    stack, _ = _alb(internet_facing=False)
+    template = template_of(stack)
+    (group,) = resources_of_type(template, "AWS::EC2::SecurityGroup").values()
+    ingress = group["Properties"]["SecurityGroupIngress"]
+    assert {rule["FromPort"] for rule in ingress} == {80, 443}
+    assert all(rule.get("CidrIp") != "0.0.0.0/0" for rule in ingress)
+    assert all(rule["CidrIp"] == {"Fn::GetAtt": ["Vpc8378EB38", "CidrBlock"]} for rule in ingress)
+
+
+def test_existing_bucket_is_used() -> None:
+    stack = make_stack(region=REGION)
+    bucket = s3.Bucket(stack, "Mine", encryption=s3.BucketEncryption.S3_MANAGED, enforce_ssl=True)
+    _, alb = _alb(stack, access_logs_bucket=bucket, access_logs_prefix="alb")
+    assert alb.access_logs_bucket is bucket
+    attributes = _attributes(template_of(stack))
+    assert attributes["access_logs.s3.prefix"] == "alb"
+    assert len(resources_of_type(template_of(stack), "AWS::S3::Bucket")) == 1
+
+
+def test_string_policy_name_is_written_as_is() -> None:
+    stack, alb = _alb(ssl_policy="ELBSecurityPolicy-TLS13-1-3-PQ-2025-09")
+    assert _listener(template_of(stack), 443)["SslPolicy"] == "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09"
+    assert alb.ssl_policy_name == "ELBSecurityPolicy-TLS13-1-3-PQ-2025-09"
+
+
+def test_legacy_policy_with_opt_in_synthesizes_with_a_warning() -> None:
+    stack, _ = _alb(ssl_policy=elbv2.SslPolicy.RECOMMENDED, allow_legacy_tls=True)
+    assert _listener(template_of(stack), 443)["SslPolicy"] == "ELBSecurityPolicy-2016-08"
+    warnings = [m for m in stack.node.find_all() for m in m.node.metadata if m.type == "aws:cdk:warning"]
+    assert any("TLS 1.0" in str(w.data) for w in warnings)
+
+
+def test_certificate_of_another_stack_in_the_same_region_has_no_export() -> None:
+    app = make_app()
+    certs = make_stack(app, "Certs", REGION)
+    stack = make_stack(app, "App", REGION)
+    cert = PublicCertificate(certs, "Cert", domain_name="app.example.com", hosted_zone=fixture_zone(certs))
+    _alb(stack, certificates=[cert])
+    assert "Fn::ImportValue" not in str(template_of(stack))
+    assert certs in stack.dependencies
+
+
+def test_several_certificates_and_facts() -> None:
+    stack = make_stack(region=REGION)
+    zone = fixture_zone(stack)
+    a = PublicCertificate(stack, "A", domain_name="a.example.com", hosted_zone=zone)
+    b = PublicCertificate(stack, "B", domain_name="*.example.com", hosted_zone=zone)
+    _, alb = _alb(stack, certificates=[a, b])
+    assert alb.certificate_names == ("a.example.com", "*.example.com")
+    assert not alb.has_private_certificate
+    https = _listener(template_of(stack), 443)
+    assert len(https["Certificates"]) == 1  # the default; the others are ListenerCertificate resources
+    assert len(resources_of_type(template_of(stack), "AWS::ElasticLoadBalancingV2::ListenerCertificate")) == 1
+
+
+# --- failures ----------------------------------------------------------------------------------------
+
+
+def test_fails_legacy_policy_by_default() -> None:
+    with pytest.raises(PkiValidationError, match=r"ssl_policy='ELBSecurityPolicy-2016-08'.*TLS 1.0"):
+        _alb(ssl_policy=elbv2.SslPolicy.RECOMMENDED)
+
+
+def test_fails_certificate_in_another_region() -> None:
+    stack = make_stack(region=REGION)
+    other = acm.Certificate.from_certificate_arn(
+        stack, "Far", "arn:aws:acm:us-east-1:111111111111:certificate/abc"
+    )
+    with pytest.raises(PkiValidationError, match=r"certificates\[0\]=.*us-east-1.*own region \(eu-west-1\)"):
+        _alb(stack, certificates=[other])
+
+
+def test_fails_public_certificate_of_a_stack_in_another_region() -> None:
+    app = make_app()
+    edge = make_stack(app, "Edge", "us-east-1")
+    stack = make_stack(app, "App", REGION)
+    cert = PublicCertificate(edge, "Cert", domain_name="app.example.com", hosted_zone=fixture_zone(edge))
+    with pytest.raises(PkiValidationError, match=r"certificates\[0\]='Edge/Cert in us-east-1'"):
+        _alb(stack, certificates=[cert])
+
+
+@pytest.mark.parametrize("count", [0, 27])
+def test_fails_certificate_count(count: int) -> None:
+    stack = make_stack(region=REGION)
+    certs = [
+        acm.Certificate.from_certificate_arn(
+            stack, f"C{i}", f"arn:aws:acm:{REGION}:111111111111:certificate/{i}"
+        )
+        for i in range(count)
+    ]
+    with pytest.raises(PkiValidationError, match=rf"certificates='<{count} certificates>'"):
+        _alb(stack, certificates=certs)
+
+
+def test_twenty_six_certificates_are_allowed() -> None:
+    stack = make_stack(region=REGION)
+    certs = [
+        acm.Certificate.from_certificate_arn(
+            stack, f"C{i}", f"arn:aws:acm:{REGION}:111111111111:certificate/{i}"
+        )
+        for i in range(26)
+    ]
+    _, alb = _alb(stack, certificates=certs)
+    assert len(alb.certificate_facts) == 26
+
+
+def test_fails_kms_encrypted_log_bucket() -> None:
+    stack = make_stack(region=REGION)
+    bucket = s3.Bucket(stack, "Kms", encryption_key=kms.Key(stack, "Key"), enforce_ssl=True)
+    with pytest.raises(PkiValidationError, match=r"access_logs_bucket=.*SSE-S3"):
+        _alb(stack, access_logs_bucket=bucket)
