@@ -1,0 +1,399 @@
+"""ServiceCertificate: an ACM private certificate from one of our CAs, optionally exported to Secrets Manager.
+
+ACM keeps the private key of a private certificate to itself unless the certificate is exported. Services
+that terminate TLS themselves (containers, service meshes, mTLS clients) need the key; this construct
+exports it with ``acm:ExportCertificate`` into a Secrets Manager secret encrypted with a customer-managed
+KMS key, and re-exports after every ACM renewal, so that reading the secret is the one permission a service
+needs.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import (
+    Acknowledgment,
+    Annotations,
+    ArnFormat,
+    CustomResource,
+    Duration,
+    Names,
+    RemovalPolicy,
+    SecretValue,
+    Stack,
+    Validations,
+)
+from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_events as events
+from aws_cdk import aws_events_targets as targets
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_kms as kms
+from aws_cdk import aws_lambda as lambda_
+from aws_cdk import aws_secretsmanager as secretsmanager
+from constructs import Construct
+
+from ._provider import HandlerProvider, handler_function
+from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
+from .domain_names import dedupe_names, names_problems
+from .errors import Problem, raise_if_any
+from .private_ca import CertificateAuthorityBase
+
+ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
+    KeyAlgorithm.RSA_2048: acm.KeyAlgorithm.RSA_2048,
+    KeyAlgorithm.EC_PRIME256V1: acm.KeyAlgorithm.EC_PRIME256_V1,
+    KeyAlgorithm.EC_SECP384R1: acm.KeyAlgorithm.EC_SECP384_R1,
+}
+"""The key algorithms ACM accepts in RequestCertificate (botocore acm model, ``KeyAlgorithm`` note)."""
+
+RENEWAL_EVENTS = ["ACM Certificate Available", "ACM Certificate Approaching Expiration"]
+"""ACM EventBridge detail types after which the export is checked (re-exported when the serial changed)."""
+
+CaLike = CertificateAuthorityBase | acmpca.ICertificateAuthority
+
+
+# Pure rules -------------------------------------------------------------------------------------------
+
+
+def default_key_algorithm(ca_key_algorithm: KeyAlgorithm | None) -> KeyAlgorithm:
+    """RSA_2048 under an RSA CA (and when unknown), EC_prime256v1 under an EC CA."""
+    if ca_key_algorithm is not None and ca_key_algorithm.family is KeyFamily.EC:
+        return KeyAlgorithm.EC_PRIME256V1
+    return KeyAlgorithm.RSA_2048
+
+
+def key_algorithm_problems(
+    key_algorithm: KeyAlgorithm, ca_key_algorithm: KeyAlgorithm | None
+) -> list[Problem]:
+    problems = []
+    if key_algorithm not in ACM_KEY_ALGORITHMS:
+        problems.append(
+            Problem(
+                "key_algorithm",
+                key_algorithm.value,
+                "ACM issues certificates with RSA_2048, EC_prime256v1 or EC_secp384r1 keys only",
+                "pick one of KeyAlgorithm.RSA_2048, EC_PRIME256V1, EC_SECP384R1",
+            )
+        )
+    if ca_key_algorithm is not None and ca_key_algorithm.family is not key_algorithm.family:
+        problems.append(
+            Problem(
+                "key_algorithm",
+                key_algorithm.value,
+                f"ACM requires the certificate key family to match the CA's ({ca_key_algorithm.value}, "
+                f"{ca_key_algorithm.family.value})",
+                "use a key of the CA's family, or issue from a CA of the other family",
+            )
+        )
+    return problems
+
+
+def usage_mode_problems(usage_mode: UsageMode | None) -> list[Problem]:
+    if usage_mode is UsageMode.SHORT_LIVED_CERTIFICATE:
+        return [
+            Problem(
+                "certificate_authority",
+                usage_mode.value,
+                "ACM cannot issue certificates from a short-lived-certificate CA",
+                "issue from a GENERAL_PURPOSE CA, or let workloads call acm-pca:IssueCertificate "
+                "through ca.grant_issue(role, CertificateTemplate.END_ENTITY_CLIENT_AUTH)",
+            )
+        ]
+    return []
+
+
+# The construct ----------------------------------------------------------------------------------------
+
+
+class ServiceCertificate(Construct):
+    """An ACM private certificate for a service's DNS names, issued and renewed from one of our CAs.
+
+    The certificate refers to the CA's activated ARN, so it is requested only once the CA is active. With
+    ``export=True`` the certificate, its chain, its private key (PKCS#8, encrypted with a random passphrase)
+    and the passphrase are written as JSON to a Secrets Manager secret encrypted with a customer-managed KMS
+    key, and written again whenever ACM renews the certificate (ACM EventBridge events plus a daily check),
+    so the secret never holds an expired certificate. Give a service access with :meth:`grant_read`.
+
+    Secret JSON keys: ``certificate``, ``certificate_chain``, ``private_key``, ``passphrase``,
+    ``certificate_arn``, ``serial``, ``not_after``.
+
+    :resource: AWS::CertificateManager::Certificate
+
+    :param certificate_authority: the issuing CA: a ``RootCa``/``SubordinateCa`` of this library (its rules
+        are checked), or any ``aws_acmpca.ICertificateAuthority``.
+    :param domain_name: the service's DNS name (the certificate's CN).
+    :param subject_alternative_names: further DNS names. Default: - only ``domain_name``
+    :param key_algorithm: RSA_2048, EC_PRIME256V1 or EC_SECP384R1, of the CA's key family.
+        Default: - RSA_2048 under an RSA CA, EC_PRIME256V1 under an EC CA
+    :param export: export the certificate and key to Secrets Manager. Default: - False (the key stays in
+        ACM, usable only by integrated services such as load balancers)
+    :param secret_encryption_key: the customer-managed key for the secret. Default: - a new key with
+        yearly rotation (only with ``export=True``)
+    :param secret_name: Default: - ``pki-constructs/<unique name of this construct>``
+    :param removal_policy: for the secret and the new key. Default: - DESTROY for the secret (ACM keeps the
+        certificate; a new deploy re-exports), RETAIN for the key (old secret versions stay readable)
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        certificate_authority: CaLike,
+        domain_name: str,
+        subject_alternative_names: Sequence[str] | None = None,
+        key_algorithm: KeyAlgorithm | None = None,
+        export: bool = False,
+        secret_encryption_key: kms.IKey | None = None,
+        secret_name: str | None = None,
+        removal_policy: RemovalPolicy | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        ca = certificate_authority if isinstance(certificate_authority, CertificateAuthorityBase) else None
+        ca_key = ca.key_algorithm if ca else None
+        self.key_algorithm = key_algorithm or default_key_algorithm(ca_key)
+        sans = dedupe_names(subject_alternative_names or [])
+        problems = [
+            *names_problems(domain_name, sans),
+            *key_algorithm_problems(self.key_algorithm, ca_key),
+            *usage_mode_problems(ca.usage_mode if ca else None),
+        ]
+        if not export and secret_encryption_key is not None:
+            problems.append(
+                Problem(
+                    "secret_encryption_key",
+                    "set",
+                    "a secret key without export=True would encrypt nothing",
+                    "set export=True, or drop secret_encryption_key",
+                )
+            )
+        if not export and secret_name is not None:
+            problems.append(
+                Problem(
+                    "secret_name", secret_name, "there is no secret without export=True", "set export=True"
+                )
+            )
+        raise_if_any(self, problems)
+        if ca is not None:
+            self._warn(ca)
+
+        self.certificate_authority = certificate_authority
+        self.domain_name = domain_name
+        self.certificate = acm.PrivateCertificate(
+            self,
+            "Resource",
+            certificate_authority=ca.certificate_authority if ca else certificate_authority,  # type: ignore[arg-type]
+            domain_name=domain_name,
+            subject_alternative_names=sans or None,
+            key_algorithm=ACM_KEY_ALGORITHMS[self.key_algorithm],
+        )
+        if ca is not None and ca.acm_permission is not None:
+            # Issuance needs only the caller's rights; renewal needs ACM's own permission on the CA.
+            self.certificate.node.add_dependency(ca.acm_permission)
+
+        self.secret: secretsmanager.Secret | None = None
+        self.encryption_key: kms.IKey | None = None
+        self.export_resource: CustomResource | None = None
+        self.secret_name: str | None = None
+        if export:
+            self._export(secret_encryption_key, secret_name, removal_policy)
+
+    @property
+    def certificate_arn(self) -> str:
+        return self.certificate.certificate_arn
+
+    @property
+    def secret_arn_pattern(self) -> str:
+        """The secret's ARN with its random suffix as ``??????``: stays right if the secret is recreated."""
+        if self.secret_name is None:
+            raise_if_any(self, [_no_export_problem("secret_arn_pattern")])
+        return Stack.of(self).format_arn(
+            service="secretsmanager",
+            resource="secret",
+            resource_name=f"{self.secret_name}-??????",
+            arn_format=ArnFormat.COLON_RESOURCE_NAME,
+        )
+
+    def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
+        """Let ``grantee`` read the exported certificate: ``secretsmanager:GetSecretValue`` and
+        ``DescribeSecret`` on exactly this secret, and ``kms:Decrypt`` on exactly its key, only through
+        Secrets Manager in this region (``kms:ViaService``)."""
+        if self.encryption_key is None:
+            raise_if_any(self, [_no_export_problem("grant_read")])
+        assert self.encryption_key is not None
+        secret = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
+            resource_arns=[self.secret_arn_pattern],
+        )
+        decrypt = iam.Grant.add_to_principal(
+            grantee=grantee,
+            actions=["kms:Decrypt"],
+            resource_arns=[self.encryption_key.key_arn],
+            conditions={"StringEquals": {"kms:ViaService": self._secrets_manager_endpoint()}},
+        )
+        return secret.combine(decrypt)
+
+    # Internals --------------------------------------------------------------------------------------------
+
+    def _warn(self, ca: CertificateAuthorityBase) -> None:
+        annotations = Annotations.of(self)
+        if ca.acm_permission is None:
+            annotations.add_warning_v2(
+                "pki-constructs:noAcmRenewalPermission",
+                "The CA grants acm.amazonaws.com no permission: ACM will issue this certificate but fail to renew "
+                "it. Leave acm_renewal_permission at its default on the CA.",
+            )
+        if ca.is_root:
+            annotations.add_warning_v2(
+                "pki-constructs:rootIssuesEndEntity",
+                "A root CA issues this service certificate; AWS best practice keeps roots for subordinate CAs.",
+            )
+
+    def _export(
+        self, key: kms.IKey | None, secret_name: str | None, removal_policy: RemovalPolicy | None
+    ) -> None:
+        if key is None:
+            key = kms.Key(
+                self,
+                "SecretKey",
+                description=f"Encrypts the exported private key of {self.domain_name}",
+                enable_key_rotation=True,
+                removal_policy=RemovalPolicy.RETAIN,
+            )
+        self.encryption_key = key
+        self.secret_name = secret_name or f"pki-constructs/{Names.unique_resource_name(self, max_length=180)}"
+        self.secret = secretsmanager.Secret(
+            self,
+            "Secret",
+            secret_name=self.secret_name,
+            description=f"Certificate, chain and encrypted private key of {self.domain_name} (ACM export)",
+            encryption_key=key,
+            # A placeholder, no secret: the export custom resource writes the real value right after.
+            secret_string_value=SecretValue.unsafe_plain_text('{"status": "pending export"}'),
+            removal_policy=removal_policy or RemovalPolicy.DESTROY,
+        )
+        Validations.of(self.secret).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-SMG4",
+                reason="ACM renews the certificate and pki-constructs re-exports it into this secret on renewal; "
+                "Secrets Manager rotation does not apply",
+            )
+        )
+        statements = self._handler_statements(key)
+        provider = HandlerProvider.of(
+            self,
+            handler_name="cert_export",
+            description="pki-constructs: export ACM private certificates to Secrets Manager",
+            asynchronous=False,
+        )
+        for statement in statements:
+            provider.add_to_handler_policy(statement)
+        properties = {
+            "CertificateArn": self.certificate.certificate_arn,
+            "SecretName": self.secret_name,
+            "KmsKeyArn": key.key_arn,
+        }
+        self.export_resource = CustomResource(
+            self,
+            "Export",
+            service_token=provider.service_token,
+            resource_type="Custom::PkiCertificateExport",
+            properties=properties,
+        )
+        # The secret is addressed by name (so a recreated secret is found), not by a reference.
+        self.export_resource.node.add_dependency(self.secret)
+
+        renewal = _RenewalFunction.of(self)
+        for statement in statements:
+            renewal.function.add_to_role_policy(statement)
+        target = targets.LambdaFunction(
+            renewal.function,
+            event=events.RuleTargetInput.from_object(
+                {**properties, "Trigger": events.EventField.detail_type}
+            ),
+            retry_attempts=4,
+            max_event_age=Duration.hours(6),
+        )
+        events.Rule(
+            self,
+            "RenewalEvents",
+            description=f"Re-export {self.domain_name} when ACM renews it",
+            event_pattern=events.EventPattern(
+                source=["aws.acm"], detail_type=RENEWAL_EVENTS, resources=[self.certificate.certificate_arn]
+            ),
+            targets=[target],
+        )
+        events.Rule(
+            self,
+            "DailyCheck",
+            description=f"Daily check that the exported {self.domain_name} is ACM's current certificate",
+            schedule=events.Schedule.rate(Duration.days(1)),
+            targets=[
+                targets.LambdaFunction(
+                    renewal.function,
+                    event=events.RuleTargetInput.from_object({**properties, "Trigger": "schedule"}),
+                    retry_attempts=4,
+                )
+            ],
+        )
+
+    def _handler_statements(self, key: kms.IKey) -> list[iam.PolicyStatement]:
+        return [
+            iam.PolicyStatement(
+                actions=["acm:DescribeCertificate", "acm:ExportCertificate", "acm:GetCertificate"],
+                resources=[self.certificate.certificate_arn],
+            ),
+            iam.PolicyStatement(
+                actions=[
+                    "secretsmanager:DescribeSecret",
+                    "secretsmanager:PutSecretValue",
+                    "secretsmanager:UpdateSecretVersionStage",
+                    "secretsmanager:RestoreSecret",
+                    "secretsmanager:CreateSecret",
+                ],
+                resources=[self.secret_arn_pattern],
+            ),
+            iam.PolicyStatement(
+                actions=["kms:GenerateDataKey", "kms:Decrypt"],
+                resources=[key.key_arn],
+                conditions={"StringEquals": {"kms:ViaService": self._secrets_manager_endpoint()}},
+            ),
+        ]
+
+    def _secrets_manager_endpoint(self) -> str:
+        stack = Stack.of(self)
+        return f"secretsmanager.{stack.region}.{stack.url_suffix}"
+
+
+def _no_export_problem(what: str) -> Problem:
+    return Problem(
+        "export",
+        False,
+        f"{what} needs the exported secret",
+        "create the ServiceCertificate with export=True",
+    )
+
+
+class _RenewalFunction(Construct):
+    """The stack's one function that re-exports renewed certificates (``lambda/cert_export`` ``handler``)."""
+
+    ID = "PkiConstructsCertExportRenewal"
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.function: lambda_.Function = handler_function(
+            self,
+            "Function",
+            handler_name="cert_export",
+            entry_point="handler",
+            description="pki-constructs: re-export renewed ACM private certificates to Secrets Manager",
+        )
+
+    @classmethod
+    def of(cls, scope: Construct) -> _RenewalFunction:
+        stack = Stack.of(scope)
+        existing = stack.node.try_find_child(cls.ID)
+        if isinstance(existing, _RenewalFunction):
+            return existing
+        return cls(stack, cls.ID)
