@@ -6,18 +6,23 @@ import json
 from pathlib import Path
 from typing import Any
 
+import aws_cdk as cdk
 import pytest
 from syrupy.assertion import SnapshotAssertion
 
 import app as reference_app
+from tests.nag import nag_findings
 from tests.synth import cfn_lint_errors, make_app, normalise
 
 
 @pytest.fixture(scope="module")
-def assembly(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    outdir = tmp_path_factory.mktemp("cdk.out")
-    reference_app.build(make_app(validation=True, outdir=str(outdir))).synth()
-    return outdir
+def app(tmp_path_factory: pytest.TempPathFactory) -> cdk.App:
+    return reference_app.build(make_app(validation=True, outdir=str(tmp_path_factory.mktemp("cdk.out"))))
+
+
+@pytest.fixture(scope="module")
+def assembly(app: cdk.App) -> Path:
+    return Path(app.synth().directory)
 
 
 @pytest.fixture(scope="module")
@@ -43,6 +48,11 @@ def test_cdk_builtin_validation_has_no_findings(assembly: Path) -> None:
     report = json.loads((assembly / "validation-report.json").read_text())
     findings = [violation for plugin in report["pluginReports"] for violation in plugin.get("violations", [])]
     assert findings == []
+
+
+def test_cdk_nag_aws_solutions_has_no_unacknowledged_findings(app: cdk.App) -> None:
+    # Acknowledgements sit on the constructs they concern, each with a reason; a new finding fails here.
+    assert nag_findings(app) == []
 
 
 def test_every_template_passes_cfn_lint(stacks: dict[str, dict[str, Any]]) -> None:
