@@ -380,8 +380,9 @@ class ExpiryAlarm(Construct):
         shared ``ExpiryTopic`` per region passed as ``topic``. Default: - False
     :param acm_events: also route ACM's own EventBridge signals for this certificate to the topic: "ACM
         Certificate Approaching Expiration" / "ACM Certificate Expired" and the AWS Health renewal events
-        (AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE). Needs a topic.
-        Default: - False
+        (AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE), each matched by this
+        certificate's ARN in the event's ``resources`` (where ACM and AWS Health list the affected resource).
+        Needs a topic. Default: - False
     :param account_days_before_expiry: also set the *account-wide, per-region* ACM setting for when
         "Approaching Expiration" events start (``AWS::CertificateManager::Account``, 1-45 days). This takes
         over a singleton other stacks may manage; it is only created when you set it, at most once per
