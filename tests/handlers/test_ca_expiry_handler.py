@@ -9,6 +9,7 @@ that runs ahead of moto, so botocore's retry logic sees it; an expired CA with a
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
@@ -271,3 +272,52 @@ def test_access_denied_is_a_failure_not_a_skip(monkeypatch: pytest.MonkeyPatch) 
         outcome, details = index.check_certificate_authority(arn, datetime.now(UTC))
     assert outcome == "failed"
     assert details["Reason"].startswith("AccessDeniedException")
+
+
+def test_the_synthesized_checker_feeds_exactly_the_metric_its_alarms_watch(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Construct <-> handler contract: run the handler with the synthesized rule input and environment, then
+    read the data point back with the alarm's own namespace, metric name and dimension."""
+    from pki_constructs import CaExpiryAlarm
+    from tests.synth import make_stack, resources_of_type, template_of
+
+    home, away = _create_ca(HOME), _create_ca(OTHER)
+    stack = make_stack(name="Contract", region=HOME, account="123456789012")
+    for i, arn in enumerate((home, away)):
+        CaExpiryAlarm(stack, f"Expiry{i}", certificate_authority=arn)
+    template = template_of(stack)
+
+    [function] = [
+        f["Properties"]
+        for f in resources_of_type(template, "AWS::Lambda::Function").values()
+        if f["Properties"]["Handler"] == "index.handler"
+    ]
+    for name, value in function["Environment"]["Variables"].items():
+        monkeypatch.setenv(name, value)
+    [scheduled] = [
+        r
+        for r in resources_of_type(template, "AWS::Events::Rule").values()
+        if "ScheduleExpression" in r["Properties"]
+    ]
+    event = json.loads(scheduled["Properties"]["Targets"][0]["Input"])
+
+    report = index.handler(event, None)
+    assert set(report["published"]) == {home, away}
+
+    now = datetime.now(UTC)
+    cloudwatch = boto3.client("cloudwatch", region_name=HOME)
+    for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values():
+        props = alarm["Properties"]
+        [point] = cloudwatch.get_metric_statistics(
+            Namespace=props["Namespace"],
+            MetricName=props["MetricName"],
+            Dimensions=props["Dimensions"],
+            StartTime=now - timedelta(hours=1),
+            EndTime=now + timedelta(minutes=5),
+            Period=props["Period"],
+            Statistics=[props["Statistic"]],
+        )["Datapoints"]
+        arn = props["Dimensions"][0]["Value"]
+        assert point[props["Statistic"]] == pytest.approx(_expected_days(arn), abs=0.01)
+        assert point[props["Statistic"]] > props["Threshold"]  # a fresh CA does not alarm
