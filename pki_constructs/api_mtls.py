@@ -1,0 +1,143 @@
+"""MutualTlsApiDomain: an API Gateway custom domain that requires client certificates from our CAs.
+
+API Gateway reads the mTLS truststore from S3 at a given object version, the same PEM bundle an Elastic
+Load Balancing trust store uses, so both are fed by :class:`~pki_constructs.trust_store.CaBundle`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from aws_cdk import Annotations
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_certificatemanager as acm
+from constructs import Construct
+
+from .domain_names import domain_name_problems
+from .errors import Problem, raise_if_any
+from .private_ca import CertificateAuthorityBase
+from .trust_store import CaBundle
+
+
+def api_domain_problems(
+    *,
+    certificate: object,
+    endpoint_type: apigw.EndpointType,
+    security_policy: apigw.SecurityPolicy,
+) -> list[Problem]:
+    problems = []
+    if isinstance(certificate, acm.PrivateCertificate):
+        problems.append(
+            Problem(
+                "certificate",
+                "acm.PrivateCertificate",
+                "an API Gateway custom domain serves a publicly trusted ACM certificate; clients could not "
+                "verify a private CA's certificate",
+                "pass a PublicCertificate (or acm.Certificate) for the domain; our CA is for the clients",
+            )
+        )
+    if endpoint_type is not apigw.EndpointType.REGIONAL:
+        problems.append(
+            Problem(
+                "endpoint_type",
+                str(endpoint_type),
+                "API Gateway supports mutual TLS on REGIONAL custom domain names only",
+                "use apigw.EndpointType.REGIONAL (put CloudFront in front separately if needed)",
+            )
+        )
+    if security_policy is apigw.SecurityPolicy.TLS_1_0:
+        problems.append(
+            Problem(
+                "security_policy",
+                "TLS_1_0",
+                "mutual TLS on API Gateway needs TLS 1.2 or newer",
+                "use apigw.SecurityPolicy.TLS_1_2 (the default)",
+            )
+        )
+    return problems
+
+
+class MutualTlsApiDomain(Construct):
+    """A regional API Gateway custom domain with a public certificate and mutual TLS trusting our CAs.
+
+    Clients must present a certificate issued by one of ``trusted_cas`` (or their chains). The truststore
+    is the PEM bundle published by :class:`CaBundle`, referenced with its S3 object version, so a CA
+    certificate change reaches API Gateway on the next deploy. Disable the API's default
+    ``execute-api`` endpoint (``disable_execute_api_endpoint=True``), or clients can bypass mutual TLS.
+
+    :resource: AWS::ApiGateway::DomainName
+
+    :param domain_name: the custom domain (lower case).
+    :param certificate: a public ACM certificate for ``domain_name`` in the stack's region.
+    :param trusted_cas: the CAs whose clients are accepted. Ignored when ``bundle`` is given.
+    :param bundle: share a bundle with other trust stores. Default: - a new :class:`CaBundle`
+    :param mapping: the REST API to map at the root. Default: - none; call ``domain.add_base_path_mapping``
+    :param security_policy: Default: - ``SecurityPolicy.TLS_1_2``
+    :param endpoint_type: Default: - ``EndpointType.REGIONAL`` (the only type with mutual TLS)
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        domain_name: str,
+        certificate: acm.ICertificate,
+        trusted_cas: Sequence[CertificateAuthorityBase] = (),
+        bundle: CaBundle | None = None,
+        mapping: apigw.IRestApi | None = None,
+        security_policy: apigw.SecurityPolicy = apigw.SecurityPolicy.TLS_1_2,
+        endpoint_type: apigw.EndpointType = apigw.EndpointType.REGIONAL,
+    ) -> None:
+        super().__init__(scope, id)
+        problems = [
+            *domain_name_problems(domain_name, field="domain_name"),
+            *api_domain_problems(
+                certificate=certificate, endpoint_type=endpoint_type, security_policy=security_policy
+            ),
+        ]
+        if domain_name != domain_name.lower():
+            problems.append(
+                Problem(
+                    "domain_name",
+                    domain_name,
+                    "API Gateway custom domain names are lower case",
+                    f"use {domain_name.lower()!r}",
+                )
+            )
+        raise_if_any(self, problems)
+        self.bundle = bundle or CaBundle(self, "Bundle", trusted_cas=trusted_cas)
+        self.domain = apigw.DomainName(
+            self,
+            "Resource",
+            domain_name=domain_name,
+            certificate=certificate,
+            endpoint_type=endpoint_type,
+            security_policy=security_policy,
+            mtls=apigw.MTLSConfig(
+                bucket=self.bundle.bucket,
+                key=self.bundle.key,
+                version=self.bundle.object_version,
+            ),
+            mapping=mapping,
+        )
+        if mapping is not None:
+            self._warn_if_default_endpoint_open(mapping)
+
+    @property
+    def domain_name_alias_domain_name(self) -> str:
+        """The regional host name to point a DNS alias at."""
+        return self.domain.domain_name_alias_domain_name
+
+    @property
+    def domain_name_alias_hosted_zone_id(self) -> str:
+        return self.domain.domain_name_alias_hosted_zone_id
+
+    def _warn_if_default_endpoint_open(self, api: apigw.IRestApi) -> None:
+        child = api.node.default_child
+        if isinstance(child, apigw.CfnRestApi) and not child.disable_execute_api_endpoint:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:executeApiEndpointOpen",
+                "The API's default execute-api endpoint is enabled: clients can reach it without a client "
+                "certificate. Set disable_execute_api_endpoint=True on the RestApi.",
+            )

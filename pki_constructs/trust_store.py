@@ -1,0 +1,397 @@
+"""Mutual TLS trust stores fed by our own CAs: the PEM CA bundle, its S3 object versions, and the CRLs.
+
+An Elastic Load Balancing trust store (and an API Gateway mTLS truststore) reads a PEM bundle of CA
+certificates from S3; AWS Private CA offers no such file, and publishes CRLs in DER while trust stores want
+PEM. :class:`CaBundle` runs a custom resource that writes both into a private, versioned bucket and returns
+the object versions, so the trust store follows a CA certificate change on the next deploy.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from aws_cdk import Acknowledgment, CustomResource, Fn, Names, RemovalPolicy, Validations
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
+from aws_cdk import aws_s3 as s3
+from constructs import Construct
+
+from ._provider import HandlerProvider
+from .errors import Problem, raise_if_any
+from .private_ca import CertificateAuthorityBase
+from .revocation import CrlType
+
+MAX_CA_CERTIFICATES = 25
+"""Elastic Load Balancing quota: CA certificates per trust store."""
+MAX_CHAIN_DEPTH = 4
+"""Elastic Load Balancing quota: depth of a certificate chain in a trust store."""
+MAX_VERIFY_LISTENERS = 2
+"""Elastic Load Balancing quota: listeners in mTLS verify mode per Application Load Balancer."""
+
+
+class MutualTlsMode(enum.Enum):
+    """How a listener treats client certificates (``MutualAuthentication.Mode``)."""
+
+    VERIFY = "verify"
+    """The load balancer verifies the client certificate against the trust store and refuses others."""
+    PASSTHROUGH = "passthrough"
+    """The load balancer forwards the client certificate chain to the targets in headers; they verify."""
+
+
+# Pure rules -------------------------------------------------------------------------------------------
+
+
+def chain_of(ca: CertificateAuthorityBase) -> list[CertificateAuthorityBase]:
+    """The CA and the ancestors known at synth (a parent known only by ARN ends the walk)."""
+    chain = [ca]
+    parent = getattr(ca, "parent", None)
+    while isinstance(parent, CertificateAuthorityBase):
+        chain.append(parent)
+        parent = getattr(parent, "parent", None)
+    return chain
+
+
+def bundle_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[Problem]:
+    """The bundle quotas, as far as they are known at synth (the handler checks the fetched bundle again)."""
+    if not trusted_cas:
+        return [
+            Problem(
+                "trusted_cas",
+                [],
+                "a trust store needs at least one CA",
+                "pass the CAs whose certificates clients present, e.g. trusted_cas=[issuing_ca]",
+            )
+        ]
+    problems = []
+    known = {id(member) for ca in trusted_cas for member in chain_of(ca)}
+    if len(known) > MAX_CA_CERTIFICATES:
+        problems.append(
+            Problem(
+                "trusted_cas",
+                f"<{len(known)} CA certificates with their chains>",
+                f"a trust store holds at most {MAX_CA_CERTIFICATES} CA certificates",
+                "trust fewer CAs (a common parent covers its children's clients), or use several trust stores",
+            )
+        )
+    too_deep = [f"{ca.node.path} (depth {ca.depth})" for ca in trusted_cas if ca.depth > MAX_CHAIN_DEPTH]
+    if too_deep:
+        problems.append(
+            Problem(
+                "trusted_cas",
+                too_deep,
+                f"trust-store certificate chains are at most {MAX_CHAIN_DEPTH} deep",
+                "trust a CA closer to the root",
+            )
+        )
+    return problems
+
+
+def revocation_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[Problem]:
+    problems = []
+    without_crl = [ca.node.path for ca in trusted_cas if not ca.crl.enabled or ca.crl_distribution is None]
+    if without_crl:
+        problems.append(
+            Problem(
+                "revocation",
+                without_crl,
+                "revocation checking needs each trusted CA to publish a CRL",
+                "enable the CRL on those CAs (the default), or set revocation=False",
+            )
+        )
+    partitioned = [
+        ca.node.path for ca in trusted_cas if ca.crl.enabled and ca.crl.crl_type is CrlType.PARTITIONED
+    ]
+    if partitioned:
+        problems.append(
+            Problem(
+                "revocation",
+                partitioned,
+                "partitioned CRLs are many files per CA; the trust store is fed one complete CRL per CA",
+                "use CrlType.COMPLETE on those CAs, or set revocation=False",
+            )
+        )
+    return problems
+
+
+def mode_problems(
+    mode: MutualTlsMode, trusted_cas: Sequence[CertificateAuthorityBase], revocation: bool
+) -> list[Problem]:
+    if mode is MutualTlsMode.PASSTHROUGH and (trusted_cas or revocation):
+        return [
+            Problem(
+                "mode",
+                mode.value,
+                "in passthrough mode the load balancer verifies nothing: trusted_cas and revocation would be "
+                "silently unused",
+                "use MutualTlsMode.VERIFY, or verify in the targets and drop trusted_cas/revocation",
+            )
+        ]
+    return []
+
+
+def verify_listener_problems(verify_listeners: int) -> list[Problem]:
+    if verify_listeners > MAX_VERIFY_LISTENERS:
+        return [
+            Problem(
+                "mutual_tls",
+                f"<{verify_listeners} verify-mode listeners>",
+                f"an Application Load Balancer allows at most {MAX_VERIFY_LISTENERS} listeners in mTLS verify mode",
+                "use passthrough on the others, or put them on another load balancer",
+            )
+        ]
+    return []
+
+
+# Constructs -------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RevocationObject:
+    """A PEM CRL published next to the bundle."""
+
+    certificate_authority: CertificateAuthorityBase
+    key: str
+    object_version: str
+
+
+class CaBundle(Construct):
+    """A PEM bundle of our CAs' certificates (each with its chain), published to a private versioned bucket.
+
+    The bundle is rewritten by a custom resource (``lambda/trust_store_bundle``) whenever the trusted CAs
+    change; ``object_version`` is the object's S3 version, which trust stores and API Gateway truststores
+    follow. With ``revocation=True`` each CA's CRL is also published as PEM.
+
+    :param trusted_cas: the CAs whose (and whose chains') certificates go into the bundle.
+    :param revocation: also publish each CA's CRL, converted from DER to PEM. Default: - False
+    :param bucket: a versioned bucket to write to. Default: - a new private, versioned bucket (SSL only,
+        S3-managed encryption, public access blocked)
+    :param removal_policy: of the new bucket. Default: - RETAIN (trust stores may still reference versions)
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        trusted_cas: Sequence[CertificateAuthorityBase],
+        revocation: bool = False,
+        bucket: s3.IBucket | None = None,
+        removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+    ) -> None:
+        super().__init__(scope, id)
+        cas = list(trusted_cas)
+        raise_if_any(self, [*bundle_problems(cas), *(revocation_problems(cas) if revocation else [])])
+        self.trusted_cas = cas
+        self.bucket = bucket or self._private_bucket(removal_policy)
+        prefix = Names.unique_id(self)
+        self.key = f"{prefix}/ca-bundle.pem"
+        revocation_keys = (
+            [f"{prefix}/revocation-{index}.pem" for index in range(len(cas))] if revocation else []
+        )
+
+        provider = HandlerProvider.of(
+            self,
+            handler_name="trust_store_bundle",
+            description="pki-constructs: publish CA bundles and PEM CRLs for mutual TLS trust stores",
+            asynchronous=False,
+        )
+        provider.add_to_handler_policy(
+            iam.PolicyStatement(
+                actions=["acm-pca:GetCertificateAuthorityCertificate"],
+                resources=[ca.certificate_authority_arn for ca in cas],
+            )
+        )
+        own_keys = [self.key, *revocation_keys]
+        provider.add_to_handler_policy(
+            iam.PolicyStatement(
+                actions=["s3:GetObject", "s3:PutObject"],
+                resources=[self.bucket.arn_for_objects(key) for key in own_keys],
+            )
+        )
+        # Without ListBucket, S3 answers 403 instead of 404 for a key that does not exist yet.
+        provider.add_to_handler_policy(
+            iam.PolicyStatement(
+                actions=["s3:ListBucket"],
+                resources=[self.bucket.bucket_arn],
+                conditions={"StringEquals": {"s3:prefix": own_keys}},
+            )
+        )
+        revocation_entries = []
+        for ca, key in zip(cas, revocation_keys, strict=False):
+            assert ca.crl_distribution is not None  # checked by revocation_problems
+            crl_path = (ca.crl.custom_path or "crl").strip("/")
+            ca_id = Fn.select(1, Fn.split("/", ca.certificate_authority_arn))
+            provider.add_to_handler_policy(
+                iam.PolicyStatement(
+                    actions=["s3:GetObject"],
+                    resources=[
+                        ca.crl_distribution.bucket.arn_for_objects(
+                            Fn.join("", [crl_path, "/", ca_id, ".crl"])
+                        )
+                    ],
+                )
+            )
+            revocation_entries.append(
+                {
+                    "CertificateAuthorityArn": ca.certificate_authority_arn,
+                    "CrlBucket": ca.crl_distribution.bucket.bucket_name,
+                    "CrlPath": crl_path,
+                    "Key": key,
+                }
+            )
+        self.resource = CustomResource(
+            self,
+            "Resource",
+            service_token=provider.service_token,
+            resource_type="Custom::PkiTrustBundle",
+            properties={
+                "CertificateAuthorityArns": [ca.certificate_authority_arn for ca in cas],
+                "Bucket": self.bucket.bucket_name,
+                "BundleKey": self.key,
+                "Revocation": revocation_entries,
+            },
+        )
+        if isinstance(self.bucket, s3.Bucket) and self.bucket.policy is not None:
+            self.resource.node.add_dependency(self.bucket.policy)  # SSL-only policy in place before writing
+        self.object_version = self.resource.get_att_string("BundleVersionId")
+        self.sha256 = self.resource.get_att_string("BundleSha256")
+        self.revocation_objects = [
+            RevocationObject(ca, key, self.resource.get_att_string(f"RevocationVersionId{index}"))
+            for index, (ca, key) in enumerate(zip(cas, revocation_keys, strict=False))
+        ]
+
+    @property
+    def s3_uri(self) -> str:
+        return f"s3://{self.bucket.bucket_name}/{self.key}"
+
+    def _private_bucket(self, removal_policy: RemovalPolicy) -> s3.Bucket:
+        bucket = s3.Bucket(
+            self,
+            "Bucket",
+            versioned=True,
+            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            encryption=s3.BucketEncryption.S3_MANAGED,
+            enforce_ssl=True,
+            removal_policy=removal_policy,
+        )
+        Validations.of(bucket).acknowledge(
+            Acknowledgment(
+                id="AwsSolutions-S1",
+                reason="holds public CA certificates and CRLs written only by the pki-constructs bundle handler",
+            )
+        )
+        return bucket
+
+
+class MutualTlsTrustStore(Construct):
+    """An Elastic Load Balancing trust store holding our CAs, following the bundle's S3 object version.
+
+    :resource: AWS::ElasticLoadBalancingV2::TrustStore
+
+    :param trusted_cas: the CAs whose clients are accepted.
+    :param revocation: attach each CA's CRL (as PEM) as a trust-store revocation list. Default: - False
+    :param bundle: an existing bundle to use. Default: - a new :class:`CaBundle` of ``trusted_cas``
+    :param trust_store_name: Default: - generated by CloudFormation/CDK
+    """
+
+    def __init__(
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        trusted_cas: Sequence[CertificateAuthorityBase] = (),
+        revocation: bool = False,
+        bundle: CaBundle | None = None,
+        trust_store_name: str | None = None,
+    ) -> None:
+        super().__init__(scope, id)
+        if bundle is not None and revocation and not bundle.revocation_objects:
+            raise_if_any(
+                self,
+                [
+                    Problem(
+                        "revocation",
+                        True,
+                        "the given bundle publishes no CRLs",
+                        "create the CaBundle with revocation=True",
+                    )
+                ],
+            )
+        self.bundle = bundle or CaBundle(self, "Bundle", trusted_cas=trusted_cas, revocation=revocation)
+        self.trust_store = elbv2.TrustStore(
+            self,
+            "Resource",
+            bucket=self.bundle.bucket,
+            key=self.bundle.key,
+            version=self.bundle.object_version,
+            trust_store_name=trust_store_name,
+        )
+        self.revocation: elbv2.TrustStoreRevocation | None = None
+        if revocation:
+            self.revocation = elbv2.TrustStoreRevocation(
+                self,
+                "Revocation",
+                trust_store=self.trust_store,
+                revocation_contents=[
+                    elbv2.RevocationContent(
+                        bucket=self.bundle.bucket,
+                        key=obj.key,
+                        version=obj.object_version,
+                        revocation_type=elbv2.RevocationType.CRL,
+                    )
+                    for obj in self.bundle.revocation_objects
+                ],
+            )
+
+    @property
+    def trust_store_arn(self) -> str:
+        return self.trust_store.trust_store_arn
+
+
+@dataclass(frozen=True)
+class MutualTls:
+    """Mutual TLS for an HTTPS listener, trusting our CAs.
+
+    :param trusted_cas: the CAs whose client certificates are accepted (verify mode).
+    :param mode: Default: - ``MutualTlsMode.VERIFY``
+    :param revocation: check client certificates against the CAs' CRLs. Default: - False
+    :param ignore_client_certificate_expiry: Default: - False (expired client certificates are refused)
+    :param advertise_trust_store_ca_names: send the trusted CA names in the TLS handshake. Default: - False
+    :param trust_store: share an existing trust store between listeners. Default: - a new
+        :class:`MutualTlsTrustStore` per listener
+    """
+
+    trusted_cas: Sequence[CertificateAuthorityBase] = ()
+    mode: MutualTlsMode = MutualTlsMode.VERIFY
+    revocation: bool = False
+    ignore_client_certificate_expiry: bool = False
+    advertise_trust_store_ca_names: bool = False
+    trust_store: MutualTlsTrustStore | None = None
+
+    def problems(self) -> list[Problem]:
+        problems = mode_problems(self.mode, self.trusted_cas, self.revocation)
+        if self.mode is MutualTlsMode.VERIFY and self.trust_store is None:
+            problems += bundle_problems(self.trusted_cas)
+            if self.revocation:
+                problems += revocation_problems(self.trusted_cas)
+        return problems
+
+    def bind(self, scope: Construct, id: str = "MutualTls") -> elbv2.MutualAuthentication:
+        """The listener's ``mutual_authentication``, creating the trust store in ``scope`` when needed."""
+        raise_if_any(scope, self.problems())
+        if self.mode is MutualTlsMode.PASSTHROUGH:
+            return elbv2.MutualAuthentication(
+                mutual_authentication_mode=elbv2.MutualAuthenticationMode.PASS_THROUGH
+            )
+        trust_store = self.trust_store or MutualTlsTrustStore(
+            scope, id, trusted_cas=self.trusted_cas, revocation=self.revocation
+        )
+        return elbv2.MutualAuthentication(
+            mutual_authentication_mode=elbv2.MutualAuthenticationMode.VERIFY,
+            trust_store=trust_store.trust_store,
+            ignore_client_certificate_expiry=self.ignore_client_certificate_expiry,
+            advertise_trust_store_ca_names=self.advertise_trust_store_ca_names,
+        )

@@ -1,0 +1,389 @@
+"""CaBundle, MutualTlsTrustStore, MutualTls and MutualTlsApiDomain as synthesized templates."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_apigateway as apigw
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk.assertions import Annotations, Match
+from syrupy.assertion import SnapshotAssertion
+
+from pki_constructs import (
+    CrlConfiguration,
+    CrlType,
+    DistinguishedName,
+    KeyAlgorithm,
+    PkiValidationError,
+    RootCa,
+    SubordinateCa,
+)
+from pki_constructs.api_mtls import MutualTlsApiDomain
+from pki_constructs.trust_store import (
+    CaBundle,
+    MutualTls,
+    MutualTlsMode,
+    MutualTlsTrustStore,
+    bundle_problems,
+    chain_of,
+    mode_problems,
+    verify_listener_problems,
+)
+from tests.nag import nag_findings
+from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
+
+
+def dn(name: str) -> DistinguishedName:
+    return DistinguishedName(common_name=name, organization="Example")
+
+
+def hierarchy(stack: cdk.Stack, **issuing: Any) -> tuple[RootCa, SubordinateCa]:
+    root = RootCa(stack, "Root", subject=dn("Example Root CA"))
+    sub = SubordinateCa(
+        stack,
+        "Issuing",
+        parent=root,
+        subject=dn("Example Issuing CA"),
+        key_algorithm=KeyAlgorithm.EC_PRIME256V1,
+        **issuing,
+    )
+    return root, sub
+
+
+@pytest.fixture(scope="module")
+def trust() -> dict[str, Any]:
+    app = make_app()
+    stack = make_stack(app, "Trust")
+    _, issuing = hierarchy(stack)
+    store = MutualTlsTrustStore(stack, "ClientTrust", trusted_cas=[issuing], revocation=True)
+    return {"app": app, "stack": stack, "template": template_of(stack), "store": store}
+
+
+def _one(template: dict[str, Any], type_name: str) -> tuple[str, dict[str, Any]]:
+    found = list(resources_of_type(template, type_name).items())
+    assert len(found) == 1, found
+    return found[0]
+
+
+def test_snapshot(trust: dict[str, Any], snapshot_json: SnapshotAssertion) -> None:
+    assert snapshot_of(trust["stack"]) == snapshot_json
+
+
+def test_trust_store_follows_the_bundle_object_version(trust: dict[str, Any]) -> None:
+    template = trust["template"]
+    bundle_id, bundle = _one(template, "Custom::PkiTrustBundle")
+    _, store = _one(template, "AWS::ElasticLoadBalancingV2::TrustStore")
+    props = store["Properties"]
+    assert props["CaCertificatesBundleS3ObjectVersion"] == {"Fn::GetAtt": [bundle_id, "BundleVersionId"]}
+    assert props["CaCertificatesBundleS3Key"] == bundle["Properties"]["BundleKey"]
+    assert props["CaCertificatesBundleS3Bucket"] == bundle["Properties"]["Bucket"]
+    # The bundle is fetched from the activated CA, so it exists only once the CA has its certificate.
+    activation = next(
+        k
+        for k in resources_of_type(template, "AWS::ACMPCA::CertificateAuthorityActivation")
+        if k.startswith("Issuing")
+    )
+    assert bundle["Properties"]["CertificateAuthorityArns"] == [{"Ref": activation}]
+
+
+def test_revocation_list_is_the_cas_crl_as_pem(trust: dict[str, Any]) -> None:
+    template = trust["template"]
+    bundle_id, bundle = _one(template, "Custom::PkiTrustBundle")
+    store_id, _ = _one(template, "AWS::ElasticLoadBalancingV2::TrustStore")
+    _, revocation = _one(template, "AWS::ElasticLoadBalancingV2::TrustStoreRevocation")
+    entry = bundle["Properties"]["Revocation"][0]
+    crl_bucket = next(k for k in resources_of_type(template, "AWS::S3::Bucket") if k.startswith("IssuingCrl"))
+    assert entry["CrlBucket"] == {"Ref": crl_bucket} and entry["CrlPath"] == "crl"
+    assert revocation["Properties"] == {
+        "RevocationContents": [
+            {
+                "RevocationType": "CRL",
+                "S3Bucket": bundle["Properties"]["Bucket"],
+                "S3Key": entry["Key"],
+                "S3ObjectVersion": {"Fn::GetAtt": [bundle_id, "RevocationVersionId0"]},
+            }
+        ],
+        "TrustStoreArn": {"Fn::GetAtt": [store_id, "TrustStoreArn"]},
+    }
+
+
+def test_bundle_bucket_is_private_versioned_and_ssl_only(trust: dict[str, Any]) -> None:
+    template = trust["template"]
+    bucket_id, bucket = next(
+        (k, b)
+        for k, b in resources_of_type(template, "AWS::S3::Bucket").items()
+        if k.startswith("ClientTrust")
+    )
+    props = bucket["Properties"]
+    assert props["VersioningConfiguration"] == {"Status": "Enabled"}
+    assert all(props["PublicAccessBlockConfiguration"].values())
+    assert bucket["DeletionPolicy"] == "Retain"
+    policy = next(
+        p
+        for p in resources_of_type(template, "AWS::S3::BucketPolicy").values()
+        if p["Properties"]["Bucket"] == {"Ref": bucket_id}
+    )
+    assert any(
+        s["Effect"] == "Deny" and s["Condition"] == {"Bool": {"aws:SecureTransport": "false"}}
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+    )
+
+
+def test_handler_may_touch_only_its_objects_and_the_cas_crl(trust: dict[str, Any]) -> None:
+    template = trust["template"]
+    statements = next(
+        p["Properties"]["PolicyDocument"]["Statement"]
+        for k, p in resources_of_type(template, "AWS::IAM::Policy").items()
+        if k.startswith("PkiConstructsTrustStoreBundleProviderOnEventRole")
+    )
+    text = json.dumps(statements)
+    assert "*" not in text
+    crl_read = next(s for s in statements if s["Action"] == "s3:GetObject")
+    assert "/crl/" in json.dumps(crl_read["Resource"]) and ".crl" in json.dumps(crl_read["Resource"])
+
+
+def test_cfn_lint_has_no_errors(trust: dict[str, Any]) -> None:
+    assert cfn_lint_errors(trust["template"], ["us-east-1"]) == []
+
+
+def test_cdk_nag_has_no_unacknowledged_findings(trust: dict[str, Any]) -> None:
+    assert nag_findings(trust["app"]) == []
+
+
+def test_one_bundle_feeds_two_trust_stores_and_a_custom_crl_path() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack, crl=CrlConfiguration(custom_path="revocation"))
+    bundle = CaBundle(stack, "Shared", trusted_cas=[issuing], revocation=True)
+    MutualTlsTrustStore(stack, "A", bundle=bundle, revocation=True)
+    MutualTlsTrustStore(stack, "B", bundle=bundle)
+    template = template_of(stack)
+    assert len(resources_of_type(template, "Custom::PkiTrustBundle")) == 1
+    assert len(resources_of_type(template, "AWS::ElasticLoadBalancingV2::TrustStore")) == 2
+    assert len(resources_of_type(template, "AWS::ElasticLoadBalancingV2::TrustStoreRevocation")) == 1
+    assert (
+        _one(template, "Custom::PkiTrustBundle")[1]["Properties"]["Revocation"][0]["CrlPath"] == "revocation"
+    )
+
+
+# MutualTls on a listener -------------------------------------------------------------------------------
+
+
+def _alb(stack: cdk.Stack) -> elbv2.ApplicationLoadBalancer:
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+    return elbv2.ApplicationLoadBalancer(stack, "Alb", vpc=vpc)
+
+
+def test_mutual_tls_binds_verify_mode_with_a_trust_store() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    alb = _alb(stack)
+    listener = alb.add_listener(
+        "Https",
+        port=443,
+        certificates=[elbv2.ListenerCertificate.from_arn("arn:aws:acm:us-east-1:111111111111:certificate/x")],
+        mutual_authentication=MutualTls(trusted_cas=[issuing]).bind(alb),
+        default_action=elbv2.ListenerAction.fixed_response(404),
+    )
+    del listener
+    template = template_of(stack)
+    store_id, _ = _one(template, "AWS::ElasticLoadBalancingV2::TrustStore")
+    _, listener_resource = _one(template, "AWS::ElasticLoadBalancingV2::Listener")
+    assert listener_resource["Properties"]["MutualAuthentication"] == {
+        "IgnoreClientCertificateExpiry": False,
+        "AdvertiseTrustStoreCaNames": "off",
+        "Mode": "verify",
+        "TrustStoreArn": {"Fn::GetAtt": [store_id, "TrustStoreArn"]},
+    }
+
+
+def test_passthrough_needs_no_trust_store() -> None:
+    stack = make_stack()
+    auth = MutualTls(mode=MutualTlsMode.PASSTHROUGH).bind(stack)
+    assert auth.mutual_authentication_mode is elbv2.MutualAuthenticationMode.PASS_THROUGH
+    assert resources_of_type(template_of(stack), "AWS::ElasticLoadBalancingV2::TrustStore") == {}
+
+
+# Failing input ----------------------------------------------------------------------------------------
+
+
+def test_fails_verify_without_trusted_cas() -> None:
+    stack = make_stack()
+    with pytest.raises(PkiValidationError, match=r"trusted_cas=\[\]"):
+        MutualTls().bind(stack)
+
+
+def test_fails_passthrough_with_trusted_cas() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    with pytest.raises(PkiValidationError, match="mode='passthrough'"):
+        MutualTls(mode=MutualTlsMode.PASSTHROUGH, trusted_cas=[issuing]).bind(stack)
+
+
+def test_fails_more_than_25_ca_certificates() -> None:
+    stack = make_stack()
+    roots = [RootCa(stack, f"Root{i}", subject=dn(f"Root {i}")) for i in range(26)]
+    with pytest.raises(PkiValidationError, match=r"trusted_cas='<26 CA certificates"):
+        MutualTlsTrustStore(stack, "Trust", trusted_cas=roots)
+
+
+def test_25_ca_certificates_pass() -> None:
+    stack = make_stack()
+    root = RootCa(stack, "Root", subject=dn("Root"))
+    subs = [SubordinateCa(stack, f"Sub{i}", parent=root, subject=dn(f"Sub {i}")) for i in range(24)]
+    assert bundle_problems(subs) == []  # 24 subordinates + their shared root = 25
+
+
+def test_fails_chain_depth_over_4() -> None:
+    stack = make_stack()
+    ca: RootCa | SubordinateCa = RootCa(stack, "L1", subject=dn("Level 1"))
+    validity = 3000
+    for level, path_length in enumerate((3, 2, 1, 0), start=2):
+        validity -= 300
+        ca = SubordinateCa(
+            stack,
+            f"L{level}",
+            parent=ca,
+            subject=dn(f"Level {level}"),
+            path_length=path_length,
+            validity=cdk.Duration.days(validity),
+        )
+    assert ca.depth == 5 and len(chain_of(ca)) == 5
+    with pytest.raises(PkiValidationError, match=r"trusted_cas=\['Test/L5 \(depth 5\)'\]"):
+        MutualTlsTrustStore(stack, "Trust", trusted_cas=[ca])
+
+
+def test_fails_revocation_with_a_ca_without_crl() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack, crl=CrlConfiguration.disabled())
+    with pytest.raises(PkiValidationError, match=r"revocation=\['Test/Issuing'\]"):
+        MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
+
+
+def test_fails_revocation_with_a_partitioned_crl() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack, crl=CrlConfiguration(crl_type=CrlType.PARTITIONED))
+    with pytest.raises(PkiValidationError, match=r"revocation=.*partitioned"):
+        MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
+
+
+def test_fails_revocation_with_a_bundle_that_publishes_no_crl() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    bundle = CaBundle(stack, "Bundle", trusted_cas=[issuing])
+    with pytest.raises(PkiValidationError, match="revocation=True"):
+        MutualTlsTrustStore(stack, "Trust", bundle=bundle, revocation=True)
+
+
+def test_verify_listener_rule() -> None:
+    assert verify_listener_problems(2) == []
+    assert [p.field for p in verify_listener_problems(3)] == ["mutual_tls"]
+
+
+def test_mode_rule() -> None:
+    assert mode_problems(MutualTlsMode.VERIFY, [], False) == []
+    assert [p.field for p in mode_problems(MutualTlsMode.PASSTHROUGH, [], True)] == ["mode"]
+
+
+# API Gateway ------------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def api() -> dict[str, Any]:
+    app = make_app()
+    stack = make_stack(app, "Api")
+    _, issuing = hierarchy(stack)
+    certificate = acm.Certificate(
+        stack, "Public", domain_name="api.example.com", validation=acm.CertificateValidation.from_dns()
+    )
+    rest = apigw.RestApi(stack, "Rest", disable_execute_api_endpoint=True, deploy=False)
+    rest.root.add_method("GET", apigw.MockIntegration())
+    domain = MutualTlsApiDomain(
+        stack, "Domain", domain_name="api.example.com", certificate=certificate, trusted_cas=[issuing]
+    )
+    return {"app": app, "stack": stack, "template": template_of(stack), "domain": domain, "rest": rest}
+
+
+def test_api_domain_truststore_is_the_bundle_at_its_version(api: dict[str, Any]) -> None:
+    template = api["template"]
+    bundle_id, bundle = _one(template, "Custom::PkiTrustBundle")
+    _, domain = _one(template, "AWS::ApiGateway::DomainName")
+    props = domain["Properties"]
+    assert props["MutualTlsAuthentication"] == {
+        "TruststoreUri": {
+            "Fn::Join": [
+                "",
+                ["s3://", bundle["Properties"]["Bucket"], "/" + bundle["Properties"]["BundleKey"]],
+            ]
+        },
+        "TruststoreVersion": {"Fn::GetAtt": [bundle_id, "BundleVersionId"]},
+    }
+    assert props["EndpointConfiguration"] == {"Types": ["REGIONAL"]}
+    assert props["SecurityPolicy"] == "TLS_1_2"
+
+
+def test_api_domain_snapshot(api: dict[str, Any], snapshot_json: SnapshotAssertion) -> None:
+    assert snapshot_of(api["stack"]) == snapshot_json
+
+
+def test_api_domain_cfn_lint(api: dict[str, Any]) -> None:
+    assert cfn_lint_errors(api["template"], ["us-east-1"]) == []
+
+
+def test_warns_when_the_default_endpoint_bypasses_mtls() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    rest = apigw.RestApi(stack, "Rest", deploy=False)
+    rest.root.add_method("GET", apigw.MockIntegration())
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "C", "arn:aws:acm:us-east-1:111111111111:certificate/x"
+    )
+    MutualTlsApiDomain(
+        stack,
+        "Domain",
+        domain_name="api.example.com",
+        certificate=certificate,
+        trusted_cas=[issuing],
+        mapping=rest,
+    )
+    Annotations.from_stack(stack).has_warning("/Test/Domain", Match.string_like_regexp("execute-api"))
+
+
+def test_fails_api_domain_with_a_private_certificate_and_edge_endpoint() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    private = acm.PrivateCertificate(
+        stack, "P", domain_name="api.example.com", certificate_authority=issuing.certificate_authority
+    )
+    with pytest.raises(PkiValidationError) as raised:
+        MutualTlsApiDomain(
+            stack,
+            "Domain",
+            domain_name="api.example.com",
+            certificate=private,
+            trusted_cas=[issuing],
+            endpoint_type=apigw.EndpointType.EDGE,
+        )
+    assert {p.field for p in raised.value.problems} == {"certificate", "endpoint_type"}
+
+
+def test_fails_api_domain_with_upper_case_name() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "C", "arn:aws:acm:us-east-1:111111111111:certificate/x"
+    )
+    with pytest.raises(PkiValidationError, match=r"domain_name='Api\.example\.com'"):
+        MutualTlsApiDomain(
+            stack, "Domain", domain_name="Api.example.com", certificate=certificate, trusted_cas=[issuing]
+        )
+
+
+def test_api_domain_adds_no_cdk_nag_findings(api: dict[str, Any]) -> None:
+    # The example RestApi itself has findings (no logging, no authorizer); ours must have none.
+    ours = [f for f in nag_findings(api["app"]) if " Api/Domain/" in f or " Api/PkiConstructs" in f]
+    assert ours == []
