@@ -4,6 +4,7 @@ This module only re-exports; each concept lives in its own module.
 """
 
 from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
+from .api_mtls import MutualTlsApiDomain
 from .ca_expiry import CaExpiryAlarm
 from .certified_alb import CertifiedAlb
 from .certified_distribution import CertifiedDistribution
@@ -13,10 +14,13 @@ from .expiry_alarm import ExpiryAlarm, ExpiryTopic
 from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
 from .public_certificate import PublicCertificate
 from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
+from .service_certificate import ServiceCertificate
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
+from .trust_store import CaBundle, MutualTls, MutualTlsMode, MutualTlsTrustStore
 
 __all__ = [
+    "CaBundle",
     "CaExpiryAlarm",
     "CaProfile",
     "CertificateAuthorityBase",
@@ -31,6 +35,10 @@ __all__ = [
     "KeyAlgorithm",
     "KeyFamily",
     "KeyStorageSecurityStandard",
+    "MutualTls",
+    "MutualTlsApiDomain",
+    "MutualTlsMode",
+    "MutualTlsTrustStore",
     "OcspConfiguration",
     "PkiValidationError",
     "Problem",
@@ -39,6 +47,7 @@ __all__ = [
     "RegionalImport",
     "RootCa",
     "S3ObjectAcl",
+    "ServiceCertificate",
     "SigningAlgorithm",
     "SubordinateCa",
     "UsageMode",
