@@ -215,8 +215,8 @@ class _CertificateFacts:
 
 def is_certificate_authority(obj: object) -> bool:
     """Our RootCa/SubordinateCa and any ``acmpca.ICertificateAuthority`` (detected by attribute, so this module
-    never imports the CA module)."""
-    return hasattr(obj, "certificate_authority_arn")
+    never imports the CA module); certificates that merely name their CA have a ``certificate_arn`` too."""
+    return hasattr(obj, "certificate_authority_arn") and not hasattr(obj, "certificate_arn")
 
 
 def _wrapped_certificate(obj: object) -> Any | None:
@@ -282,10 +282,12 @@ def _certificate_facts(certificate: object, field: str) -> _CertificateFacts | l
     lifetime: Duration | None = None
     source = "certificate"
     renewed = False
-    if wrapper is not None or isinstance(inner, acm.Certificate | acm.DnsValidatedCertificate):
-        lifetime, source, renewed = ACM_PUBLIC_CERTIFICATE_LIFETIME, "ACM public certificate", True
-    elif isinstance(inner, acm.PrivateCertificate):
+    # Classify by the ACM construct itself, so wrappers (PublicCertificate, ServiceCertificate) get the lifetime
+    # of what they wrap; imported certificates stay unknown.
+    if isinstance(inner, acm.PrivateCertificate):
         lifetime, source, renewed = ACM_PRIVATE_CERTIFICATE_LIFETIME, "ACM private certificate", True
+    elif isinstance(inner, acm.Certificate | acm.DnsValidatedCertificate):
+        lifetime, source, renewed = ACM_PUBLIC_CERTIFICATE_LIFETIME, "ACM public certificate", True
     return _CertificateFacts(arn, region, account, stack, lifetime, source, renewed)
 
 

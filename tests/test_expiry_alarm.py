@@ -15,7 +15,13 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.assertions import Annotations, Match
 from syrupy.assertion import SnapshotAssertion
 
-from pki_constructs import DistinguishedName, PkiValidationError, PublicCertificate, RootCa
+from pki_constructs import (
+    DistinguishedName,
+    PkiValidationError,
+    PublicCertificate,
+    RootCa,
+    SubordinateCa,
+)
 from pki_constructs.expiry_alarm import (
     ACM_PUBLIC_CERTIFICATE_LIFETIME,
     ExpiryAlarm,
@@ -28,6 +34,7 @@ from pki_constructs.expiry_alarm import (
     renewal_advice,
     threshold_problems,
 )
+from pki_constructs.service_certificate import ServiceCertificate
 from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
 
 CERT_ARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
@@ -248,6 +255,24 @@ def test_public_certificate_add_expiry_alarm_in_its_own_stack() -> None:
     with pytest.raises(PkiValidationError) as error:
         ExpiryAlarm(make_stack(app, "Far", region="eu-west-1"), "Expiry", certificate=cert)
     assert "'Edge'" in problems_of(error)["certificate"]
+
+
+def test_service_certificate_is_private_with_the_395_day_lifetime() -> None:
+    stack = make_stack()
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Test Root", country="US"))
+    sub = SubordinateCa(
+        stack, "Sub", parent=root, subject=DistinguishedName(common_name="Test Sub", country="US")
+    )
+    cert = ServiceCertificate(stack, "Api", certificate_authority=sub, domain_name="api.internal.example")
+    ExpiryAlarm(stack, "Ok", certificate=cert, threshold=Duration.days(200))  # above the public 198
+    with pytest.raises(PkiValidationError) as error:
+        ExpiryAlarm(stack, "TooHigh", certificate=cert, threshold=Duration.days(395))
+    assert "ACM private certificate lifetime of 395 days" in problems_of(error)["threshold"]
+    dimensions = [
+        a["Properties"]["Dimensions"]
+        for a in resources_of_type(template_of(stack), "AWS::CloudWatch::Alarm").values()
+    ]
+    assert dimensions == [[{"Name": "CertificateArn", "Value": stack.resolve(cert.certificate_arn)}]]
 
 
 # The seed's alarm had no CertificateArn dimension and so never received data -------------------------
