@@ -366,7 +366,7 @@ class CertifiedDistribution(Construct):
         cfn = bucket.node.default_child if bucket is not None else None
         if not isinstance(cfn, s3.CfnBucket):
             return []
-        controls = Stack.of(cfn).resolve(cfn.ownership_controls)
+        controls = Stack.of(cfn).resolve(cfn._cfn_properties).get("ownershipControls")
         if "BucketOwnerEnforced" in re.findall(r"BucketOwner\w+", str(controls)):
             return [
                 Problem(
