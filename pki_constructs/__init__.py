@@ -3,6 +3,7 @@
 This module only re-exports; each concept lives in its own module.
 """
 
+from .activation import CaActivation, CertificateAuthorityRef, IssuerRole, OfflineParent
 from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
 from .api_mtls import MutualTlsApiDomain
 from .ca_expiry import CaExpiryAlarm
@@ -20,10 +21,12 @@ from .templates import CertificateTemplate
 from .trust_store import CaBundle, MutualTls, MutualTlsMode, MutualTlsTrustStore
 
 __all__ = [
+    "CaActivation",
     "CaBundle",
     "CaExpiryAlarm",
     "CaProfile",
     "CertificateAuthorityBase",
+    "CertificateAuthorityRef",
     "CertificateTemplate",
     "CertifiedAlb",
     "CertifiedDistribution",
@@ -32,6 +35,7 @@ __all__ = [
     "DistinguishedName",
     "ExpiryAlarm",
     "ExpiryTopic",
+    "IssuerRole",
     "KeyAlgorithm",
     "KeyFamily",
     "KeyStorageSecurityStandard",
@@ -40,6 +44,7 @@ __all__ = [
     "MutualTlsMode",
     "MutualTlsTrustStore",
     "OcspConfiguration",
+    "OfflineParent",
     "PkiValidationError",
     "Problem",
     "PublicCertificate",

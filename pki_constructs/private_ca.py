@@ -8,6 +8,7 @@ would otherwise enforce twenty minutes into a deploy.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Union
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
 from aws_cdk import aws_acmpca as acmpca
@@ -32,6 +33,9 @@ from .errors import Problem, add_late_validation, raise_if_any
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .subject import DistinguishedName
 from .templates import MAX_PATH_LENGTH, CertificateTemplate
+
+if TYPE_CHECKING:
+    from .activation import CertificateAuthorityRef, OfflineParent
 
 MAX_HIERARCHY_DEPTH = 5
 """AWS Private CA hierarchies have at most five levels: a root and four subordinate levels."""
@@ -530,8 +534,9 @@ class RootCa(CertificateAuthorityBase):
         self._finish_activation(activation, activation.ref, activation.attr_complete_certificate_chain)
 
 
-ParentCa = CertificateAuthorityBase
-"""What ``SubordinateCa(parent=...)`` accepts: a RootCa or SubordinateCa of this app."""
+ParentCa = Union[CertificateAuthorityBase, "CertificateAuthorityRef", "OfflineParent"]
+"""What ``SubordinateCa(parent=...)`` accepts: a RootCa or SubordinateCa of this app (any region or account),
+a ``CertificateAuthorityRef`` (a CA known by ARN) or an ``OfflineParent`` (see ``activation.py``)."""
 
 
 class SubordinateCa(CertificateAuthorityBase):
@@ -587,6 +592,9 @@ class SubordinateCa(CertificateAuthorityBase):
                 path_length=path_length,
                 parent=parent_profile,
             )
+        from .activation import parent_problems  # parents CloudFormation cannot reach (issue 3)
+
+        problems += parent_problems(parent, scope, path_length)
         super().__init__(
             scope,
             id,
@@ -618,17 +626,9 @@ class SubordinateCa(CertificateAuthorityBase):
         ):
             self._activate_natively(parent)
             return
-        raise_if_any(
-            self,
-            [
-                Problem(
-                    "parent",
-                    parent.node.path,
-                    "the parent is in another account or region, which CloudFormation cannot reach",
-                    "put both CAs in the same account and region (cross-boundary parents are not supported yet)",
-                )
-            ],
-        )
+        from .activation import activate  # another region/account, by ARN, or offline
+
+        activate(self, parent)
 
     def _activate_natively(self, parent: CertificateAuthorityBase) -> None:
         self.certificate = acmpca.CfnCertificate(
