@@ -296,3 +296,16 @@ def test_fails_reports_every_problem_at_once() -> None:
         key_algorithm="RSA_1024",
     )
     assert {p.field for p in error.problems} == {"domain_name", "key_algorithm"}
+
+
+def test_add_expiry_alarm_lives_next_to_the_certificate() -> None:
+    app = make_app()
+    edge = make_stack(app, "Edge", "us-east-1")
+    cert = PublicCertificate(edge, "Site", domain_name="example.com", hosted_zone=_zone(edge))
+    alarm = cert.add_expiry_alarm()
+    assert cdk.Stack.of(alarm) is edge
+    (props,) = [
+        a["Properties"] for a in resources_of_type(template_of(edge), "AWS::CloudWatch::Alarm").values()
+    ]
+    assert props["MetricName"] == "DaysToExpiry"
+    assert props["Dimensions"] == [{"Name": "CertificateArn", "Value": edge.resolve(cert.certificate_arn)}]
