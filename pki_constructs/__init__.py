@@ -13,6 +13,7 @@ from .cross_region import RegionalExport, RegionalImport
 from .errors import PkiValidationError, Problem
 from .expiry_alarm import ExpiryAlarm, ExpiryTopic
 from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
+from .private_tier import PrivateService, PrivateServiceTier
 from .public_certificate import PublicCertificate
 from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
 from .service_certificate import ServiceCertificate
@@ -46,6 +47,8 @@ __all__ = [
     "OcspConfiguration",
     "OfflineParent",
     "PkiValidationError",
+    "PrivateService",
+    "PrivateServiceTier",
     "Problem",
     "PublicCertificate",
     "RegionalExport",
