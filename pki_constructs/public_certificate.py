@@ -280,8 +280,21 @@ class CertificateFacts:
     path: str
 
 
+def _acm_certificate(certificate: Any) -> acm.ICertificate:
+    """The ``acm.ICertificate`` itself, or the one a wrapper construct exposes as ``.certificate`` (e.g. our
+    ``ServiceCertificate``, whose ``.certificate`` is an ``acm.PrivateCertificate``)."""
+    inner = getattr(certificate, "certificate", None)
+    if isinstance(inner, (acm.Certificate, acm.PrivateCertificate)):
+        return inner
+    return certificate
+
+
 def certificate_facts(certificate: PublicCertificate | acm.ICertificate) -> CertificateFacts:
-    """Region, names and public/private kind of a certificate, as far as synth can tell."""
+    """Region, names and public/private kind of a certificate, as far as synth can tell.
+
+    Accepts a ``PublicCertificate``, any ``acm.ICertificate``, or a wrapper exposing one as ``.certificate``
+    (a wrapper with a ``certificate_authority`` is a private-CA certificate).
+    """
     if isinstance(certificate, PublicCertificate):
         own_region = certificate.region
         return CertificateFacts(
@@ -290,23 +303,24 @@ def certificate_facts(certificate: PublicCertificate | acm.ICertificate) -> Cert
             private=False,
             path=certificate.node.path,
         )
-    private = isinstance(certificate, acm.PrivateCertificate) or (
+    inner = _acm_certificate(certificate)
+    private = isinstance(inner, acm.PrivateCertificate) or (
         getattr(certificate, "certificate_authority", None) is not None
     )
     names: tuple[str, ...] | None = None
-    cfn = certificate.node.default_child
+    cfn = inner.node.default_child
     if isinstance(cfn, acm.CfnCertificate):
         private = private or cfn.certificate_authority_arn is not None
         listed = [cfn.domain_name, *(cfn.subject_alternative_names or [])]
         if not any(Token.is_unresolved(n) for n in listed):
             names = tuple(dedupe_names(listed))
     region: str | None = None
-    arn = certificate.certificate_arn
+    arn = inner.certificate_arn
     if not Token.is_unresolved(arn):
         parts = arn.split(":")
         region = parts[3] if len(parts) > 3 else None
     elif isinstance(cfn, acm.CfnCertificate):
-        stack_region = Stack.of(certificate).region
+        stack_region = Stack.of(inner).region
         region = None if Token.is_unresolved(stack_region) else stack_region
     return CertificateFacts(region=region, names=names, private=private, path=certificate.node.path)
 
@@ -317,20 +331,22 @@ def certificate_in(
     """``certificate`` as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
 
     A certificate of another stack is re-imported in ``scope`` from its ARN, read through a
-    :class:`~pki_constructs.cross_region.RegionalExport` published next to it.
+    :class:`~pki_constructs.cross_region.RegionalExport` published next to it. Wrappers exposing
+    ``.certificate`` are unwrapped.
     """
     if isinstance(certificate, PublicCertificate):
         if Stack.of(certificate) is Stack.of(scope):
             return certificate.certificate
         arn = certificate.export_arn().value_in(scope)
         return acm.Certificate.from_certificate_arn(scope, id, arn)
-    if not Token.is_unresolved(certificate.certificate_arn) or Stack.of(certificate) is Stack.of(scope):
-        return certificate
-    owner: IConstruct = certificate
+    inner = _acm_certificate(certificate)
+    if not Token.is_unresolved(inner.certificate_arn) or Stack.of(inner) is Stack.of(scope):
+        return inner
+    owner: IConstruct = inner
     export = RegionalExport.of(
         owner,  # type: ignore[arg-type]
         "PkiArnExport",
-        value=certificate.certificate_arn,
+        value=inner.certificate_arn,
         name=default_parameter_name(owner, "certificate-arn"),
     )
     return acm.Certificate.from_certificate_arn(scope, id, export.value_in(scope))

@@ -475,3 +475,45 @@ def test_fails_origin_not_https_only() -> None:
     )
     with pytest.raises(RuntimeError, match=r"origin=.*match-viewer.*HTTPS only"):
         app.synth()
+
+
+def _service_certificate(stack: cdk.Stack) -> Any:
+    from pki_constructs.service_certificate import ServiceCertificate
+
+    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(
+        stack,
+        "IssuingCa",
+        "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/22222222-2222-2222-2222-222222222222",
+    )
+    return ServiceCertificate(
+        stack,
+        "Svc",
+        certificate_authority=ca,
+        domain_name="example.com",
+        subject_alternative_names=["www.example.com"],
+    )
+
+
+def test_fails_certificate_issued_by_our_ca() -> None:
+    stack = make_stack()
+    service = _service_certificate(stack)
+    with pytest.raises(PkiValidationError, match=r"certificate='Test/Svc'.*publicly trusted"):
+        CertifiedDistribution(stack, "Cdn", certificate=service, domain_names=NAMES, origin=_https_origin())
+
+
+def test_fails_alb_origin_carrying_a_certificate_issued_by_our_ca() -> None:
+    stack = make_stack()
+    alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[_service_certificate(stack)])
+    assert alb.has_private_certificate
+    assert alb.certificate_names == ("example.com", "www.example.com")
+    cert = _edge_certificate(stack)
+    with pytest.raises(PkiValidationError, match=r"origin='Test/Alb'.*public CA"):
+        CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=alb)
+
+
+def test_fails_without_domain_names() -> None:
+    stack = make_stack()
+    with pytest.raises(PkiValidationError, match=r"domain_names=\[\]"):
+        CertifiedDistribution(
+            stack, "Cdn", certificate=_edge_certificate(stack), domain_names=[], origin=_https_origin()
+        )

@@ -309,3 +309,19 @@ def test_add_expiry_alarm_lives_next_to_the_certificate() -> None:
     ]
     assert props["MetricName"] == "DaysToExpiry"
     assert props["Dimensions"] == [{"Name": "CertificateArn", "Value": edge.resolve(cert.certificate_arn)}]
+
+
+def test_fails_mapping_with_names_not_on_the_certificate() -> None:
+    stack = make_stack()
+    with pytest.raises(
+        PkiValidationError, match=r"hosted_zone=\['api.example.com'\].*not on the certificate"
+    ):
+        PublicCertificate(
+            stack,
+            "Site",
+            domain_name="example.com",
+            hosted_zone={
+                "example.com": _zone(stack),
+                "api.example.com": _zone(stack, "api.example.com", "Z2"),
+            },
+        )
