@@ -586,6 +586,9 @@ class CaActivation(Construct):
     :param path_length: the child's path length (template ``SubordinateCACertificate_PathLen<n>/V1``).
     :param validity: the child certificate's validity (whole days).
     :param parent_arn: the parent's ARN. Default: - read from ``parent_parameter``
+    :param parent_policy_arn: the same ARN for the handler's IAM policy, when ``parent_arn`` is a token that
+        depends on this stack's Provider (a parent activated by this custom resource: the policy must not
+        wait for that activation). Default: - ``parent_arn``
     :param parent_parameter: (name, region) of an SSM parameter holding the parent's ARN. Default: - none
     :param parent_fingerprint: changes when the parent CA is replaced (forces a re-issue). Default: - none
     :param signing_algorithm: the parent's signing algorithm. Default: - derived from the parent's key
@@ -604,6 +607,7 @@ class CaActivation(Construct):
         path_length: int,
         validity: Duration,
         parent_arn: str | None = None,
+        parent_policy_arn: str | None = None,
         parent_parameter: tuple[str, str] | None = None,
         parent_fingerprint: str | None = None,
         signing_algorithm: SigningAlgorithm | None = None,
@@ -658,15 +662,16 @@ class CaActivation(Construct):
                 iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[issuer_role_arn])
             )
         elif parent_arn is not None:
+            policy_arn = parent_policy_arn or parent_arn
             provider.add_to_handler_policy(
                 iam.PolicyStatement(
                     actions=["acm-pca:IssueCertificate"],
-                    resources=[parent_arn],
+                    resources=[policy_arn],
                     conditions={"StringEquals": {"acm-pca:TemplateArn": template.arn(self)}},
                 )
             )
             provider.add_to_handler_policy(
-                iam.PolicyStatement(actions=_COLLECT_ACTIONS, resources=[parent_arn])
+                iam.PolicyStatement(actions=_COLLECT_ACTIONS, resources=[policy_arn])
             )
         self.resource = CustomResource(
             self,
@@ -676,10 +681,6 @@ class CaActivation(Construct):
             properties=properties,
             removal_policy=removal_policy,
         )
-        # The handler's policies must exist before it runs (and stay until the Delete has run).
-        for function in (provider.on_event, provider.is_complete):
-            if function is not None and function.role is not None:
-                self.resource.node.add_dependency(function.role)
         self.certificate_authority_arn: str = self.resource.get_att_string("CertificateAuthorityArn")
         """The child CA's ARN, available once the CA is ACTIVE."""
 
@@ -773,6 +774,7 @@ def activate(child: SubordinateCa, parent: object) -> None:
             child,
             "Activation",
             parent_arn=parent.certificate_authority_arn,
+            parent_policy_arn=parent.resource.attr_arn,  # same ARN, without a cycle through the Provider
             signing_algorithm=parent.signing_algorithm,
             **common,
         )
