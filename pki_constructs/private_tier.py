@@ -72,8 +72,10 @@ class PrivateServiceTier(Construct):
       policy, HTTPS listener in mutual TLS verify mode trusting ``trusted_cas``.
     - ``services[name]``: a role (assumed by ``service_principal``) and a client certificate for
       ``<name>.<client_domain>``, exported to a Secrets Manager secret (CMK-encrypted, re-exported on
-      renewal) that only that role can read. ACM private certificates carry both the serverAuth and
-      clientAuth extended key usages, so they serve as mTLS client certificates.
+      renewal) that only that role can read. ACM private certificates are issued with the serverAuth and
+      clientAuth extended key usages, so they serve as mTLS client certificates (ACM dropped clientAuth
+      from *public* certificates in 2025; this library cannot check private ones offline — inspect one
+      exported certificate, ``openssl x509 -noout -ext extendedKeyUsage``, before relying on it).
 
     Route traffic with ``tier.load_balancer.https_listener.add_targets(...)``.
 
