@@ -216,6 +216,7 @@ class CertifiedAlb(Construct):
         """The ELB security policy name on the HTTPS listener."""
         self.certificate_facts: tuple[CertificateFacts, ...] = tuple(facts)
         """What synth knows about each certificate (region, names, private or public)."""
+        self.internet_facing: bool = internet_facing
         self.mutual_tls: MutualTls | None = mutual_tls
         """The HTTPS listener's mutual TLS settings, if any."""
 

@@ -232,6 +232,16 @@ class CertifiedDistribution(Construct):
         if not isinstance(origin, CertifiedAlb):
             return []
         problems: list[Problem] = []
+        if not origin.internet_facing:
+            problems.append(
+                Problem(
+                    "origin",
+                    origin.node.path,
+                    "an internal ALB's DNS name resolves to private addresses CloudFront can't reach",
+                    "use internet_facing=True, or pass origin=origins.VpcOrigin.with_application_load_balancer("
+                    "alb.load_balancer, protocol_policy=OriginProtocolPolicy.HTTPS_ONLY) (a CloudFront VPC origin)",
+                )
+            )
         if origin.has_private_certificate:
             problems.append(
                 Problem(

@@ -517,3 +517,17 @@ def test_fails_without_domain_names() -> None:
         CertifiedDistribution(
             stack, "Cdn", certificate=_edge_certificate(stack), domain_names=[], origin=_https_origin()
         )
+
+
+def test_fails_internal_alb_origin() -> None:
+    stack = make_stack()
+    alb = _alb(stack, internet_facing=False)
+    cert = PublicCertificate(
+        stack,
+        "EdgeCert",
+        domain_name="example.com",
+        subject_alternative_names=["www.example.com"],
+        hosted_zone=stack.node.find_child("Zone"),  # type: ignore[arg-type]
+    )
+    with pytest.raises(PkiValidationError, match=r"origin='Test/Alb'.*internal ALB.*VpcOrigin"):
+        CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=alb)
