@@ -428,8 +428,17 @@ def _acknowledge_sdk_function(stack: Stack) -> None:
     """aws-cdk-lib's AwsCustomResource runs one shared Node.js function per stack; we don't control it."""
     # The singleton's construct id is "AWS" + its UUID without dashes (aws-cdk-lib SingletonFunction).
     function = stack.node.try_find_child("AWS" + cr.AwsCustomResource.PROVIDER_FUNCTION_UUID.replace("-", ""))
-    if function is None:
+    already = (
+        any(
+            entry.type == Validations.ACKNOWLEDGED_RULES_METADATA_KEY and "AwsSolutions-L1" in str(entry.data)
+            for entry in function.node.metadata
+        )
+        if function is not None
+        else True
+    )
+    if already:  # one reader per stack already acknowledged the shared function
         return
+    assert function is not None
     Validations.of(function).acknowledge(
         Acknowledgment(
             id=f"AwsSolutions-IAM4[Policy::{_BASIC_EXECUTION_ROLE}]",

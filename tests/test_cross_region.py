@@ -276,3 +276,23 @@ def test_fails_import_with_token_region() -> None:
     stack = make_stack()
     with pytest.raises(PkiValidationError, match="region="):
         RegionalImport(stack, "Read", parameter_name=PARAMETER, region=cdk.Aws.REGION)
+
+
+def test_standalone_import_reads_a_named_parameter_without_fingerprint() -> None:
+    app = make_app()
+    stack = make_stack(app, "Consumer", "eu-west-1")
+    reader = RegionalImport(stack, "EdgeArn", parameter_name="/other-app/edge/arn", region="us-east-1")
+    second = RegionalImport(stack, "OtherArn", parameter_name="/other-app/edge/other", region="us-east-1")
+    cdk.CfnOutput(stack, "Arn", value=reader.value)
+    cdk.CfnOutput(stack, "Other", value=second.value)
+    template = template_of(stack)
+    readers = resources_of_type(template, "Custom::PkiRegionalImport")
+    assert len(readers) == 2
+    assert all("SourceFingerprint" not in r["Properties"] for r in readers.values())
+    assert reader.parameter_arn == "arn:aws:ssm:us-east-1:111111111111:parameter/other-app/edge/arn"
+    assert nag_findings(app) == []
+    function = stack.node.find_child("AWS679f53fac002430cb0da5b7982bd2287")
+    acknowledgements = [
+        e for e in function.node.metadata if e.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY
+    ]
+    assert len(acknowledgements) == 2  # IAM4 and L1, once each however many readers share the function
