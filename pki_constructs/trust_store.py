@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from aws_cdk import Acknowledgment, CustomResource, Fn, Names, RemovalPolicy, Validations
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -144,6 +145,20 @@ def verify_listener_problems(verify_listeners: int) -> list[Problem]:
     return []
 
 
+def certificate_versions(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[str]:
+    """The ARNs of the CA certificates (``AWS::ACMPCA::Certificate``) of the trusted CAs and the CAs above
+    them, where this stack issues them: a re-issued CA certificate gets a new ARN."""
+    versions: list[str] = []
+    seen: set[int] = set()
+    for ca in trusted_cas:
+        for member in chain_of(ca):
+            certificate = getattr(member, "certificate", None)
+            if id(member) not in seen and isinstance(certificate, acmpca.CfnCertificate):
+                seen.add(id(member))
+                versions.append(certificate.attr_arn)
+    return versions
+
+
 # Constructs -------------------------------------------------------------------------------------------
 
 
@@ -248,6 +263,9 @@ class CaBundle(Construct):
             resource_type="Custom::PkiTrustBundle",
             properties={
                 "CertificateAuthorityArns": [ca.certificate_authority_arn for ca in cas],
+                # Changes whenever a CA (or a CA above it) gets a new certificate under the same ARN, so
+                # CloudFormation sends an Update and the bundle is rebuilt on that deploy.
+                "CaCertificateVersions": certificate_versions(cas),
                 "Bucket": self.bucket.bucket_name,
                 "BundleKey": self.key,
                 "Revocation": revocation_entries,

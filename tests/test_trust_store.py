@@ -91,6 +91,16 @@ def test_trust_store_follows_the_bundle_object_version(trust: dict[str, Any]) ->
     assert bundle["Properties"]["CertificateAuthorityArns"] == [{"Ref": activation}]
 
 
+def test_a_reissued_ca_certificate_rebuilds_the_bundle(trust: dict[str, Any]) -> None:
+    """The CA ARN survives a new CA certificate; the certificates' ARNs don't, so they trigger the Update."""
+    template = trust["template"]
+    _, bundle = _one(template, "Custom::PkiTrustBundle")
+    certificates = sorted(resources_of_type(template, "AWS::ACMPCA::Certificate"))  # Issuing's and Root's
+    versions = bundle["Properties"]["CaCertificateVersions"]
+    assert sorted(v["Fn::GetAtt"][0] for v in versions) == certificates
+    assert all(v["Fn::GetAtt"][1] == "Arn" for v in versions)
+
+
 def test_revocation_list_is_the_cas_crl_as_pem(trust: dict[str, Any]) -> None:
     template = trust["template"]
     bundle_id, bundle = _one(template, "Custom::PkiTrustBundle")

@@ -6,6 +6,8 @@ ResourceProperties:
   gives the CA certificate and its chain (root last); the bundle holds every certificate once, in a stable
   order, with normalised ``\\n`` line ends.
 * ``Bucket`` / ``BundleKey`` — where the bundle goes (a private, versioned bucket).
+* ``CaCertificateVersions`` — not read: it changes when a CA certificate is re-issued under the same CA
+  ARN, so that CloudFormation sends an Update and the bundle is rebuilt.
 * ``Revocation`` — optional list of ``{"CertificateAuthorityArn", "CrlBucket", "Key", "CrlPath"?}``: the CA's
   CRL is read from ``s3://<CrlBucket>/<CrlPath or "crl">/<CA id>.crl`` (DER, as AWS Private CA publishes
   it), converted to PEM and written to ``s3://<Bucket>/<Key>``.
