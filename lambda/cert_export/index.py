@@ -16,8 +16,9 @@ ResourceProperties / event input (strings):
 
 The secret value is JSON: ``certificate``, ``certificate_chain``, ``private_key`` (PKCS#8 PEM encrypted with
 ``passphrase``), ``passphrase``, ``certificate_arn``, ``serial``, ``not_after``. Each export is stored as a
-secret version whose ClientRequestToken is derived from (certificate ARN, serial): a retried or repeated
-export of the same certificate generation is detected without reading the secret value.
+secret version whose ClientRequestToken is derived from (certificate ARN, serial, KMS key): a retried or
+repeated export of the same certificate generation is detected without reading the secret value, and a
+new key gets a version encrypted with it.
 
 ``Data`` carries ARNs, serial, NotAfter and the SHA-256 fingerprint — never PEM, key or passphrase; nothing
 secret is logged.
@@ -113,7 +114,7 @@ def export_if_needed(certificate_arn: str, secret_name: str, kms_key_arn: str) -
     """Make the secret's current version hold the certificate generation ACM has now; return Data."""
     description = _describe_issued(certificate_arn)
     serial = description["Serial"]
-    token = version_token(certificate_arn, serial)
+    token = version_token(certificate_arn, serial, kms_key_arn)
     secret = _describe_secret(secret_name)
     if secret is not None and secret.get("DeletedDate") is not None:
         LOG.info("secret %s is scheduled for deletion; restoring it", secret_name)
@@ -142,9 +143,9 @@ def export_if_needed(certificate_arn: str, secret_name: str, kms_key_arn: str) -
     return _data(certificate_arn, secret_arn, token, description, fingerprint)
 
 
-def version_token(certificate_arn: str, serial: str) -> str:
-    """The secret version id of one certificate generation (ClientRequestToken: 32-64 characters)."""
-    return str(uuid.uuid5(_TOKEN_NAMESPACE, f"{certificate_arn}|{serial}"))
+def version_token(certificate_arn: str, serial: str, kms_key_arn: str) -> str:
+    """The secret version id of one certificate generation under one key (ClientRequestToken: 32-64 chars)."""
+    return str(uuid.uuid5(_TOKEN_NAMESPACE, f"{certificate_arn}|{serial}|{kms_key_arn}"))
 
 
 def fingerprint_sha256(certificate_pem: str) -> str:

@@ -128,7 +128,7 @@ def test_create_exports_certificate_chain_and_encrypted_key(handler: ModuleType,
     assert data["Serial"] == value["serial"] == str(certificate.serial_number)
     assert data["Sha256Fingerprint"] == sha256_fingerprint(certificate)
     assert dt.datetime.fromisoformat(data["NotAfter"]) == certificate.not_valid_after_utc
-    assert data["SecretVersionId"] == handler.version_token(aws["cert_arn"], data["Serial"])
+    assert data["SecretVersionId"] == handler.version_token(aws["cert_arn"], data["Serial"], aws["key_arn"])
 
 
 def test_response_and_logs_carry_no_key_material(
@@ -334,7 +334,7 @@ def test_fails_after_bounded_retries_when_throttling_persists(
 def test_interrupted_earlier_attempt_is_promoted_not_stored_twice(
     handler: ModuleType, stubbed: dict[str, Stubber]
 ) -> None:
-    token = handler.version_token(ARN, "0a:0b")
+    token = handler.version_token(ARN, "0a:0b", KEY_ARN)
     stubbed["acm"].add_response("describe_certificate", describe(), {"CertificateArn": ARN})
     # The version exists (an earlier invocation stored it) but is not AWSCURRENT.
     stubbed["secretsmanager"].add_response(
@@ -376,7 +376,7 @@ def test_renewal_check_fails_loudly_when_acm_let_the_certificate_expire(
     handler: ModuleType, stubbed: dict[str, Stubber]
 ) -> None:
     expired = describe(NotAfter=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
-    token = handler.version_token(ARN, "0a:0b")
+    token = handler.version_token(ARN, "0a:0b", KEY_ARN)
     stubbed["acm"].add_response("describe_certificate", expired)
     stubbed["secretsmanager"].add_response(
         "describe_secret", {"ARN": SECRET_ARN, "VersionIdsToStages": {token: ["AWSCURRENT"]}}
@@ -391,3 +391,17 @@ def test_fails_when_a_property_is_missing(handler: ModuleType) -> None:
         handler.on_event(
             {"RequestType": "Create", "ResourceProperties": {"CertificateArn": ARN, "SecretName": "x"}}
         )
+
+
+def test_a_new_kms_key_gets_a_version_encrypted_with_it(handler: ModuleType, aws: dict[str, Any]) -> None:
+    first = create(handler, aws)
+    new_key = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+    aws["sm"].update_secret(SecretId=SECRET, KmsKeyId=new_key)  # what CloudFormation does on a key change
+
+    second = handler.on_event(
+        {"RequestType": "Update", "ResourceProperties": {**aws["props"], "KmsKeyArn": new_key}}
+    )
+
+    assert second["Data"]["SecretVersionId"] != first["Data"]["SecretVersionId"]
+    assert len(aws["exports"]) == 2
+    assert secret_value(aws)["serial"] == first["Data"]["Serial"]
