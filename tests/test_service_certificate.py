@@ -343,3 +343,18 @@ def test_usage_mode_rule() -> None:
     assert [p.field for p in usage_mode_problems(UsageMode.SHORT_LIVED_CERTIFICATE)] == [
         "certificate_authority"
     ]
+
+
+def test_accepts_a_ca_known_only_by_arn() -> None:
+    stack = make_stack()
+    from aws_cdk import aws_acmpca as acmpca
+
+    arn = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
+    imported = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Imported", arn)
+    cert = ServiceCertificate(
+        stack, "Api", certificate_authority=imported, domain_name="api.internal.example"
+    )
+    properties = _one(template_of(stack), "AWS::CertificateManager::Certificate")[1]["Properties"]
+    assert properties["CertificateAuthorityArn"] == arn
+    assert properties["KeyAlgorithm"] == "RSA_2048"  # family unknown: ACM's default
+    assert cert.key_algorithm is KeyAlgorithm.RSA_2048
