@@ -663,7 +663,11 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     kind = event["RequestType"]
     _log("on_event", request_type=kind, logical_id=event.get("LogicalResourceId"))
     if kind == "Delete":
-        return _delete(event)
+        try:
+            return _delete(event)
+        except NotYet as pending:  # throttled beyond the SDK's retries: is_complete disables it
+            _log("delete not yet done; is_complete will continue", reason=str(pending))
+            return {"PhysicalResourceId": str(event.get("PhysicalResourceId", ""))}
     props = Props(event["ResourceProperties"])
     response = {"PhysicalResourceId": props.physical_id, "Data": {"CertificateAuthorityArn": props.child_arn}}
     if _unchanged_update(event, props):
@@ -686,6 +690,10 @@ def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     """Poll: issue if on_event could not, fetch the certificate once issued, import it with its chain."""
     kind = event["RequestType"]
     if kind == "Delete":
+        try:
+            _delete(event)  # idempotent: reads state, disables only if still needed
+        except NotYet:
+            return {"IsComplete": False}
         return {"IsComplete": True}
     props = Props(event["ResourceProperties"])
     if _unchanged_update(event, props):

@@ -452,6 +452,23 @@ def test_delete_disables_the_child_and_never_touches_the_parent(pair: tuple[str,
     ) == {"IsComplete": True}
 
 
+def test_delete_throttled_beyond_sdk_retries_finishes_in_is_complete(
+    pair: tuple[str, str], aws: Faults
+) -> None:
+    root, child = pair
+    created = Provider(index).run(event("Create", properties(child, root)))
+    aws.fail("UpdateCertificateAuthority", "ThrottlingException", times=2)
+    delete = event(
+        "Delete", properties(child, root), request_id="req-2", physical_id=created["PhysicalResourceId"]
+    )
+
+    assert index.on_event(delete, None) == {"PhysicalResourceId": created["PhysicalResourceId"]}
+    assert status_of(child) == "ACTIVE"
+    assert index.is_complete(delete, None) == {"IsComplete": False}
+    assert index.is_complete(delete, None) == {"IsComplete": True}
+    assert status_of(child) == "DISABLED"
+
+
 def test_delete_of_a_create_that_never_finished_makes_no_calls(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(index, "client", lambda *a, **k: _NoCalls())
     for placeholder in (
