@@ -9,6 +9,7 @@ needs.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 
 from aws_cdk import (
@@ -102,6 +103,33 @@ def usage_mode_problems(usage_mode: UsageMode | None) -> list[Problem]:
     return []
 
 
+_SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
+
+
+def secret_name_problems(secret_name: str) -> list[Problem]:
+    """Secrets Manager names: 1-512 of ``A-Za-z0-9/_+=.@-``; a trailing ``-`` + 6 characters would look like
+    the random ARN suffix and break the ``<name>-??????`` grants."""
+    if not isinstance(secret_name, str) or not _SECRET_NAME.match(secret_name):
+        return [
+            Problem(
+                "secret_name",
+                secret_name,
+                "Secrets Manager names are 1-512 characters of letters, digits and /_+=.@-",
+                "use e.g. 'services/orders/tls'",
+            )
+        ]
+    if re.search(r"-[A-Za-z0-9]{6}$", secret_name):
+        return [
+            Problem(
+                "secret_name",
+                secret_name,
+                "a name ending in '-' and six characters is mistaken for the ARN's random suffix",
+                "end the name differently, e.g. 'services/orders/tls'",
+            )
+        ]
+    return []
+
+
 # The construct ----------------------------------------------------------------------------------------
 
 
@@ -167,6 +195,8 @@ class ServiceCertificate(Construct):
                     "set export=True, or drop secret_encryption_key",
                 )
             )
+        if secret_name is not None:
+            problems += secret_name_problems(secret_name)
         if not export and secret_name is not None:
             problems.append(
                 Problem(

@@ -358,3 +358,16 @@ def test_accepts_a_ca_known_only_by_arn() -> None:
     assert properties["CertificateAuthorityArn"] == arn
     assert properties["KeyAlgorithm"] == "RSA_2048"  # family unknown: ACM's default
     assert cert.key_algorithm is KeyAlgorithm.RSA_2048
+
+
+def test_fails_on_a_secret_name_secrets_manager_refuses() -> None:
+    _fails("secret_name", export=True, secret_name="svc tls")
+
+
+def test_fails_on_a_secret_name_that_looks_like_an_arn_suffix() -> None:
+    error = _fails("secret_name", export=True, secret_name="svc/orders-abc123")
+    assert "random suffix" in str(error)
+
+
+def test_fails_on_a_secret_name_without_export() -> None:
+    _fails("secret_name", secret_name="svc/orders/tls")
