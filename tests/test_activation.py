@@ -209,6 +209,24 @@ def test_cross_region_has_no_unacknowledged_nag_findings(xr: dict[str, Any]) -> 
     assert ours == []
 
 
+def test_same_app_parent_in_another_account_is_reached_through_its_issuer_role() -> None:
+    app = make_app()
+    root_stack = make_stack(app, "PkiAccount", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "Workload", region="us-east-1", account=ACCOUNT)
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    SubordinateCa(child_stack, "Issuing", parent=root, subject=ISSUING_NAME)
+    root_template, child_template = template_of(root_stack), template_of(child_stack)
+
+    (resource,) = activations(child_template).values()
+    assert resource["Properties"]["IssuerRoleArn"].startswith(f"arn:aws:iam::{OTHER_ACCOUNT}:role/")
+    assert resource["Properties"]["ParentArnParameter"]["Region"] == "us-east-1"
+    assert "Fn::ImportValue" not in json.dumps(child_template)
+    (role,) = (r for k, r in resources_of_type(root_template, "AWS::IAM::Role").items() if "IssuerRole" in k)
+    principal = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]["Principal"]
+    assert principal == {"AWS": f"arn:aws:iam::{ACCOUNT}:root"}
+    assert root_stack in child_stack.dependencies
+
+
 def test_parent_replacement_changes_the_fingerprint() -> None:
     def fingerprint(subject: DistinguishedName) -> str:
         app = make_app()
