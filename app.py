@@ -1,22 +1,50 @@
 #!/usr/bin/env python3
-"""The reference hybrid architecture of pki-constructs. `npm run synth` (or `npx cdk synth`) runs this."""
+"""The reference hybrid architecture of pki-constructs. `npm run synth` (or `npx cdk synth`) runs this.
+
+Three stacks, deployed in this order (explicit dependencies, no cross-region exports):
+- PkiReference-Pki (home region): root CA, CRL behind CloudFront, OCSP, code-signing CA;
+- PkiReference-Workload (workload region): issuing CA signed across regions, public origin ALB,
+  private mTLS tier with service certificates in Secrets Manager;
+- PkiReference-Edge (us-east-1): CloudFront certificate and distribution in front of the ALB.
+Every certificate and CA has an expiry alarm in its own region.
+"""
 
 from __future__ import annotations
 
 import aws_cdk as cdk
 
 from stacks.config import ReferenceConfig
+from stacks.edge_stack import EdgeStack
 from stacks.pki_stack import PkiStack
+from stacks.workload_stack import WorkloadStack
+
+CLOUDFRONT_REGION = "us-east-1"
 
 
 def build(app: cdk.App) -> cdk.App:
     config = ReferenceConfig.from_context(app)
-    PkiStack(
+    pki = PkiStack(
         app,
         "PkiReference-Pki",
         config=config,
         env=cdk.Environment(account=config.pki_account, region=config.home_region),
         description="pki-constructs reference: root CA, CRL/OCSP, code-signing CA",
+    )
+    workload = WorkloadStack(
+        app,
+        "PkiReference-Workload",
+        config=config,
+        root_ca=pki.root_ca,
+        env=cdk.Environment(account=config.workload_account, region=config.workload_region),
+        description="pki-constructs reference: issuing CA, public origin ALB, private mTLS tier",
+    )
+    EdgeStack(
+        app,
+        "PkiReference-Edge",
+        config=config,
+        origin=workload.public_alb,
+        env=cdk.Environment(account=config.workload_account, region=CLOUDFRONT_REGION),
+        description="pki-constructs reference: CloudFront with an ACM certificate in front of the ALB",
     )
     return app
 

@@ -46,6 +46,8 @@ def hierarchy_mermaid(scope: IConstruct) -> str:
         if issuer is None:
             continue
         owner = certificate.node.scope or certificate
+        while owner.node.id == "Resource" and owner.node.scope is not None:  # name the wrapper, not the L2
+            owner = owner.node.scope
         lines.append(f'    {_node_id(owner)}(["{_label(certificate.domain_name)}"])')
         lines.append(f"    {_node_id(issuer)} --> {_node_id(owner)}")
     return "\n".join(lines) + "\n"

@@ -31,7 +31,12 @@ class ReferenceConfig:
 
     @classmethod
     def from_context(cls, scope: Construct) -> ReferenceConfig:
-        raw: dict[str, Any] = scope.node.try_get_context(CONTEXT_KEY) or {}
+        raw: dict[str, Any] | None = scope.node.try_get_context(CONTEXT_KEY)
+        if raw is None:
+            raise ValueError(
+                f"context {CONTEXT_KEY!r} is missing: run the app through the CDK CLI (npm run synth), "
+                "which reads it from cdk.json"
+            )
         return cls(
             pki_account=str(raw["pkiAccount"]),
             workload_account=str(raw.get("workloadAccount", raw["pkiAccount"])),
@@ -44,6 +49,11 @@ class ReferenceConfig:
             hosted_zone_id=raw["hostedZoneId"],
             alarm_email=raw.get("alarmEmail"),
         )
+
+    @property
+    def site_name(self) -> str:
+        """The public site CloudFront serves, e.g. ``www.example.com``."""
+        return f"www.{self.domain_name}"
 
     def subject(self, common_name: str) -> DistinguishedName:
         return DistinguishedName(

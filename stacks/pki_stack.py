@@ -1,4 +1,4 @@
-"""The PKI stack in the home region: the root CA, kept apart, and a same-region subordinate."""
+"""The PKI stack in the home region: the root CA, kept apart, and a same-region code-signing CA."""
 
 from __future__ import annotations
 
@@ -7,13 +7,13 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
-from pki_constructs import CrlConfiguration, OcspConfiguration, RootCa, SubordinateCa
+from pki_constructs import CrlConfiguration, ExpiryTopic, OcspConfiguration, RootCa, SubordinateCa
 
 from .config import ReferenceConfig
 
 
 class PkiStack(cdk.Stack):
-    """Root CA with a CloudFront-fronted CRL and OCSP, plus a code-signing subordinate activated natively."""
+    """Root CA (CRL behind CloudFront, OCSP) and a code-signing CA activated natively, both watched for expiry."""
 
     def __init__(self, scope: Construct, id: str, *, config: ReferenceConfig, **kwargs: Any) -> None:
         super().__init__(scope, id, **kwargs)
@@ -33,3 +33,6 @@ class PkiStack(cdk.Stack):
             validity=cdk.Duration.days(1825),
             path_length=0,
         )
+        self.alarm_topic = ExpiryTopic(self, "ExpiryTopic")
+        for ca in (self.root_ca, self.code_signing_ca):
+            ca.add_expiry_alarm(topic=self.alarm_topic.topic)

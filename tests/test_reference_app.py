@@ -1,18 +1,41 @@
-"""App-level gates on the reference app: CDK's built-in validation, cfn-lint, no secrets, snapshots."""
+"""App-level gates on the reference app: CDK's built-in validation, cfn-lint, cdk-nag, security invariants,
+the generated hierarchy diagram, snapshots of every stack."""
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Annotations, Match
 from syrupy.assertion import SnapshotAssertion
 
 import app as reference_app
+from pki_constructs.diagram import hierarchy_mermaid
 from tests.nag import nag_findings
-from tests.synth import cfn_lint_errors, make_app, normalise
+from tests.synth import ROOT, cfn_lint_errors, make_app, normalise
+
+STACKS = {
+    "PkiReference-Pki": "us-east-1",
+    "PkiReference-Workload": "eu-west-1",
+    "PkiReference-Edge": "us-east-1",
+}
+
+# `Resource: "*"` is allowed only where the API gives no narrower resource; each entry says why.
+WILDCARD_RESOURCE_REASONS = {
+    ("AWS::KMS::Key", "kms:"): "in a key policy '*' means this key itself",
+    (
+        "AWS::IAM::Policy",
+        "cloudwatch:PutMetricData",
+    ): "no resource-level permissions; limited by cloudwatch:namespace",
+    (
+        "AWS::IAM::Policy",
+        "logs:CreateLogDelivery",
+    ): "vended log delivery (Step Functions logging) has no resource ARNs",
+}
 
 
 @pytest.fixture(scope="module")
@@ -33,6 +56,7 @@ def stacks(assembly: Path) -> dict[str, dict[str, Any]]:
         name: {
             "region": artifact["environment"].rsplit("/", 1)[1],
             "template": json.loads((assembly / artifact["properties"]["templateFile"]).read_text()),
+            "dependencies": artifact.get("dependencies", []),
         }
         for name, artifact in manifest["artifacts"].items()
         if artifact["type"] == "aws:cloudformation:stack"
@@ -42,6 +66,12 @@ def stacks(assembly: Path) -> dict[str, dict[str, Any]]:
 @pytest.fixture(scope="module")
 def templates(stacks: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
     return {name: stack["template"] for name, stack in stacks.items()}
+
+
+def test_the_three_stacks_in_their_regions_and_deploy_order(stacks: dict[str, dict[str, Any]]) -> None:
+    assert {name: stack["region"] for name, stack in stacks.items()} == STACKS
+    assert "PkiReference-Pki" in stacks["PkiReference-Workload"]["dependencies"]
+    assert "PkiReference-Workload" in stacks["PkiReference-Edge"]["dependencies"]
 
 
 def test_cdk_builtin_validation_has_no_findings(assembly: Path) -> None:
@@ -60,16 +90,80 @@ def test_every_template_passes_cfn_lint(stacks: dict[str, dict[str, Any]]) -> No
         assert cfn_lint_errors(stack["template"], [stack["region"]]) == [], name
 
 
-def test_no_pem_or_key_material_or_cross_region_exports(templates: dict[str, dict[str, Any]]) -> None:
+def test_no_pem_key_material_or_cross_region_export(templates: dict[str, dict[str, Any]]) -> None:
     text = json.dumps(templates)
     assert "BEGIN CERTIFICATE" not in text
     assert "PRIVATE KEY" not in text
-    assert "crossRegionReferences" not in text
+    assert "Fn::ImportValue" not in text  # the stacks span two regions; every crossing is a weak reference
+    assert not any(
+        template.get("Outputs", {}).get(k, {}).get("Export")
+        for template in templates.values()
+        for k in template.get("Outputs", {})
+    )
+
+
+def test_no_public_bucket(templates: dict[str, dict[str, Any]]) -> None:
+    all_blocked = {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    for name, template in templates.items():
+        for logical_id, resource in template["Resources"].items():
+            if resource["Type"] == "AWS::S3::Bucket":
+                assert resource["Properties"].get("PublicAccessBlockConfiguration") == all_blocked, (
+                    name,
+                    logical_id,
+                )
+
+
+def _policy_documents(resource: dict[str, Any]) -> list[dict[str, Any]]:
+    props = resource.get("Properties", {})
+    if resource["Type"] == "AWS::IAM::Role":
+        return [p["PolicyDocument"] for p in props.get("Policies", [])]
+    document = props.get("PolicyDocument") or props.get("KeyPolicy")
+    return [document] if document else []
+
+
+def test_wildcard_resources_only_with_a_documented_api_reason(templates: dict[str, dict[str, Any]]) -> None:
+    undocumented = []
+    for name, template in templates.items():
+        for logical_id, resource in template["Resources"].items():
+            for document in _policy_documents(resource):
+                for statement in document["Statement"]:
+                    resources = statement.get("Resource")
+                    if resources != "*" and not (isinstance(resources, list) and "*" in resources):
+                        continue
+                    actions = (
+                        statement["Action"]
+                        if isinstance(statement["Action"], list)
+                        else [statement["Action"]]
+                    )
+                    if not any(
+                        resource["Type"] == kind
+                        and all(a.startswith(prefix.split(":")[0] + ":") for a in actions)
+                        and any(a.startswith(prefix) for a in actions)
+                        for kind, prefix in WILDCARD_RESOURCE_REASONS
+                    ):
+                        undocumented.append((name, logical_id, actions))
+    assert undocumented == []
+
+
+def test_cost_of_the_cas_is_printed_at_synth(app: cdk.App) -> None:
+    pki = app.node.find_child("PkiReference-Pki")
+    Annotations.from_stack(pki).has_info(  # type: ignore[arg-type]
+        "/PkiReference-Pki", Match.string_like_regexp(r"all CAs of the app: about \$1200/month")
+    )
+
+
+def test_readme_hierarchy_diagram_is_generated_from_the_app(app: cdk.App) -> None:
+    """`python -m stacks.diagram` regenerates it; this fails when the README drifts from the code."""
+    readme = (ROOT / "README.md").read_text()
+    match = re.search(r"<!-- hierarchy:start -->\n```mermaid\n(.*?)```\n<!-- hierarchy:end -->", readme, re.S)
+    assert match, "README lacks the generated hierarchy block"
+    assert match.group(1) == hierarchy_mermaid(app)
 
 
 def test_snapshot_every_stack(templates: dict[str, dict[str, Any]], snapshot_json: SnapshotAssertion) -> None:
-    normalised = {
-        name: normalise({k: v for k, v in template.items() if k != "_region"})
-        for name, template in templates.items()
-    }
-    assert normalised == snapshot_json
+    assert {name: normalise(template) for name, template in templates.items()} == snapshot_json

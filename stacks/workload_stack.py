@@ -1,0 +1,92 @@
+"""The workload stack in another region: the issuing CA, the public origin ALB and the private mTLS tier."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import aws_cdk as cdk
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_route53 as route53
+from constructs import Construct
+
+from pki_constructs import (
+    CertifiedAlb,
+    ExpiryAlarm,
+    ExpiryTopic,
+    KeyAlgorithm,
+    PrivateServiceTier,
+    PublicCertificate,
+    RootCa,
+    SubordinateCa,
+)
+
+from .config import ReferenceConfig
+
+EXAMPLE_SERVICES = ("orders", "payments")
+
+
+class WorkloadStack(cdk.Stack):
+    """An issuing CA signed by the home-region root through the cross-region custom resource; the public
+    ALB that CloudFront uses as origin; an internal mTLS ALB trusting the issuing CA, with two example
+    services whose client certificates live in Secrets Manager; expiry alarms for all of it."""
+
+    def __init__(
+        self, scope: Construct, id: str, *, config: ReferenceConfig, root_ca: RootCa, **kwargs: Any
+    ) -> None:
+        super().__init__(scope, id, **kwargs)
+        self.issuing_ca = SubordinateCa(
+            self,
+            "IssuingCa",
+            parent=root_ca,
+            subject=config.subject(f"{config.organization} Issuing CA {self.region} G1"),
+            key_algorithm=KeyAlgorithm.EC_PRIME256V1,
+            validity=cdk.Duration.days(1825),
+            path_length=0,
+        )
+
+        self.vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=1)
+        self.vpc.add_flow_log("FlowLogs")
+        zone = route53.HostedZone.from_hosted_zone_attributes(
+            self, "Zone", hosted_zone_id=config.hosted_zone_id, zone_name=config.domain_name
+        )
+
+        # Public tier origin: CloudFront forwards the viewer's Host, so this certificate names the site too.
+        self.origin_certificate = PublicCertificate(
+            self, "OriginCertificate", domain_name=config.site_name, hosted_zone=zone
+        )
+        self.public_alb = CertifiedAlb(
+            self,
+            "PublicAlb",
+            vpc=self.vpc,
+            certificates=[self.origin_certificate],
+            default_action=elbv2.ListenerAction.fixed_response(
+                200, content_type="text/plain", message_body="ok"
+            ),
+        )
+
+        # Private tier: mutual TLS with certificates from the issuing CA.
+        self.private_tier = PrivateServiceTier(
+            self,
+            "PrivateTier",
+            vpc=self.vpc,
+            certificate_authority=self.issuing_ca,
+            domain_name=f"api.internal.{config.domain_name}",
+            services=list(EXAMPLE_SERVICES),
+            revocation=True,
+        )
+
+        self.alarm_topic = ExpiryTopic(self, "ExpiryTopic")
+        topic = self.alarm_topic.topic
+        self.issuing_ca.add_expiry_alarm(topic=topic)
+        self.origin_certificate.add_expiry_alarm(topic=topic)
+        ExpiryAlarm(
+            self, "ServerCertificateExpiry", certificate=self.private_tier.server_certificate, topic=topic
+        )
+        for name, service in self.private_tier.services.items():
+            ExpiryAlarm(
+                self,
+                f"{name.title()}ClientCertificateExpiry",
+                certificate=service.client_certificate,
+                topic=topic,
+            )
