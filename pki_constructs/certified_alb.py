@@ -257,14 +257,13 @@ class CertifiedAlb(Construct):
                 self.load_balancer.connections.allow_from(
                     ec2.Peer.ipv4(vpc.vpc_cidr_block), ec2.Port.tcp(port), "clients in the VPC"
                 )
-        else:
-            for group in self.load_balancer.connections.security_groups:
-                Validations.of(group).acknowledge(
-                    Acknowledgment(
-                        id="AwsSolutions-EC23",
-                        reason="an internet-facing ALB must accept any viewer: 443, and 80 only to redirect",
-                    )
-                )
+        reason = (
+            "an internet-facing ALB must accept any viewer: 443, and 80 only to redirect"
+            if internet_facing
+            else "internal ALB: ingress is the VPC's own CIDR, a token cdk-nag cannot resolve"
+        )
+        for group in self.load_balancer.connections.security_groups:
+            Validations.of(group).acknowledge(Acknowledgment(id="AwsSolutions-EC23", reason=reason))
 
     def _create_https_listener(
         self,

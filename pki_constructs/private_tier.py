@@ -11,7 +11,6 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Acknowledgment, Validations
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
@@ -122,13 +121,6 @@ class PrivateServiceTier(Construct):
             internet_facing=False,
             mutual_tls=self.mutual_tls,
         )
-        for group in self.load_balancer.load_balancer.connections.security_groups:
-            Validations.of(group).acknowledge(
-                Acknowledgment(
-                    id="AwsSolutions-EC23",
-                    reason="internal load balancer: ingress is the VPC's own CIDR, a token cdk-nag cannot resolve",
-                )
-            )
         principal = service_principal or iam.ServicePrincipal("ecs-tasks.amazonaws.com")
         suffix = client_domain or f"clients.{domain_name}"
         self.services: dict[str, PrivateService] = {}
