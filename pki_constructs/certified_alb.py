@@ -18,6 +18,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ._buckets import private_bucket
 from .errors import Problem, add_late_validation, raise_if_any
 from .public_certificate import CertificateFacts, PublicCertificate, certificate_facts, certificate_in
 from .trust_store import MutualTls, verify_listener_problems
@@ -341,18 +342,9 @@ class CertifiedAlb(Construct):
         return problems
 
     def _create_access_logs_bucket(self) -> s3.Bucket:
-        bucket = s3.Bucket(
+        return private_bucket(
             self,
             "AccessLogs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
+            no_access_logs_reason="this bucket receives the ALB's access logs; logging a log bucket would recurse",
         )
-        Validations.of(bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="this bucket receives the ALB's access logs; logging a log bucket would recurse",
-            )
-        )
-        return bucket

@@ -22,6 +22,7 @@ from aws_cdk import aws_route53_targets as targets
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ._buckets import private_bucket
 from .certified_alb import CertifiedAlb
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import covers, dedupe_names, domain_name_problems, in_zone
@@ -389,18 +390,9 @@ class CertifiedDistribution(Construct):
         return []
 
     def _create_log_bucket(self) -> s3.Bucket:
-        bucket = s3.Bucket(
+        return private_bucket(
             self,
             "Logs",
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            enforce_ssl=True,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,  # CloudFront standard logs need ACLs
+            no_access_logs_reason="this bucket receives CloudFront's access logs; logging a log bucket would recurse",
         )
-        Validations.of(bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="this bucket receives CloudFront's access logs; logging a log bucket would recurse",
-            )
-        )
-        return bucket

@@ -20,6 +20,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ._buckets import private_bucket
 from .errors import Problem
 
 MAX_CRL_EXPIRATION_DAYS = 5000
@@ -265,37 +266,21 @@ class CrlDistribution(Construct):
         return self.bucket.policy if isinstance(self.bucket, s3.Bucket) else None
 
     def _private_bucket(self, removal_policy: RemovalPolicy) -> s3.Bucket:
-        bucket = s3.Bucket(
+        return private_bucket(
             self,
             "Bucket",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
-            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
+            object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,  # AWS Private CA writes with an ACL
+            no_access_logs_reason="only acm-pca.amazonaws.com writes here (CloudTrail records it); readers come via CloudFront",
             removal_policy=removal_policy,
         )
-        Validations.of(bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="only acm-pca.amazonaws.com writes here (CloudTrail records it); readers come via CloudFront",
-            )
-        )
-        return bucket
 
     def _front(self, config: CrlConfiguration) -> cloudfront.Distribution:
-        logs = s3.Bucket(
+        logs = private_bucket(
             self,
             "AccessLogs",
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,  # CloudFront standard logs need ACLs
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
+            no_access_logs_reason="this is the access-log bucket; it cannot log to itself",
             lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
-        )
-        Validations.of(logs).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1", reason="this is the access-log bucket; it cannot log to itself"
-            )
         )
         distribution = cloudfront.Distribution(
             self,

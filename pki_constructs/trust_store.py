@@ -12,13 +12,14 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Acknowledgment, CustomResource, Fn, Names, RemovalPolicy, Validations
+from aws_cdk import CustomResource, Fn, Names, RemovalPolicy
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
+from ._buckets import private_bucket
 from ._provider import HandlerProvider
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
@@ -285,23 +286,14 @@ class CaBundle(Construct):
         return f"s3://{self.bucket.bucket_name}/{self.key}"
 
     def _private_bucket(self, removal_policy: RemovalPolicy) -> s3.Bucket:
-        bucket = s3.Bucket(
+        return private_bucket(
             self,
             "Bucket",
-            versioned=True,
-            block_public_access=s3.BlockPublicAccess.BLOCK_ALL,
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED,
-            encryption=s3.BucketEncryption.S3_MANAGED,
-            enforce_ssl=True,
+            no_access_logs_reason="holds public CA certificates and CRLs written only by the pki-constructs bundle handler",
+            versioned=True,
             removal_policy=removal_policy,
         )
-        Validations.of(bucket).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-S1",
-                reason="holds public CA certificates and CRLs written only by the pki-constructs bundle handler",
-            )
-        )
-        return bucket
 
 
 class MutualTlsTrustStore(Construct):
