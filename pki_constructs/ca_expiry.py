@@ -37,7 +37,6 @@ from aws_cdk import (
     Validations,
 )
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -47,7 +46,13 @@ from constructs import Construct
 
 from ._provider import handler_function
 from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
-from .expiry_alarm import DAYS_TO_EXPIRY, ExpiryTopic, account_of_arn, region_of_arn, threshold_problems
+from .expiry_alarm import (
+    DAYS_TO_EXPIRY,
+    account_of_arn,
+    days_to_expiry_alarm,
+    region_of_arn,
+    threshold_problems,
+)
 
 METRIC_NAMESPACE = "PkiConstructs"
 """Our own CloudWatch namespace (``AWS/`` namespaces are reserved for AWS)."""
@@ -378,25 +383,19 @@ class CaExpiryAlarm(Construct):
         self.monitor.watch(facts.arn)
         self.metric = ca_days_to_expiry_metric(facts.arn, check_interval=check_interval)
         days = int(threshold.to_hours(integral=False) / 24)
-        self.alarm = cloudwatch.Alarm(
+        self.alarm, self.expiry_topic, self.topic = days_to_expiry_alarm(
             self,
-            "Resource",
             metric=self.metric,
-            threshold=days,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
-            alarm_description=alarm_description
+            threshold_days=days,
+            description=alarm_description
             or (
                 f"Private CA {facts.arn}: its CA certificate expires in fewer than {days} days, or the expiry "
                 "check published no data (check failed, CA has no certificate yet, or CA deleted: see the "
                 "checker's logs). Plan the CA's replacement: certificates cannot outlive their CA."
             ),
+            topic=topic,
+            create_topic=create_topic,
         )
-        self.expiry_topic: ExpiryTopic | None = ExpiryTopic(self, "Topic") if create_topic else None
-        self.topic: sns.ITopic | None = self.expiry_topic.topic if self.expiry_topic else topic
-        if self.topic is not None:
-            self.alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
 
     @property
     def function(self) -> lambda_.IFunction:

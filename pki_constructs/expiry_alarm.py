@@ -360,6 +360,35 @@ class ExpiryTopic(Construct):
         return self.topic.topic_arn
 
 
+def days_to_expiry_alarm(
+    scope: Construct,
+    *,
+    metric: cloudwatch.IMetric,
+    threshold_days: int,
+    description: str,
+    topic: sns.ITopic | None,
+    create_topic: bool,
+) -> tuple[cloudwatch.Alarm, ExpiryTopic | None, sns.ITopic | None]:
+    """The alarm both expiry constructs make: below ``threshold_days``, missing data breaching (an expired
+    certificate publishes nothing), notifying ``topic`` or a new :class:`ExpiryTopic`. Returns the alarm,
+    the created topic construct and the topic notified."""
+    alarm = cloudwatch.Alarm(
+        scope,
+        "Resource",
+        metric=metric,
+        threshold=threshold_days,
+        evaluation_periods=1,
+        comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
+        treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
+        alarm_description=description,
+    )
+    created = ExpiryTopic(scope, "Topic") if create_topic else None
+    notified = created.topic if created else topic
+    if notified is not None:
+        alarm.add_alarm_action(cloudwatch_actions.SnsAction(notified))
+    return alarm, created, notified
+
+
 class ExpiryAlarm(Construct):
     """A CloudWatch alarm on ACM's ``DaysToExpiry`` for one ACM certificate (public, or private through ACM).
 
@@ -485,26 +514,19 @@ class ExpiryAlarm(Construct):
         self.threshold = threshold
         self.metric: cloudwatch.Metric = acm_days_to_expiry_metric(facts.arn)
         days = int(_days(threshold))
-        self.alarm = cloudwatch.Alarm(
+        self.alarm, self.expiry_topic, self.topic = days_to_expiry_alarm(
             self,
-            "Resource",
             metric=self.metric,
-            threshold=days,
-            evaluation_periods=1,
-            comparison_operator=cloudwatch.ComparisonOperator.LESS_THAN_THRESHOLD,
-            treat_missing_data=cloudwatch.TreatMissingData.BREACHING,
-            alarm_description=alarm_description
+            threshold_days=days,
+            description=alarm_description
             or (
                 f"ACM certificate {facts.arn} expires in fewer than {days} days, or ACM stopped publishing "
                 "DaysToExpiry (expired or deleted). For an ACM-issued certificate this means managed renewal "
                 "failed: check its renewal status and DNS validation records; an imported one must be re-imported."
             ),
+            topic=topic,
+            create_topic=create_topic,
         )
-
-        self.expiry_topic: ExpiryTopic | None = ExpiryTopic(self, "Topic") if create_topic else None
-        self.topic: sns.ITopic | None = self.expiry_topic.topic if self.expiry_topic else topic
-        if self.topic is not None:
-            self.alarm.add_alarm_action(cloudwatch_actions.SnsAction(self.topic))
 
         self.rules: list[events.Rule] = []
         if acm_events and self.topic is not None:
