@@ -177,11 +177,7 @@ class CertificateAuthorityRef:
 
     @property
     def profile(self) -> CaProfile:
-        match = (
-            _CA_ARN.match(self.certificate_authority_arn)
-            if _literal(self.certificate_authority_arn)
-            else None
-        )
+        match = self._arn_match
         return _profile(
             subject=self.subject,
             key_algorithm=self.key_algorithm,
@@ -193,21 +189,19 @@ class CertificateAuthorityRef:
         )
 
     @property
+    def _arn_match(self) -> re.Match[str] | None:
+        """The parts of a literal CA ARN (partition, region, account); None for a token."""
+        arn = self.certificate_authority_arn
+        return _CA_ARN.match(arn) if _literal(arn) else None
+
+    @property
     def region(self) -> str | None:
-        match = (
-            _CA_ARN.match(self.certificate_authority_arn)
-            if _literal(self.certificate_authority_arn)
-            else None
-        )
+        match = self._arn_match
         return match.group(2) if match else None
 
     @property
     def account(self) -> str | None:
-        match = (
-            _CA_ARN.match(self.certificate_authority_arn)
-            if _literal(self.certificate_authority_arn)
-            else None
-        )
+        match = self._arn_match
         return match.group(3) if match else None
 
     def problems(
