@@ -39,7 +39,8 @@ Lifecycle (research/reliability_security.md §4 and list (b)):
   ``is_complete`` poll (aws-cdk#31541) sees it was superseded and stops without side effects.
   IssueCertificate also carries a deterministic idempotency token (it only lasts five minutes).
 * ``is_complete`` polls without sleeping: RequestInProgressException, throttling that outlived the SDK's
-  retries and ConcurrentModificationException mean "not yet"; RequestFailedException, InvalidStateException,
+  retries and ConcurrentModificationException mean "not yet" (when that happens in ``on_event`` before the child
+  is claimed, its response carries ``PkiCaActivationClaimPending`` and ``is_complete`` claims); RequestFailedException, InvalidStateException,
   AccessDenied, LimitExceededException, CertificateMismatchException... fail with the AWS reason.
 * A failed Create/Update rewinds the tags (the Provider ignores the Delete after a failed Create).
 * Delete disables the child only if the activation being deleted is the child's current one; it never
@@ -64,6 +65,9 @@ TAG_ACTIVATION = "pki-constructs:activation"
 TAG_CERTIFICATE = "pki-constructs:activation-certificate"
 TAG_PREVIOUS = "pki-constructs:previous-activation"
 NONE = "none"
+CLAIM_PENDING = "PkiCaActivationClaimPending"
+"""Set by on_event when AWS said "not yet" before the child was claimed; the Provider framework passes it on to
+is_complete, which then claims the child itself instead of taking the missing claim for a newer request's."""
 
 _CA_ARN = re.compile(r"^arn:(aws[a-z-]*):acm-pca:([a-z0-9-]+):(\d{12}):certificate-authority/[0-9a-zA-Z-]+$")
 _PHYSICAL_ID = re.compile(r"^(arn:[^/]+:certificate-authority/[0-9a-zA-Z-]+)/activation/([0-9a-f]{16})$")
@@ -674,12 +678,17 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         _log("no change that needs a new certificate", physical_id=props.physical_id)
         return response
     activation = Activation(props, event)
+    claimed = False
     try:
         ca = activation.status()
-        if activation.claim(ca) is None:
+        reuse = activation.claim(ca)
+        claimed = True
+        if reuse is None:
             activation.issue()
     except NotYet as pending:
-        _log("not yet; is_complete will continue", reason=str(pending))
+        _log("not yet; is_complete will continue", reason=str(pending), claimed=claimed)
+        if not claimed:
+            response[CLAIM_PENDING] = True
     except Exception:
         _cleanup(activation)
         raise
@@ -702,10 +711,13 @@ def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     try:
         ca = activation.status()
         tags = activation.tags()
-        if _split(tags.get(TAG_ACTIVATION)) != [activation.digest, activation.request]:
+        if _split(tags.get(TAG_ACTIVATION)) == [activation.digest, activation.request]:
+            certificate_arn = tags.get(TAG_CERTIFICATE)
+        elif event.get(CLAIM_PENDING):  # on_event was told "not yet" before it could claim the child
+            certificate_arn = activation.claim(ca)
+        else:
             _log("superseded by another request; stopping without changes", tags=tags)
             return {"IsComplete": True}
-        certificate_arn = tags.get(TAG_CERTIFICATE)
         if certificate_arn in (None, "", NONE):
             certificate_arn = activation.issue()
         data = activation.fetch_and_import(str(certificate_arn), ca)

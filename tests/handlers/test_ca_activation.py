@@ -186,6 +186,21 @@ def test_throttling_that_outlives_sdk_retries_means_not_yet(pair: tuple[str, str
     assert aws.calls["IssueCertificate"] == 1
 
 
+@pytest.mark.parametrize("operation", ["DescribeCertificateAuthority", "ListTags", "TagCertificateAuthority"])
+def test_not_yet_before_the_claim_still_activates(pair: tuple[str, str], aws: Faults, operation: str) -> None:
+    """on_event throttled before it claimed the child: is_complete claims it, rather than mistaking the missing
+    claim for a newer request's and reporting success on a CA that stays PENDING_CERTIFICATE."""
+    root, child = pair
+    aws.fail(operation, "ThrottlingException", "Rate exceeded")
+    provider = Provider(index)
+
+    response = provider.run(event("Create", properties(child, root)))
+
+    assert status_of(child) == "ACTIVE"
+    assert response["Data"]["CertificateArn"].startswith(root + "/certificate/")
+    assert aws.calls["IssueCertificate"] == 1
+
+
 def test_concurrent_modification_on_import_is_retried(pair: tuple[str, str], aws: Faults) -> None:
     root, child = pair
     aws.fail("ImportCertificateAuthorityCertificate", "ConcurrentModificationException")
