@@ -64,8 +64,12 @@ def zone_problems(names: Sequence[str], hosted_zone: HostedZones) -> list[Proble
     if isinstance(hosted_zone, Mapping):
         lowered = {k.lower(): v for k, v in hosted_zone.items()}
         zones: dict[str, route53.IHostedZone] = {}
+        used: set[str] = set()
         for name in names:
-            zone = lowered.get(name) or (lowered.get(name[2:]) if name.startswith("*.") else None)
+            key = name if name in lowered or not name.startswith("*.") else name[2:]
+            zone = lowered.get(key)
+            if zone is not None:
+                used.add(key)
             if zone is None:
                 problems.append(
                     Problem(
@@ -77,7 +81,8 @@ def zone_problems(names: Sequence[str], hosted_zone: HostedZones) -> list[Proble
                 )
             else:
                 zones[name] = zone
-        unused = sorted(set(lowered) - set(names))
+        # A wildcard's base-name key is in use even when the base name itself is not on the certificate.
+        unused = sorted(set(lowered) - used)
         if unused:
             problems.append(
                 Problem(

@@ -325,3 +325,19 @@ def test_fails_mapping_with_names_not_on_the_certificate() -> None:
                 "api.example.com": _zone(stack, "api.example.com", "Z2"),
             },
         )
+
+
+def test_wildcard_only_certificate_uses_its_base_name_zone_key() -> None:
+    """The mapping may key a wildcard by its base name even when the base name is not on the certificate."""
+    stack = make_stack()
+    com = _zone(stack, "example.com", "Z0000000000000000COM")
+    org = _zone(stack, "example.org", "Z0000000000000000ORG")
+    PublicCertificate(
+        stack,
+        "Site",
+        domain_name="*.example.com",
+        subject_alternative_names=["www.example.org"],
+        hosted_zone={"example.com": com, "www.example.org": org},
+    )
+    options = _only_certificate(template_of(stack))["DomainValidationOptions"]
+    assert {o["HostedZoneId"] for o in options} == {"Z0000000000000000COM", "Z0000000000000000ORG"}
