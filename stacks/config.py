@@ -28,6 +28,7 @@ class ReferenceConfig:
     domain_name: str
     hosted_zone_id: str
     alarm_email: str | None = None
+    trust_store_revocation: bool = False
 
     @classmethod
     def from_context(cls, scope: Construct) -> ReferenceConfig:
@@ -48,6 +49,7 @@ class ReferenceConfig:
             domain_name=raw["domainName"],
             hosted_zone_id=raw["hostedZoneId"],
             alarm_email=raw.get("alarmEmail"),
+            trust_store_revocation=bool(raw.get("trustStoreRevocation", False)),
         )
 
     @property

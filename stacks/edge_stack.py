@@ -8,8 +8,9 @@ import aws_cdk as cdk
 from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
-from pki_constructs import CertifiedAlb, CertifiedDistribution, ExpiryTopic, PublicCertificate
+from pki_constructs import CertifiedAlb, CertifiedDistribution, PublicCertificate
 
+from .alerts import expiry_topic
 from .config import ReferenceConfig
 
 
@@ -37,5 +38,5 @@ class EdgeStack(cdk.Stack):
             hosted_zone=zone,
             comment="pki-constructs reference: public tier",
         )
-        self.alarm_topic = ExpiryTopic(self, "ExpiryTopic")
-        self.certificate.add_expiry_alarm(topic=self.alarm_topic.topic)
+        self.alarm_topic = expiry_topic(self, config)
+        self.certificate.add_expiry_alarm(topic=self.alarm_topic)

@@ -7,8 +7,9 @@ from typing import Any
 import aws_cdk as cdk
 from constructs import Construct
 
-from pki_constructs import CrlConfiguration, ExpiryTopic, OcspConfiguration, RootCa, SubordinateCa
+from pki_constructs import CrlConfiguration, OcspConfiguration, RootCa, SubordinateCa
 
+from .alerts import expiry_topic
 from .config import ReferenceConfig
 
 
@@ -33,6 +34,6 @@ class PkiStack(cdk.Stack):
             validity=cdk.Duration.days(1825),
             path_length=0,
         )
-        self.alarm_topic = ExpiryTopic(self, "ExpiryTopic")
+        self.alarm_topic = expiry_topic(self, config)
         for ca in (self.root_ca, self.code_signing_ca):
-            ca.add_expiry_alarm(topic=self.alarm_topic.topic)
+            ca.add_expiry_alarm(topic=self.alarm_topic)

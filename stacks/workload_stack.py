@@ -13,7 +13,6 @@ from constructs import Construct
 from pki_constructs import (
     CertifiedAlb,
     ExpiryAlarm,
-    ExpiryTopic,
     KeyAlgorithm,
     PrivateServiceTier,
     PublicCertificate,
@@ -21,6 +20,7 @@ from pki_constructs import (
     SubordinateCa,
 )
 
+from .alerts import expiry_topic
 from .config import ReferenceConfig
 
 EXAMPLE_SERVICES = ("orders", "payments")
@@ -73,11 +73,12 @@ class WorkloadStack(cdk.Stack):
             certificate_authority=self.issuing_ca,
             domain_name=f"api.internal.{config.domain_name}",
             services=list(EXAMPLE_SERVICES),
-            revocation=True,
+            # The CA writes its first CRL only after it issues; a trust-store revocation list needs that
+            # object, so a first deploy keeps revocation off. Turn it on once crl/<CA id>.crl exists.
+            revocation=config.trust_store_revocation,
         )
 
-        self.alarm_topic = ExpiryTopic(self, "ExpiryTopic")
-        topic = self.alarm_topic.topic
+        self.alarm_topic = topic = expiry_topic(self, config)
         self.issuing_ca.add_expiry_alarm(topic=topic)
         self.origin_certificate.add_expiry_alarm(topic=topic)
         ExpiryAlarm(

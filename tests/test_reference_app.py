@@ -167,3 +167,15 @@ def test_readme_hierarchy_diagram_is_generated_from_the_app(app: cdk.App) -> Non
 
 def test_snapshot_every_stack(templates: dict[str, dict[str, Any]], snapshot_json: SnapshotAssertion) -> None:
     assert {name: normalise(template) for name, template in templates.items()} == snapshot_json
+
+
+def test_alarm_email_subscribes_every_regions_topic() -> None:
+    from tests.synth import pinned_context, resources_of_type, template_of
+
+    config = {**pinned_context()["pki-reference"], "alarmEmail": "pki-team@example.com"}
+    app = reference_app.build(make_app(**{"pki-reference": config}))
+    for name in STACKS:
+        [subscription] = resources_of_type(
+            template_of(app.node.find_child(name)), "AWS::SNS::Subscription"
+        ).values()  # type: ignore[arg-type]
+        assert subscription["Properties"]["Endpoint"] == "pki-team@example.com"
