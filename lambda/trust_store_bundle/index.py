@@ -176,10 +176,13 @@ def publish_crl(
     try:
         obj = _client("s3").get_object(Bucket=crl_bucket, Key=source)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404"):
+        # The handler may read exactly this key and may not list the CRL bucket, so S3 answers a missing
+        # object with 403 AccessDenied rather than 404 NoSuchKey.
+        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "AccessDenied", "403"):
             raise RuntimeError(
-                f"no CRL at s3://{crl_bucket}/{source} yet: AWS Private CA publishes it after activation "
-                "(and within 30 minutes of a revocation); deploy again once it exists"
+                f"no CRL at s3://{crl_bucket}/{source} yet (S3 answered "
+                f"{error.response.get('Error', {}).get('Code')}): AWS Private CA publishes it once the CA has "
+                "issued a certificate (and within 30 minutes of a revocation); deploy again once it exists"
             ) from None
         raise
     pem = crl_to_pem(obj["Body"].read())
@@ -245,7 +248,9 @@ def _put_if_changed(bucket: str, key: str, body: bytes, content_type: str) -> tu
     try:
         head = s3.head_object(Bucket=bucket, Key=key)
     except ClientError as error:
-        if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound"):
+        # A missing object is 404 only to a caller S3 deems allowed to list the bucket; otherwise it is 403.
+        # Either way there is nothing to compare with: write (a real permission problem fails the write).
+        if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound", "403"):
             raise
         head = None
     if head is not None and head.get("Metadata", {}).get("sha256") == digest and head.get("VersionId"):

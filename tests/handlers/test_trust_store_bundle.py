@@ -355,3 +355,62 @@ def test_reads_the_crl_under_the_cas_custom_path(
     data = create(handler, [ca_arn("a")], Revocation=revocation)["Data"]
     crl = x509.load_pem_x509_crl(read(s3, "a.pem", version=data["RevocationVersionId0"]).encode())
     assert crl == x509.load_der_x509_crl(der)
+
+
+# ------------------------------------------------------------------------------------------------- S3 403s
+
+
+@pytest.fixture
+def stubbed_s3(handler: ModuleType, monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, Stubber]]:
+    """Both clients scripted: S3 answers the way it answers a role that may not list the bucket."""
+    no_retry = Config(retries={"max_attempts": 1})
+    clients = {
+        "acm-pca": boto3.client("acm-pca", region_name=REGION, config=no_retry),
+        "s3": boto3.client("s3", region_name=REGION, config=no_retry),
+    }
+
+    def factory(service: str, region: str | None = None) -> Any:
+        return clients[service]
+
+    factory.cache_clear = lambda: None  # type: ignore[attr-defined]
+    monkeypatch.setattr(handler, "_client", factory)
+    stubbers = {name: Stubber(client) for name, client in clients.items()}
+    for stubber in stubbers.values():
+        stubber.activate()
+    yield stubbers
+    for stubber in stubbers.values():
+        stubber.assert_no_pending_responses()
+
+
+def test_first_bundle_is_written_when_s3_hides_the_missing_object_behind_403(
+    handler: ModuleType, stubbed_s3: dict[str, Stubber], pki: dict[str, LocalCa]
+) -> None:
+    """HeadObject on a key that does not exist yet is 403 (not 404) unless S3 deems the caller allowed to list
+    the bucket; the first deploy must still write the bundle."""
+    answer(stubbed_s3["acm-pca"], pki["a"], ca_arn("a"))
+    stubbed_s3["s3"].add_client_error("head_object", service_error_code="403", http_status_code=403)
+    stubbed_s3["s3"].add_response("put_object", {"VersionId": "v1"})
+
+    data = create(handler, [ca_arn("a")])["Data"]
+
+    assert data["BundleVersionId"] == "v1"
+
+
+def test_fails_clearly_when_the_crl_is_missing_and_s3_says_access_denied(
+    handler: ModuleType, stubbed_s3: dict[str, Stubber], pki: dict[str, LocalCa]
+) -> None:
+    """The role may read exactly the CRL key and may not list the CRL bucket: a missing CRL is AccessDenied."""
+    answer(stubbed_s3["acm-pca"], pki["a"], ca_arn("a"))
+    stubbed_s3["s3"].add_response("head_object", {"VersionId": "v1", "Metadata": {}})
+    stubbed_s3["s3"].add_response("put_object", {"VersionId": "v2"})
+    stubbed_s3["s3"].add_client_error("get_object", service_error_code="AccessDenied", http_status_code=403)
+    with pytest.raises(
+        RuntimeError, match=r"no CRL at s3://ca-crls/crl/a\.crl yet \(S3 answered AccessDenied\)"
+    ):
+        create(
+            handler,
+            [ca_arn("a")],
+            Revocation=[
+                {"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "Key": "crl/a.pem"}
+            ],
+        )
