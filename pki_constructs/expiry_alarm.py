@@ -235,6 +235,25 @@ def _stack_of(obj: object) -> Stack | None:
         return None
 
 
+def _path_of(obj: object) -> str:
+    node = getattr(obj, "node", None)
+    return str(node.path) if node is not None else type(obj).__name__
+
+
+def _metric_region(certificate: object) -> str | None:
+    """The region aws-cdk-lib itself gives the certificate's DaysToExpiry metric (``DnsValidatedCertificate``
+    with ``region=`` is created in that region, not its stack's), when it is a literal."""
+    metric = getattr(certificate, "metric_days_to_expiry", None)
+    if metric is None:
+        return None
+    try:
+        stat = metric().to_metric_config().metric_stat
+    except Exception:  # not an aws-cdk-lib certificate
+        return None
+    region = stat.region if stat is not None else None
+    return region if isinstance(region, str) and not Token.is_unresolved(region) else None
+
+
 def _certificate_facts(certificate: object, field: str) -> _CertificateFacts | list[Problem]:
     if certificate is None:
         return [
@@ -272,11 +291,16 @@ def _certificate_facts(certificate: object, field: str) -> _CertificateFacts | l
         return problems
 
     stack = _stack_of(inner)
-    region = region_of_arn(arn)
+    region = region_of_arn(arn) or _metric_region(inner)
     account = account_of_arn(arn)
-    if region is None and stack is not None and not Token.is_unresolved(stack.region):
+    # A token ARN says where the certificate is only when this construct creates it in its own stack; an
+    # import by token (e.g. an ARN read from another region by certificate_in) could be anywhere.
+    created_here = stack is not None and isinstance(
+        inner, acm.Certificate | acm.PrivateCertificate | acm.DnsValidatedCertificate
+    )
+    if region is None and created_here and stack is not None and not Token.is_unresolved(stack.region):
         region = stack.region
-    if account is None and stack is not None and not Token.is_unresolved(stack.account):
+    if account is None and created_here and stack is not None and not Token.is_unresolved(stack.account):
         account = stack.account
 
     lifetime: Duration | None = None
@@ -547,6 +571,15 @@ class ExpiryAlarm(Construct):
                 "(AWS::CertificateManager::Account); deleting this stack resets it to the AWS default.",
             )
 
+        if facts.region is None and alarm_region is not None:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:certificate-region-unknown",
+                f"the region of certificate {_path_of(certificate)} is not known at synth; ACM publishes "
+                "DaysToExpiry only "
+                f"in the certificate's region, so this alarm in {alarm_region} gets data only if the "
+                "certificate is there too (else it stays in ALARM). Pass the certificate construct itself, "
+                "or use ExpiryAlarm.in_certificate_stack / public_certificate.add_expiry_alarm().",
+            )
         advice = renewal_advice(threshold, renewed_by_acm=facts.renewed_by_acm)
         if advice:
             Annotations.of(self).add_warning_v2("pki-constructs:expiry-threshold-in-renewal-window", advice)

@@ -195,6 +195,37 @@ def test_in_certificate_stack_places_the_alarm_in_the_certificate_region() -> No
     assert resources_of_type(template_of(regional), "AWS::CloudWatch::Alarm") == {}
 
 
+def test_certificate_read_from_another_region_is_not_assumed_to_be_local() -> None:
+    """certificate_in re-imports a us-east-1 certificate in eu-west-1 from a token ARN: that ARN says nothing
+    about the region, so the alarm must not take the importing stack's region for the certificate's."""
+    app = make_app()
+    edge = make_stack(app, "Edge", region="us-east-1")
+    regional = make_stack(app, "Regional", region="eu-west-1")
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        edge, "Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
+    )
+    cert = PublicCertificate(edge, "Web", domain_name="www.example.com", hosted_zone=zone)
+    imported = cert.certificate_in(regional, "EdgeCertificate")
+    alarm = ExpiryAlarm(regional, "Expiry", certificate=imported)
+    warnings = Annotations.from_stack(regional).find_warning(
+        f"/{alarm.node.path}", Match.string_like_regexp("region of certificate .* not known")
+    )
+    assert len(warnings) == 1
+
+
+def test_fails_dns_validated_certificate_created_in_another_region() -> None:
+    stack = make_stack(region="eu-west-1")
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
+    )
+    cert = acm.DnsValidatedCertificate(
+        stack, "Cdn", domain_name="www.example.com", hosted_zone=zone, region="us-east-1"
+    )
+    with pytest.raises(PkiValidationError) as error:
+        ExpiryAlarm(stack, "Expiry", certificate=cert)
+    assert "published in us-east-1" in problems_of(error)["certificate"]
+
+
 def test_fails_imported_certificate_arn_from_another_region() -> None:
     stack = make_stack(region="eu-west-1")
     cert = acm.Certificate.from_certificate_arn(stack, "Edge", CERT_ARN)  # us-east-1 ARN
