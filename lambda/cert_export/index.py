@@ -51,6 +51,10 @@ _TOKEN_NAMESPACE = uuid.UUID("8d6a3f0e-3c1f-4d0b-9a55-6f1b0c2d7e41")
 _THROTTLING = {"ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded"}
 _ATTEMPTS = 6
 """Our own bounded back-off on top of the SDK's retries (ACM export is throttled per account)."""
+_RENEWAL_HINT = (
+    "check the CA is ACTIVE and that acm.amazonaws.com holds IssueCertificate/GetCertificate permission "
+    "on it (AWS::ACMPCA::Permission)"
+)
 _PEM_CERT = re.compile(r"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", re.S)
 
 sleep: Callable[[float], None] = time.sleep
@@ -99,8 +103,7 @@ def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     if datetime.fromisoformat(data["NotAfter"]) <= datetime.now(UTC):
         raise RuntimeError(
             f"certificate {props['CertificateArn']} expired at {data['NotAfter']} and ACM has not "
-            "renewed it; check the CA is ACTIVE and that acm.amazonaws.com holds "
-            "IssueCertificate/GetCertificate permission on it (AWS::ACMPCA::Permission)"
+            f"renewed it; {_RENEWAL_HINT}"
         )
     return data
 
@@ -180,6 +183,9 @@ def _describe_issued(certificate_arn: str) -> dict[str, Any]:
             f"{certificate_arn} is not issued yet (status PENDING_VALIDATION); the export must depend on the "
             "certificate resource, which completes when ACM has issued it"
         )
+    if status == "EXPIRED":
+        # ACM marks a certificate it failed to renew EXPIRED; FailureReason is then empty.
+        raise RuntimeError(f"{certificate_arn} expired and ACM has not renewed it; {_RENEWAL_HINT}")
     reason = certificate.get("FailureReason")
     hint = {
         "PCA_INVALID_STATE": "the CA was not ACTIVE: make the certificate depend on the CA's activation",

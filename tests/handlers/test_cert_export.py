@@ -405,3 +405,13 @@ def test_a_new_kms_key_gets_a_version_encrypted_with_it(handler: ModuleType, aws
     assert second["Data"]["SecretVersionId"] != first["Data"]["SecretVersionId"]
     assert len(aws["exports"]) == 2
     assert secret_value(aws)["serial"] == first["Data"]["Serial"]
+
+
+def test_renewal_check_names_the_renewal_causes_when_acm_marked_the_certificate_expired(
+    handler: ModuleType, stubbed: dict[str, Stubber]
+) -> None:
+    """Once NotAfter has passed ACM reports Status EXPIRED (no FailureReason), not ISSUED with an old date."""
+    expired = describe("EXPIRED", NotAfter=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    stubbed["acm"].add_response("describe_certificate", expired, {"CertificateArn": ARN})
+    with pytest.raises(RuntimeError, match=r"expired and ACM has not renewed it.*AWS::ACMPCA::Permission"):
+        handler.handler({"CertificateArn": ARN, "SecretName": SECRET, "KmsKeyArn": KEY_ARN})
