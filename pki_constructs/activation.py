@@ -734,6 +734,8 @@ def parent_fingerprint(parent: CertificateAuthorityBase) -> str:
         parent.signing_algorithm.value,
         parent.usage_mode.value,
     ]
+    if parent.key_storage_security_standard is not None:  # only when set: existing fingerprints stay the same
+        material.append(parent.key_storage_security_standard.value)
     return hashlib.sha256(json.dumps(material).encode()).hexdigest()[:16]
 
 

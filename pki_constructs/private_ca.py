@@ -140,7 +140,7 @@ def hierarchy_problems(
                 "a parent 2-5 times longer than its children",
             )
         )
-    if parent.subject is not None and str(parent.subject) == str(subject):
+    if parent.subject is not None and parent.subject.same_name_as(subject):
         problems.append(
             Problem(
                 "subject",
@@ -192,6 +192,7 @@ class CertificateAuthorityBase(Construct):
         self.signing_algorithm = signing_algorithm or key_algorithm.default_signing_algorithm
         self.validity = validity
         self.usage_mode = usage_mode
+        self.key_storage_security_standard = key_storage_security_standard
         self.path_length = path_length
         self.crl = crl if crl is not None else CrlConfiguration()
         self.ocsp = ocsp if ocsp is not None else OcspConfiguration.disabled()

@@ -32,7 +32,7 @@ _LIMITS: dict[str, tuple[int, re.Pattern[str] | None]] = {
     "serial_number": (64, _PRINTABLE),
     "distinguished_name_qualifier": (64, _PRINTABLE),
 }
-# Order used when displaying a name, most specific first (RFC 4514 style).
+# Order used when displaying a name, most specific first (RFC 4514 style), then the rarer attributes.
 _DISPLAY = [
     ("common_name", "CN"),
     ("organizational_unit", "OU"),
@@ -40,6 +40,14 @@ _DISPLAY = [
     ("locality", "L"),
     ("state", "ST"),
     ("country", "C"),
+    ("title", "title"),
+    ("surname", "SN"),
+    ("given_name", "GN"),
+    ("initials", "initials"),
+    ("pseudonym", "pseudonym"),
+    ("generation_qualifier", "generationQualifier"),
+    ("serial_number", "serialNumber"),
+    ("distinguished_name_qualifier", "dnQualifier"),
 ]
 
 
@@ -181,8 +189,21 @@ class DistinguishedName:
         attributes: dict[str, Any] = dict(self._items())
         return acmpca.CfnCertificateAuthority.SubjectProperty(**attributes)
 
+    def same_name_as(self, other: DistinguishedName) -> bool:
+        """Whether X.509 path building would take the two for one name: every attribute equal, ignoring case
+        and runs of spaces (RFC 5280 7.1 compares names with caseIgnoreMatch)."""
+        return self._normalised() == other._normalised()
+
+    def _normalised(self) -> tuple[object, ...]:
+        def norm(value: str) -> str:
+            return " ".join(value.split()).casefold()
+
+        standard = sorted((name, norm(value)) for name, value in self._items().items())
+        custom = [(oid, norm(value)) for oid, value in self.custom_attributes or ()]
+        return (tuple(standard), tuple(custom))
+
     def __str__(self) -> str:
         items = self._items()
         shown = [f"{label}={items[name]}" for name, label in _DISPLAY if name in items]
         custom = [f"{oid}={value}" for oid, value in self.custom_attributes or ()]
-        return ",".join(shown or custom) or ",".join(f"{k}={v}" for k, v in items.items())
+        return ",".join(shown or custom)

@@ -21,6 +21,7 @@ from pki_constructs import (
     DistinguishedName,
     IssuerRole,
     KeyAlgorithm,
+    KeyStorageSecurityStandard,
     OfflineParent,
     PkiValidationError,
     RootCa,
@@ -228,9 +229,9 @@ def test_same_app_parent_in_another_account_is_reached_through_its_issuer_role()
 
 
 def test_parent_replacement_changes_the_fingerprint() -> None:
-    def fingerprint(subject: DistinguishedName) -> str:
+    def fingerprint(subject: DistinguishedName, **root_props: Any) -> str:
         app = make_app()
-        root = RootCa(make_stack(app, "R", region="us-east-1"), "Root", subject=subject)
+        root = RootCa(make_stack(app, "R", region="us-east-1"), "Root", subject=subject, **root_props)
         child_stack = make_stack(app, "C", region="eu-west-1")
         SubordinateCa(child_stack, "Issuing", parent=root, subject=ISSUING_NAME)
         (resource,) = activations(template_of(child_stack)).values()
@@ -238,6 +239,13 @@ def test_parent_replacement_changes_the_fingerprint() -> None:
 
     assert fingerprint(ROOT_NAME) == fingerprint(ROOT_NAME)
     assert fingerprint(ROOT_NAME) != fingerprint(DistinguishedName(common_name="Example Root CA G2"))
+    # every create-only property of AWS::ACMPCA::CertificateAuthority replaces the parent, the rarer ones too
+    assert fingerprint(ROOT_NAME) != fingerprint(
+        ROOT_NAME, key_storage_security_standard=KeyStorageSecurityStandard.CCPC_LEVEL_1_OR_HIGHER
+    )
+    assert fingerprint(DistinguishedName(common_name="Root", serial_number="1")) != fingerprint(
+        DistinguishedName(common_name="Root", serial_number="2")
+    )
 
 
 # ------------------------------------------------------------------------------------------ the handler, from the template

@@ -151,6 +151,16 @@ def test_fails_hierarchy_deeper_than_five_levels() -> None:
 
 def test_fails_child_with_the_parent_subject() -> None:
     assert _check(subject=DistinguishedName(common_name="Root")) == ["subject"]
+    # X.509 compares names ignoring case and extra spaces (RFC 5280 7.1): still the parent's name
+    assert _check(subject=DistinguishedName(common_name=" ROOT ")) == ["subject"]
+
+
+def test_child_subject_differing_in_any_attribute_is_its_own_name() -> None:
+    parent = CaProfile(
+        **{**ROOT.__dict__, "subject": DistinguishedName(common_name="Corp CA", serial_number="1")}
+    )
+    assert _check(parent, subject=DistinguishedName(common_name="Corp CA", serial_number="2")) == []
+    assert _check(parent, subject=DistinguishedName(common_name="Corp CA", serial_number="1")) == ["subject"]
 
 
 def test_unknown_parent_properties_skip_their_rules() -> None:
@@ -212,6 +222,10 @@ def test_fails_bad_custom_attributes(kwargs: dict[str, object]) -> None:
 def test_subject_displays_like_rfc4514() -> None:
     dn = DistinguishedName(common_name="MyCompany Root CA", organization="MyCompany", country="US")
     assert str(dn) == "CN=MyCompany Root CA,O=MyCompany,C=US"
+    dn = DistinguishedName(
+        common_name="Root", title="PKI", serial_number="2", distinguished_name_qualifier="q"
+    )
+    assert str(dn) == "CN=Root,title=PKI,serialNumber=2,dnQualifier=q"  # every attribute is shown
 
 
 # Revocation ---------------------------------------------------------------------------------------
