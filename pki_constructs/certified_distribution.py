@@ -9,7 +9,6 @@ Certificate List"). CDK checks the region only when it is a literal, and its cro
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,6 +48,7 @@ SECURITY_POLICY_NAMES: dict[str, str] = {
 _BELOW_TLS_1_2 = {"SSLv3", "TLSv1", "TLSv1_2016", "TLSv1.1_2016"}
 _OLD_TLS_1_2 = {"TLSv1.2_2018", "TLSv1.2_2019"}
 _WEAK_ORIGIN_PROTOCOLS = {"SSLv3", "TLSv1", "TLSv1.1"}
+_ACL_ENABLED_OWNERSHIP = {"BucketOwnerPreferred", "ObjectWriter"}
 
 
 def minimum_protocol_problems(policy: cloudfront.SecurityPolicyProtocol) -> tuple[list[Problem], list[str]]:
@@ -377,13 +377,16 @@ class CertifiedDistribution(Construct):
         cfn = bucket.node.default_child if bucket is not None else None
         if not isinstance(cfn, s3.CfnBucket):
             return []
-        controls = Stack.of(cfn).resolve(cfn._cfn_properties).get("ownershipControls")
-        if "BucketOwnerEnforced" in re.findall(r"BucketOwner\w+", str(controls)):
+        controls = Stack.of(cfn).resolve(cfn._cfn_properties).get("ownershipControls") or {}
+        ownership = {rule.get("objectOwnership") for rule in controls.get("rules") or []}
+        # No OwnershipControls means S3's default for new buckets (since April 2023): BucketOwnerEnforced.
+        if not ownership & _ACL_ENABLED_OWNERSHIP:
             return [
                 Problem(
                     "log_bucket",
                     bucket.node.path if bucket else None,
-                    "CloudFront standard logs are written with an ACL; this bucket has ACLs disabled",
+                    "CloudFront standard logs are written with an ACL; this bucket has ACLs disabled "
+                    "(BucketOwnerEnforced, S3's default when object_ownership is not set)",
                     "use object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, or let the construct create it",
                 )
             ]

@@ -460,6 +460,33 @@ def test_fails_log_bucket_without_acls() -> None:
         )
 
 
+@pytest.mark.parametrize(
+    "ownership", [None, s3.ObjectOwnership.BUCKET_OWNER_ENFORCED], ids=["s3-default", "enforced"]
+)
+def test_fails_log_bucket_with_s3_default_ownership(ownership: s3.ObjectOwnership | None) -> None:
+    """Without object_ownership CDK writes no OwnershipControls and S3 disables ACLs on new buckets."""
+    stack = make_stack()
+    cert = _edge_certificate(stack)
+    bucket = s3.Bucket(stack, "Plain", object_ownership=ownership, enforce_ssl=True)
+    with pytest.raises(PkiValidationError, match=r"log_bucket='Test/Plain'.*ACLs disabled"):
+        CertifiedDistribution(
+            stack, "Cdn", certificate=cert, domain_names=NAMES, origin=_https_origin(), log_bucket=bucket
+        )
+
+
+@pytest.mark.parametrize(
+    "ownership", [s3.ObjectOwnership.BUCKET_OWNER_PREFERRED, s3.ObjectOwnership.OBJECT_WRITER]
+)
+def test_log_bucket_with_acls_is_used(ownership: s3.ObjectOwnership) -> None:
+    stack = make_stack()
+    cert = _edge_certificate(stack)
+    bucket = s3.Bucket(stack, "Logs", object_ownership=ownership, enforce_ssl=True)
+    dist = CertifiedDistribution(
+        stack, "Cdn", certificate=cert, domain_names=NAMES, origin=_https_origin(), log_bucket=bucket
+    )
+    assert dist.log_bucket is bucket
+
+
 def test_fails_origin_not_https_only() -> None:
     app = make_app()
     stack = make_stack(app)
