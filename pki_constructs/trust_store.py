@@ -133,6 +133,46 @@ def mode_problems(
     return []
 
 
+def shared_store_problems(
+    mode: MutualTlsMode,
+    trusted_cas: Sequence[CertificateAuthorityBase],
+    revocation: bool,
+    trust_store: MutualTlsTrustStore,
+) -> list[Problem]:
+    """A shared trust store decides the CAs and CRLs; settings that disagree with it would be silently unused."""
+    if mode is MutualTlsMode.PASSTHROUGH:
+        return [
+            Problem(
+                "trust_store",
+                trust_store.node.path,
+                "in passthrough mode the load balancer uses no trust store",
+                "use MutualTlsMode.VERIFY, or drop trust_store",
+            )
+        ]
+    problems = []
+    if trusted_cas and list(trusted_cas) != list(trust_store.bundle.trusted_cas):
+        problems.append(
+            Problem(
+                "trusted_cas",
+                [ca.node.path for ca in trusted_cas],
+                f"the shared trust store {trust_store.node.path} trusts its own bundle's CAs; these would be "
+                "silently unused",
+                "drop trusted_cas, or create a MutualTlsTrustStore for them",
+            )
+        )
+    if revocation and trust_store.revocation is None:
+        problems.append(
+            Problem(
+                "revocation",
+                True,
+                f"the shared trust store {trust_store.node.path} has no revocation list: client certificates "
+                "would not be checked against any CRL",
+                "create the MutualTlsTrustStore with revocation=True",
+            )
+        )
+    return problems
+
+
 def verify_listener_problems(verify_listeners: int) -> list[Problem]:
     if verify_listeners > MAX_VERIFY_LISTENERS:
         return [
@@ -383,7 +423,9 @@ class MutualTls:
 
     def problems(self) -> list[Problem]:
         problems = mode_problems(self.mode, self.trusted_cas, self.revocation)
-        if self.mode is MutualTlsMode.VERIFY and self.trust_store is None:
+        if self.trust_store is not None:
+            problems += shared_store_problems(self.mode, self.trusted_cas, self.revocation, self.trust_store)
+        elif self.mode is MutualTlsMode.VERIFY:
             problems += bundle_problems(self.trusted_cas)
             if self.revocation:
                 problems += revocation_problems(self.trusted_cas)

@@ -397,3 +397,18 @@ def test_api_domain_adds_no_cdk_nag_findings(api: dict[str, Any]) -> None:
     # The example RestApi itself has findings (no logging, no authorizer); ours must have none.
     ours = [f for f in nag_findings(api["app"]) if " Api/Domain/" in f or " Api/PkiConstructs" in f]
     assert ours == []
+
+
+def test_fails_settings_a_shared_trust_store_would_silently_ignore() -> None:
+    stack = make_stack()
+    root, issuing = hierarchy(stack)
+    store = MutualTlsTrustStore(stack, "Shared", trusted_cas=[issuing])
+    with pytest.raises(PkiValidationError, match=r"trust_store='Test/Shared'.*passthrough"):
+        MutualTls(mode=MutualTlsMode.PASSTHROUGH, trust_store=store).bind(stack)
+    with pytest.raises(PkiValidationError) as raised:
+        MutualTls(trusted_cas=[root], revocation=True, trust_store=store).bind(stack)
+    assert {p.field for p in raised.value.problems} == {"trusted_cas", "revocation"}
+    assert "no revocation list" in str(raised.value)
+    # Consistent settings (or none) are fine.
+    assert MutualTls(trusted_cas=[issuing], trust_store=store).problems() == []
+    assert MutualTls(trust_store=store).problems() == []
