@@ -583,7 +583,8 @@ class CaActivation(Construct):
     :param parent_policy_arn: the same ARN for the handler's IAM policy, when ``parent_arn`` is a token that
         depends on this stack's Provider (a parent activated by this custom resource: the policy must not
         wait for that activation). Default: - ``parent_arn``
-    :param parent_parameter: (name, region) of an SSM parameter holding the parent's ARN. Default: - none
+    :param parent_parameter: (name, region) of an SSM parameter holding the parent's ARN, read through
+        ``issuer_role_arn`` (required with it). Default: - none
     :param parent_fingerprint: changes when the parent CA is replaced (forces a re-issue). Default: - none
     :param signing_algorithm: the parent's signing algorithm. Default: - derived from the parent's key
     :param issuer_role_arn: the role to assume for parent calls. Default: - none: the handler's own role
@@ -610,18 +611,27 @@ class CaActivation(Construct):
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
         super().__init__(scope, id)
+        problems: list[Problem] = []
         if (parent_arn is None) == (parent_parameter is None):
-            raise_if_any(
-                self,
-                [
-                    Problem(
-                        "parent_arn",
-                        parent_arn,
-                        "exactly one of parent_arn and parent_parameter is needed",
-                        "pass one of them",
-                    )
-                ],
+            problems.append(
+                Problem(
+                    "parent_arn",
+                    parent_arn,
+                    "exactly one of parent_arn and parent_parameter is needed",
+                    "pass one of them",
+                )
             )
+        elif parent_parameter is not None and issuer_role_arn is None:
+            # The handler's own role gets no ssm:GetParameter/IssueCertificate: the parent ARN is unknown at synth.
+            problems.append(
+                Problem(
+                    "issuer_role_arn",
+                    None,
+                    "a parent read from parent_parameter is reached only through an issuer role",
+                    "pass issuer_role_arn (an IssuerRole that may read the parameter), or parent_arn",
+                )
+            )
+        raise_if_any(self, problems)
         template = CertificateTemplate.subordinate_ca(path_length)
         properties: dict[str, Any] = {
             "SchemaVersion": SCHEMA_VERSION,

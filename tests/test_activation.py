@@ -17,6 +17,7 @@ from moto import mock_aws
 from syrupy.assertion import SnapshotAssertion
 
 from pki_constructs import (
+    CaActivation,
     CertificateAuthorityRef,
     DistinguishedName,
     IssuerRole,
@@ -410,6 +411,21 @@ def test_fails_cross_environment_parent_without_literal_env() -> None:
     root = RootCa(cdk.Stack(app, "Agnostic"), "Root", subject=ROOT_NAME)
     with pytest.raises(PkiValidationError, match="literal account and region"):
         SubordinateCa(make_stack(app, "C", region="eu-west-1"), "Issuing", parent=root, subject=ISSUING_NAME)
+
+
+def test_fails_ca_activation_from_a_parameter_without_an_issuer_role() -> None:
+    """The handler's own role is granted nothing for a parent it only finds in SSM: it would fail at deploy."""
+    stack = make_stack(name="Direct", region="eu-west-1")
+    root = RootCa(stack, "Root", subject=ROOT_NAME)
+    common: dict[str, Any] = {
+        "certificate_authority_arn": root.resource.attr_arn,
+        "path_length": 0,
+        "validity": Duration.days(100),
+        "parent_parameter": ("/p/arn", "us-east-1"),
+    }
+    with pytest.raises(PkiValidationError, match="issuer_role_arn"):
+        CaActivation(stack, "Bad", **common)
+    CaActivation(stack, "Good", issuer_role_arn=ISSUER_ROLE, **common)
 
 
 # ------------------------------------------------------------------------------------------ offline
