@@ -31,6 +31,8 @@ MAX_CHAIN_DEPTH = 4
 """Elastic Load Balancing quota: depth of a certificate chain in a trust store."""
 MAX_VERIFY_LISTENERS = 2
 """Elastic Load Balancing quota: listeners in mTLS verify mode per Application Load Balancer."""
+REFRESH_CONTEXT_KEY = "pki-constructs:trustBundleRefresh"
+"""Context key whose value, when it changes, makes every CaBundle re-read its CAs and CRLs on that deploy."""
 
 
 class MutualTlsMode(enum.Enum):
@@ -219,6 +221,12 @@ class CaBundle(Construct):
     change; ``object_version`` is the object's S3 version, which trust stores and API Gateway truststores
     follow. With ``revocation=True`` each CA's CRL is also published as PEM.
 
+    The custom resource runs only when its properties change, and a new CRL changes none of them: a plain
+    redeploy after a revocation changes nothing. To publish the current CRLs, deploy with a new value of the
+    context key ``pki-constructs:trustBundleRefresh`` (e.g. ``cdk deploy -c
+    pki-constructs:trustBundleRefresh=$(date +%s)``); objects whose content did not change keep their
+    version, so only a changed CRL replaces the trust store's revocation list.
+
     :param trusted_cas: the CAs whose (and whose chains') certificates go into the bundle.
     :param revocation: also publish each CA's CRL, converted from DER to PEM. Default: - False
     :param bucket: a versioned bucket to write to. Default: - a new private, versioned bucket (SSL only,
@@ -297,6 +305,7 @@ class CaBundle(Construct):
                     "Key": key,
                 }
             )
+        refresh = self.node.try_get_context(REFRESH_CONTEXT_KEY)
         self.resource = CustomResource(
             self,
             "Resource",
@@ -310,6 +319,7 @@ class CaBundle(Construct):
                 "Bucket": self.bucket.bucket_name,
                 "BundleKey": self.key,
                 "Revocation": revocation_entries,
+                **({"Refresh": str(refresh)} if refresh is not None else {}),
             },
         )
         if isinstance(self.bucket, s3.Bucket) and self.bucket.policy is not None:

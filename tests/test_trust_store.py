@@ -412,3 +412,21 @@ def test_fails_settings_a_shared_trust_store_would_silently_ignore() -> None:
     # Consistent settings (or none) are fine.
     assert MutualTls(trusted_cas=[issuing], trust_store=store).problems() == []
     assert MutualTls(trust_store=store).problems() == []
+
+
+def test_a_new_refresh_context_value_rereads_the_crls() -> None:
+    """A new CRL changes no property of the bundle resource, so a plain redeploy would keep the old one."""
+
+    def bundle_properties(refresh: str | None) -> dict[str, Any]:
+        app = make_app()
+        if refresh is not None:
+            app.node.set_context("pki-constructs:trustBundleRefresh", refresh)
+        stack = make_stack(app)
+        _, issuing = hierarchy(stack)
+        MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
+        return _one(template_of(stack), "Custom::PkiTrustBundle")[1]["Properties"]  # type: ignore[no-any-return]
+
+    unset, first, second = bundle_properties(None), bundle_properties("1"), bundle_properties("2")
+    assert "Refresh" not in unset  # deterministic templates unless asked
+    assert first["Refresh"] == "1" and second["Refresh"] == "2"
+    assert {k: v for k, v in first.items() if k != "Refresh"} == unset

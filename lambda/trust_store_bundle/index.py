@@ -8,6 +8,8 @@ ResourceProperties:
 * ``Bucket`` / ``BundleKey`` — where the bundle goes (a private, versioned bucket).
 * ``CaCertificateVersions`` — not read: it changes when a CA certificate is re-issued under the same CA
   ARN, so that CloudFormation sends an Update and the bundle is rebuilt.
+* ``Refresh`` — not read: a new value (context key ``pki-constructs:trustBundleRefresh``) makes CloudFormation
+  send an Update, so the CAs and CRLs are read again (a new CRL changes no other property).
 * ``Revocation`` — optional list of ``{"CertificateAuthorityArn", "CrlBucket", "Key", "CrlPath"?}``: the CA's
   CRL is read from ``s3://<CrlBucket>/<CrlPath or "crl">/<CA id>.crl`` (DER, as AWS Private CA publishes
   it), converted to PEM and written to ``s3://<Bucket>/<Key>``.

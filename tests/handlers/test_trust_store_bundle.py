@@ -414,3 +414,35 @@ def test_fails_clearly_when_the_crl_is_missing_and_s3_says_access_denied(
                 {"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "Key": "crl/a.pem"}
             ],
         )
+
+
+def test_refresh_update_publishes_a_new_crl_and_keeps_the_unchanged_bundle(
+    handler: ModuleType, s3: Any, pca: Stubber, pki: dict[str, LocalCa]
+) -> None:
+    """What a new ``Refresh`` value buys after a revocation: the new CRL gets a new version, the bundle not."""
+    revocation = [{"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "Key": "trust/crl/a.pem"}]
+    s3.put_object(Bucket=CRL_BUCKET, Key="crl/a.crl", Body=pki["a"].crl())
+    answer(pca, pki["a"], ca_arn("a"))
+    first = create(handler, [ca_arn("a")], Revocation=revocation, Refresh="1")["Data"]
+
+    revoked = pki["a"].issue_end_entity(generate_key("EC_prime256v1"), dns_names=["late.internal.example"])
+    s3.put_object(Bucket=CRL_BUCKET, Key="crl/a.crl", Body=pki["a"].crl(revoked=[revoked]))
+    answer(pca, pki["a"], ca_arn("a"))
+    second = handler.on_event(
+        {
+            "RequestType": "Update",
+            "PhysicalResourceId": f"s3://{BUCKET}/{KEY}",
+            "ResourceProperties": {
+                "CertificateAuthorityArns": [ca_arn("a")],
+                "Bucket": BUCKET,
+                "BundleKey": KEY,
+                "Revocation": revocation,
+                "Refresh": "2",
+            },
+        }
+    )["Data"]
+
+    assert second["BundleVersionId"] == first["BundleVersionId"]
+    assert second["RevocationVersionId0"] != first["RevocationVersionId0"]
+    crl = x509.load_pem_x509_crl(read(s3, "trust/crl/a.pem", version=second["RevocationVersionId0"]).encode())
+    assert crl.get_revoked_certificate_by_serial_number(revoked.serial_number) is not None
