@@ -84,7 +84,8 @@ class PrivateServiceTier(Construct):
     :param services: names of the calling services, each a DNS label.
     :param client_domain: Default: - ``clients.<domain_name>``; each service's certificate is for
         ``<name>.<client_domain>``
-    :param trusted_cas: CAs whose client certificates the load balancer accepts.
+    :param trusted_cas: CAs whose client certificates the load balancer accepts; the trust store holds their
+        chains up to the root, so clients of every CA under those roots are accepted too.
         Default: - ``[certificate_authority]``
     :param revocation: check client certificates against the trusted CAs' CRLs (converted to PEM).
         Default: - False

@@ -266,3 +266,22 @@ def test_a_bundle_without_the_chain_would_not_do(pki: Pki, server_factory: Any, 
         connect(pki, port, pki.valid_client, tmp_path, "valid")
     outcome = finish()
     assert outcome.accepted == [] and "certificate verify failed" in outcome.refused[0]
+
+
+def test_trusting_a_subordinate_also_trusts_its_siblings_clients(
+    pki: Pki, published: dict[str, Path], server_factory: Any, tmp_path: Path
+) -> None:
+    """The bundle holds each trusted CA's chain up to the root, and the root is a trust anchor: a client that
+    sends its own issuing CA's certificate (another subordinate of the same root) is accepted too. This is
+    the scope of trust the docstrings of MutualTls, CaBundle and PrivateServiceTier state."""
+    sibling = pki.root.subordinate("Sibling Issuing CA", key_algorithm="EC_prime256v1", path_length=0)
+    key = generate_key("EC_prime256v1")
+    certificate = sibling.issue_end_entity(
+        key, dns_names=["sibling.internal.example"], template=CLIENT_AUTH_TEMPLATE, days=7
+    )
+    port, finish = server_factory(published["bundle"], None, connections=1)
+
+    assert connect(pki, port, Identity(certificate, key, [sibling.certificate]), tmp_path, "sibling") == (
+        b"hello ping"
+    )
+    assert finish().accepted == ["sibling.internal.example"]
