@@ -158,8 +158,9 @@ class ServiceCertificate(Construct):
     :param secret_encryption_key: the customer-managed key for the secret. Default: - a new key with
         yearly rotation (only with ``export=True``)
     :param secret_name: Default: - ``pki-constructs/<unique name of this construct>``
-    :param removal_policy: for the secret and the new key. Default: - DESTROY for the secret (ACM keeps the
-        certificate; a new deploy re-exports), RETAIN for the key (old secret versions stay readable)
+    :param removal_policy: for the secret. A key created here is always retained, whatever this says (its
+        deletion would make every secret version encrypted with it unreadable). Default: - DESTROY (ACM keeps
+        the certificate; a new deploy re-exports)
     """
 
     def __init__(
