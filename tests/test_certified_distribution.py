@@ -504,6 +504,25 @@ def test_fails_origin_not_https_only() -> None:
         app.synth()
 
 
+def test_fails_origin_accepting_tls_below_1_2() -> None:
+    app = make_app()
+    stack = make_stack(app)
+    cert = _edge_certificate(stack)
+    CertifiedDistribution(
+        stack,
+        "Cdn",
+        certificate=cert,
+        domain_names=NAMES,
+        origin=origins.HttpOrigin(
+            "origin.example.net",
+            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_1, cloudfront.OriginSslPolicy.TLS_V1_2],
+        ),
+    )
+    with pytest.raises(RuntimeError, match=r"origin=.*TLSv1\.1.*origin TLS must be 1\.2"):
+        app.synth()
+
+
 def _service_certificate(stack: cdk.Stack) -> Any:
     from pki_constructs.service_certificate import ServiceCertificate
 
