@@ -523,6 +523,17 @@ def test_fails_origin_accepting_tls_below_1_2() -> None:
         app.synth()
 
 
+def test_certificate_of_unknown_region_warns() -> None:
+    stack = make_stack(region="eu-west-1")
+    arn = cdk.aws_ssm.StringParameter.value_for_string_parameter(stack, "/app/edge/certificate-arn")
+    cert = acm.Certificate.from_certificate_arn(stack, "ByToken", arn)
+    dist = CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=_https_origin())
+    warnings = cdk.assertions.Annotations.from_stack(stack).find_warning(
+        f"/{dist.node.path}", cdk.assertions.Match.string_like_regexp("not known at synth.*us-east-1")
+    )
+    assert len(warnings) == 1
+
+
 def _service_certificate(stack: cdk.Stack) -> Any:
     from pki_constructs.service_certificate import ServiceCertificate
 
