@@ -45,12 +45,15 @@ def api_domain_problems(
                 "use apigw.EndpointType.REGIONAL (put CloudFront in front separately if needed)",
             )
         )
-    if security_policy is apigw.SecurityPolicy.TLS_1_0:
+    if security_policy is not apigw.SecurityPolicy.TLS_1_2:
+        # TLS_1_0 is too weak; the enhanced (2025) policies cannot carry mTLS (aws-cdk-lib refuses them too,
+        # citing apigateway-custom-domain-tls-version.html).
         problems.append(
             Problem(
                 "security_policy",
-                "TLS_1_0",
-                "mutual TLS on API Gateway needs TLS 1.2 or newer",
+                security_policy.value,
+                "API Gateway mutual TLS needs the TLS_1_2 policy: TLS_1_0 is too weak and the enhanced "
+                "security policies do not support mutual TLS",
                 "use apigw.SecurityPolicy.TLS_1_2 (the default)",
             )
         )
@@ -72,7 +75,7 @@ class MutualTlsApiDomain(Construct):
     :param trusted_cas: the CAs whose clients are accepted. Ignored when ``bundle`` is given.
     :param bundle: share a bundle with other trust stores. Default: - a new :class:`CaBundle`
     :param mapping: the REST API to map at the root. Default: - none; call ``domain.add_base_path_mapping``
-    :param security_policy: Default: - ``SecurityPolicy.TLS_1_2``
+    :param security_policy: only ``TLS_1_2`` carries mutual TLS. Default: - ``SecurityPolicy.TLS_1_2``
     :param endpoint_type: Default: - ``EndpointType.REGIONAL`` (the only type with mutual TLS)
     """
 

@@ -430,3 +430,23 @@ def test_a_new_refresh_context_value_rereads_the_crls() -> None:
     assert "Refresh" not in unset  # deterministic templates unless asked
     assert first["Refresh"] == "1" and second["Refresh"] == "2"
     assert {k: v for k, v in first.items() if k != "Refresh"} == unset
+
+
+@pytest.mark.parametrize(
+    "policy", [apigw.SecurityPolicy.TLS_1_0, apigw.SecurityPolicy.TLS13_1_3_2025_09], ids=lambda p: p.value
+)
+def test_fails_api_domain_with_a_policy_that_cannot_carry_mtls(policy: apigw.SecurityPolicy) -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    certificate = acm.Certificate.from_certificate_arn(
+        stack, "C", "arn:aws:acm:us-east-1:111111111111:certificate/x"
+    )
+    with pytest.raises(PkiValidationError, match=rf"security_policy='{policy.value}'"):
+        MutualTlsApiDomain(
+            stack,
+            "Domain",
+            domain_name="api.example.com",
+            certificate=certificate,
+            trusted_cas=[issuing],
+            security_policy=policy,
+        )
