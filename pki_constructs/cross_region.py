@@ -252,7 +252,8 @@ class RegionalExport(Construct):
         if consumer is producer:
             return self._value
         problems: list[Problem] = []
-        if not _same(consumer.account, producer.account):
+        accounts_known = _literal(consumer.account) and _literal(producer.account)
+        if accounts_known and consumer.account != producer.account:
             problems.append(
                 Problem(
                     "scope",
@@ -261,14 +262,19 @@ class RegionalExport(Construct):
                     "deploy the consumer in the producer's account, or share the value another way",
                 )
             )
-        regions_known = not Token.is_unresolved(consumer.region) and not Token.is_unresolved(producer.region)
+        regions_known = _literal(consumer.region) and _literal(producer.region)
         both_agnostic = Token.is_unresolved(consumer.region) and Token.is_unresolved(producer.region)
-        if not regions_known and not both_agnostic:
+        # One stack with a literal account and one without can't be proven to share an account.
+        accounts_comparable = accounts_known or (
+            Token.is_unresolved(consumer.account) and Token.is_unresolved(producer.account)
+        )
+        if (not regions_known and not both_agnostic) or not accounts_comparable:
             problems.append(
                 Problem(
                     "scope",
                     consumer.node.path,
-                    "a value crosses stacks only when both regions are known (or both environment-agnostic)",
+                    "a value crosses stacks only when both accounts and regions are known (or both stacks "
+                    "are environment-agnostic)",
                     "give both stacks env=Environment(account=..., region=...)",
                 )
             )
@@ -410,11 +416,8 @@ def _logical_ids(expression: Any) -> Iterator[str]:
             yield from _logical_ids(inner)
 
 
-def _same(a: str, b: str) -> bool:
-    """Two account (or region) values are the same when equal literals, or both unresolved tokens."""
-    if Token.is_unresolved(a) and Token.is_unresolved(b):
-        return True
-    return a == b
+def _literal(value: str) -> bool:
+    return not Token.is_unresolved(value)
 
 
 def _arn_prefix_length(scope: IConstruct) -> int | None:

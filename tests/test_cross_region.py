@@ -268,7 +268,19 @@ def test_fails_consumer_with_unknown_region() -> None:
     producer = make_stack(app, "Producer", "us-east-1")
     consumer = cdk.Stack(app, "Agnostic")
     export = RegionalExport(producer, "Value", value="v")
-    with pytest.raises(PkiValidationError, match=r"scope=.*regions are known"):
+    with pytest.raises(PkiValidationError, match=r"scope=.*regions are known") as info:
+        export.value_in(consumer)
+    # An unknown account is not "another account": one problem, no token in the message.
+    (problem,) = info.value.problems
+    assert "own account" not in problem.rule and "${Token" not in str(info.value)
+
+
+def test_fails_consumer_with_unknown_account_in_a_known_region() -> None:
+    app = make_app()
+    producer = make_stack(app, "Producer", "us-east-1")
+    consumer = cdk.Stack(app, "RegionOnly", env=cdk.Environment(region="eu-west-1"))
+    export = RegionalExport(producer, "Value", value="v")
+    with pytest.raises(PkiValidationError, match=r"scope='RegionOnly'.*accounts and regions are known"):
         export.value_in(consumer)
 
 
