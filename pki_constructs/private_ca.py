@@ -208,6 +208,15 @@ class CertificateAuthorityBase(Construct):
             *self.crl.problems(),
             *self.ocsp.problems(),
         ]
+        if removal_policy == RemovalPolicy.SNAPSHOT:
+            problems.append(
+                Problem(
+                    "removal_policy",
+                    "SNAPSHOT",
+                    "AWS Private CA resources (and the CRL bucket) have no snapshots",
+                    "use RemovalPolicy.RETAIN or RemovalPolicy.DESTROY",
+                )
+            )
         if short_lived and acm_renewal_permission:
             problems.append(
                 Problem(
@@ -222,8 +231,10 @@ class CertificateAuthorityBase(Construct):
 
         self.crl_distribution: CrlDistribution | None = None
         if self.crl.enabled:
+            # The bucket outlives the CA whatever removal_policy says: AWS Private CA writes to it at creation, so
+            # it is never empty and CloudFormation could not delete it; issued certificates keep pointing at it.
             self.crl_distribution = CrlDistribution(
-                self, "Crl", config=self.crl, removal_policy=removal_policy
+                self, "Crl", config=self.crl, removal_policy=RemovalPolicy.RETAIN
             )
 
         self.resource = acmpca.CfnCertificateAuthority(
@@ -475,8 +486,8 @@ class RootCa(CertificateAuthorityBase):
     :param ocsp: Default: - OCSP off
     :param acm_renewal_permission: let ACM issue and renew private certificates from this CA.
         Default: - on, except for short-lived-certificate CAs
-    :param removal_policy: applies to the CA, its certificate and activation. Default: - RETAIN: a
-        deleted root invalidates every certificate below it
+    :param removal_policy: RETAIN or DESTROY; applies to the CA, its certificate and activation (the CRL bucket
+        is always retained). Default: - RETAIN: a deleted root invalidates every certificate below it
     """
 
     def __init__(

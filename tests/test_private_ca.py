@@ -459,6 +459,23 @@ def test_fails_acm_permission_on_short_lived_ca() -> None:
     assert [p.field for p in error.problems] == ["acm_renewal_permission"]
 
 
+def test_fails_snapshot_removal_policy() -> None:
+    error = _root_error(removal_policy=cdk.RemovalPolicy.SNAPSHOT)
+    assert [p.field for p in error.problems] == ["removal_policy"]
+
+
+def test_destroy_removes_the_ca_but_retains_the_crl_bucket() -> None:
+    """AWS Private CA writes to the CRL bucket when it creates the CA: a DESTROY bucket would fail the stack delete."""
+    stack = make_stack(name="Disposable")
+    RootCa(
+        stack, "Root", subject=DistinguishedName(common_name="Root"), removal_policy=cdk.RemovalPolicy.DESTROY
+    )
+    template = template_of(stack)
+    [bucket] = resources_of_type(template, "AWS::S3::Bucket").values()
+    assert bucket["DeletionPolicy"] == "Retain"
+    assert _the(template, "AWS::ACMPCA::CertificateAuthority", Type="ROOT")["DeletionPolicy"] == "Delete"
+
+
 def test_fails_disabled_crl_carrying_settings() -> None:
     error = _root_error(crl=CrlConfiguration(enabled=False, custom_cname="crl.example.com"))
     assert [p.field for p in error.problems] == ["crl.custom_cname"]
