@@ -12,7 +12,7 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import CustomResource, Fn, Names, RemovalPolicy
+from aws_cdk import Annotations, CustomResource, Fn, Names, RemovalPolicy, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
@@ -249,6 +249,8 @@ class CaBundle(Construct):
         super().__init__(scope, id)
         cas = list(trusted_cas)
         raise_if_any(self, [*bundle_problems(cas), *(revocation_problems(cas) if revocation else [])])
+        if revocation:
+            self._warn_new_cas_have_no_crl(cas)
         self.trusted_cas = cas
         self.bucket = bucket or self._private_bucket(removal_policy)
         prefix = Names.unique_id(self)
@@ -336,6 +338,17 @@ class CaBundle(Construct):
     @property
     def s3_uri(self) -> str:
         return f"s3://{self.bucket.bucket_name}/{self.key}"
+
+    def _warn_new_cas_have_no_crl(self, cas: list[CertificateAuthorityBase]) -> None:
+        same_stack = [ca.node.path for ca in cas if Stack.of(ca) is Stack.of(self)]
+        if same_stack:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:revocationBeforeFirstCrl",
+                f"revocation=True with CAs created in this stack ({', '.join(same_stack)}): AWS Private CA "
+                "writes a new CA's first CRL asynchronously (once the CA has issued a certificate), not by the "
+                "time the bundle is created, so the first deploy of this stack fails with 'no CRL ... yet'. "
+                "Deploy with revocation=False first, or keep the CAs in a stack deployed (and issuing) earlier.",
+            )
 
     def _private_bucket(self, removal_policy: RemovalPolicy) -> s3.Bucket:
         return private_bucket(

@@ -450,3 +450,21 @@ def test_fails_api_domain_with_a_policy_that_cannot_carry_mtls(policy: apigw.Sec
             trusted_cas=[issuing],
             security_policy=policy,
         )
+
+
+def test_warns_that_revocation_with_a_ca_of_the_same_stack_fails_the_first_deploy() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
+    Annotations.from_stack(stack).has_warning(
+        "/Test/Trust/Bundle", Match.string_like_regexp("first deploy of this stack fails")
+    )
+
+
+def test_no_first_crl_warning_for_a_ca_of_another_stack() -> None:
+    app = make_app()
+    pki_stack = make_stack(app, "Pki")
+    _, issuing = hierarchy(pki_stack)
+    stack = make_stack(app, "Edge")
+    MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
+    Annotations.from_stack(stack).has_no_warning("*", Match.string_like_regexp("first deploy"))
