@@ -77,11 +77,13 @@ def _client(service: str) -> Any:
 
 def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = event["RequestType"]
+    if request == "Delete":
+        # The secret belongs to the stack (CloudFormation deletes it); the certificate belongs to ACM. Nothing
+        # here reads the properties, so a Delete never fails on them (a failed Delete can block the stack).
+        LOG.info("Delete of export %s: nothing to do", event["PhysicalResourceId"])
+        return {"PhysicalResourceId": event["PhysicalResourceId"]}
     props = _props(event.get("ResourceProperties", {}))
     LOG.info("%s export of %s into secret %s", request, props["CertificateArn"], props["SecretName"])
-    if request == "Delete":
-        # The secret belongs to the stack (CloudFormation deletes it); the certificate belongs to ACM.
-        return {"PhysicalResourceId": event["PhysicalResourceId"]}
     if request not in ("Create", "Update"):
         raise ValueError(f"unknown RequestType {request!r}")
     data = export_if_needed(props["CertificateArn"], props["SecretName"], props["KmsKeyArn"])
@@ -236,8 +238,9 @@ def _put_secret_value(secret_name: str, token: str, value: str) -> str:
     except ClientError as error:
         if _code(error) != "ResourceExistsException":
             raise
-        # Same token, different value: an earlier attempt stored this generation but did not finish
-        # promoting it. Promote that version rather than storing the key a second time.
+        # Same token, different value: this generation is stored already but is no longer AWSCURRENT (the
+        # label was moved, e.g. back from a version for another KMS key). Promote that version rather than
+        # storing the key a second time.
         LOG.info("version %s of %s exists; making it current", token, secret_name)
         return _promote(secret_name, token)
     return str(response["ARN"])

@@ -60,15 +60,15 @@ def _client(service: str, region: str | None = None) -> Any:
 
 def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     request = event["RequestType"]
+    if request == "Delete":
+        # Object versions stay in the (retained, versioned) bucket: a trust store that still references one
+        # keeps working until CloudFormation has replaced it. Properties are not read: a Delete never fails.
+        return {"PhysicalResourceId": event["PhysicalResourceId"]}
     props = event.get("ResourceProperties", {})
     bucket, key = str(props.get("Bucket", "")), str(props.get("BundleKey", ""))
     if not bucket or not key:
         raise ValueError("Bucket and BundleKey are required")
     physical_id = f"s3://{bucket}/{key}"
-    if request == "Delete":
-        # Object versions stay in the (retained, versioned) bucket: a trust store that still references one
-        # keeps working until CloudFormation has replaced it.
-        return {"PhysicalResourceId": event.get("PhysicalResourceId", physical_id)}
     if request not in ("Create", "Update"):
         raise ValueError(f"unknown RequestType {request!r}")
     ca_arns = [str(a) for a in props.get("CertificateAuthorityArns", [])]

@@ -415,3 +415,11 @@ def test_renewal_check_names_the_renewal_causes_when_acm_marked_the_certificate_
     stubbed["acm"].add_response("describe_certificate", expired, {"CertificateArn": ARN})
     with pytest.raises(RuntimeError, match=r"expired and ACM has not renewed it.*AWS::ACMPCA::Permission"):
         handler.handler({"CertificateArn": ARN, "SecretName": SECRET, "KmsKeyArn": KEY_ARN})
+
+
+def test_delete_does_not_depend_on_the_properties(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
+    """A Delete carrying properties of another (older or broken) shape must still succeed: a failed Delete can
+    block the stack."""
+    assert handler.on_event(
+        {"RequestType": "Delete", "PhysicalResourceId": ARN, "ResourceProperties": {}}
+    ) == {"PhysicalResourceId": ARN}

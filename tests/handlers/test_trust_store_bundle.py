@@ -446,3 +446,9 @@ def test_refresh_update_publishes_a_new_crl_and_keeps_the_unchanged_bundle(
     assert second["RevocationVersionId0"] != first["RevocationVersionId0"]
     crl = x509.load_pem_x509_crl(read(s3, "trust/crl/a.pem", version=second["RevocationVersionId0"]).encode())
     assert crl.get_revoked_certificate_by_serial_number(revoked.serial_number) is not None
+
+
+def test_delete_does_not_depend_on_the_properties(handler: ModuleType, pca: Stubber) -> None:
+    physical_id = f"s3://{BUCKET}/{KEY}"
+    event = {"RequestType": "Delete", "PhysicalResourceId": physical_id, "ResourceProperties": {}}
+    assert handler.on_event(event) == {"PhysicalResourceId": physical_id}
