@@ -468,3 +468,12 @@ def test_no_first_crl_warning_for_a_ca_of_another_stack() -> None:
     stack = make_stack(app, "Edge")
     MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
     Annotations.from_stack(stack).has_no_warning("*", Match.string_like_regexp("first deploy"))
+
+
+def test_fails_trusted_cas_that_a_given_bundle_would_override() -> None:
+    stack = make_stack()
+    root, issuing = hierarchy(stack)
+    bundle = CaBundle(stack, "Bundle", trusted_cas=[issuing])
+    with pytest.raises(PkiValidationError, match=r"trusted_cas=\['Test/Root'\]"):
+        MutualTlsTrustStore(stack, "Trust", bundle=bundle, trusted_cas=[root])
+    MutualTlsTrustStore(stack, "Same", bundle=bundle, trusted_cas=[issuing])  # consistent: fine
