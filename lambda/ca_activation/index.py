@@ -105,6 +105,14 @@ _HINTS = {
     "ResourceNotFoundException": "the CA does not exist (deleted, wrong Region or account)",
     "ParameterNotFound": "the parent's stack has not published its ARN yet: deploy the parent stack first",
 }
+# Calls on the child: the same codes mean something else there (the parent-side advice above would mislead).
+_CHILD_HINTS = {
+    **_HINTS,
+    "InvalidStateException": "the child CA must be PENDING_CERTIFICATE or ACTIVE; was it disabled or deleted "
+    "outside CloudFormation?",
+    "AccessDeniedException": "the handler's own role lacks this permission on the child CA (granted on its exact "
+    "ARN by the construct); look for an SCP or permissions boundary that denies it",
+}
 
 
 class ActivationError(Exception):
@@ -165,7 +173,7 @@ def _code(error: BaseException) -> str:
     return ""
 
 
-def _terminal(error: BaseException, action: str) -> Exception:
+def _terminal(error: BaseException, action: str, hints: dict[str, str] = _HINTS) -> Exception:
     """NotYet for transient AWS errors; otherwise an ActivationError with the AWS reason and a hint."""
     code = _code(error)
     if code in _NOT_YET:
@@ -173,15 +181,15 @@ def _terminal(error: BaseException, action: str) -> Exception:
     if not code:
         return error if isinstance(error, Exception) else ActivationError(str(error))
     message = getattr(error, "response", {}).get("Error", {}).get("Message", "")
-    hint = _HINTS.get(code)
+    hint = hints.get(code)
     return ActivationError(f"{action} failed: {code}: {message}" + (f" ({hint})" if hint else ""))
 
 
-def _call(api: Any, operation: str, action: str, **kwargs: Any) -> Any:
+def _call(api: Any, operation: str, action: str, hints: dict[str, str] = _HINTS, **kwargs: Any) -> Any:
     try:
         return getattr(api, operation)(**kwargs)
     except Exception as error:
-        raise _terminal(error, action) from error
+        raise _terminal(error, action, hints) from error
 
 
 def _log(message: str, **fields: Any) -> None:
@@ -476,7 +484,9 @@ class Activation:
             )
 
     def _child_call(self, operation: str, **kwargs: Any) -> Any:
-        return _call(self.child, operation, f"{operation} on child {self.props.child_arn}", **kwargs)
+        return _call(
+            self.child, operation, f"{operation} on child {self.props.child_arn}", _CHILD_HINTS, **kwargs
+        )
 
     def _parent_call(self, operation: str, **kwargs: Any) -> Any:
         return _call(self.parent, operation, f"{operation} on parent {self.parent_arn}", **kwargs)
@@ -761,7 +771,7 @@ def _delete(event: dict[str, Any]) -> dict[str, Any]:
         if _code(error) in ("ResourceNotFoundException", "InvalidStateException"):
             _log("child CA is gone; nothing to do", child=child_arn)
             return {"PhysicalResourceId": physical_id}
-        raise _terminal(error, f"reading child {child_arn}") from error
+        raise _terminal(error, f"reading child {child_arn}", _CHILD_HINTS) from error
     current = _split(tags.get(TAG_ACTIVATION))
     if not current or current[0] != digest:
         _log("not the child's current activation (replaced or never completed); leaving it", child=child_arn)
@@ -770,6 +780,7 @@ def _delete(event: dict[str, Any]) -> dict[str, Any]:
             acm_pca,
             "update_certificate_authority",
             f"disabling child {child_arn}",
+            _CHILD_HINTS,
             CertificateAuthorityArn=child_arn,
             Status="DISABLED",
         )

@@ -238,6 +238,25 @@ def test_fails_in_on_event_with_aws_reason_and_cleans_up(
     assert status_of(child) == "PENDING_CERTIFICATE"
 
 
+@pytest.mark.parametrize(
+    ("operation", "code", "expected", "misleading"),
+    [
+        ("ImportCertificateAuthorityCertificate", "InvalidStateException", "PENDING_CERTIFICATE", "parent"),
+        ("GetCertificateAuthorityCsr", "AccessDeniedException", "handler's own role", "parent-side"),
+    ],
+    ids=["child-wrong-state", "child-denied"],
+)
+def test_fails_on_the_child_with_advice_about_the_child(
+    pair: tuple[str, str], aws: Faults, operation: str, code: str, expected: str, misleading: str
+) -> None:
+    root, child = pair
+    aws.fail(operation, code, "the AWS reason")
+    with pytest.raises(index.ActivationError) as error:
+        Provider(index).run(event("Create", properties(child, root)))
+    hint = str(error.value).split("the AWS reason", 1)[1]
+    assert "on child" in str(error.value) and expected in hint and misleading not in hint
+
+
 def test_fails_request_failed_then_a_new_create_starts_clean(pair: tuple[str, str], aws: Faults) -> None:
     root, child = pair
     aws.fail("GetCertificate", "RequestFailedException", "Validity of the CA certificate exceeds its parent")
