@@ -45,6 +45,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ._provider import handler_function
+from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
 from .expiry_alarm import (
     DAYS_TO_EXPIRY,
@@ -124,6 +125,21 @@ def certificate_authority_arn_problems(arn: str, *, field: str = "certificate_au
             )
         ]
     return []
+
+
+def _arn_in(certificate_authority: object, arn: str, scope: Construct) -> str:
+    """The CA's ARN usable in ``scope``'s stack. A CA construct of another stack is read through an SSM
+    parameter next to it (:mod:`pki_constructs.cross_region`): a plain token would make aws-cdk-lib write a
+    strong cross-stack (or cross-region) export that locks the CA's ARN."""
+    if not Token.is_unresolved(arn) or not hasattr(certificate_authority, "node"):
+        return arn
+    owner: Any = certificate_authority
+    if Stack.of(owner) is Stack.of(scope):
+        return arn
+    export = RegionalExport.of(
+        owner, "PkiArnExport", value=arn, name=default_parameter_name(owner, "certificate-authority-arn")
+    )
+    return export.value_in(scope)
 
 
 @dataclass(frozen=True)
@@ -377,11 +393,13 @@ class CaExpiryAlarm(Construct):
                 f"CA in {ca_region} is checked from {stack.region}; its metric and alarm live in {stack.region}."
             )
 
-        self.certificate_authority_arn: str = facts.arn
+        arn = _arn_in(certificate_authority, facts.arn, self)
+        self.certificate_authority_arn: str = arn
+        """The CA's ARN as valid in this alarm's stack."""
         self.threshold = threshold
         self.monitor = CaExpiryMonitor.of(self, check_interval=check_interval)
-        self.monitor.watch(facts.arn)
-        self.metric = ca_days_to_expiry_metric(facts.arn, check_interval=check_interval)
+        self.monitor.watch(arn)
+        self.metric = ca_days_to_expiry_metric(arn, check_interval=check_interval)
         days = int(threshold.to_hours(integral=False) / 24)
         self.alarm, self.expiry_topic, self.topic = days_to_expiry_alarm(
             self,
@@ -389,7 +407,7 @@ class CaExpiryAlarm(Construct):
             threshold_days=days,
             description=alarm_description
             or (
-                f"Private CA {facts.arn}: its CA certificate expires in fewer than {days} days, or the expiry "
+                f"Private CA {arn}: its CA certificate expires in fewer than {days} days, or the expiry "
                 "check published no data (check failed, CA has no certificate yet, or CA deleted: see the "
                 "checker's logs). Plan the CA's replacement: certificates cannot outlive their CA."
             ),

@@ -313,3 +313,32 @@ def test_event_input_is_valid_json_for_plain_arns() -> None:
         assert json.loads(rule["Properties"]["Targets"][0]["Input"]) == {
             "CertificateAuthorityArns": [CA_ARN, FAR_CA_ARN]
         }
+
+
+@pytest.mark.parametrize("region", ["us-east-1", "eu-west-1"], ids=["same-region", "other-region"])
+def test_ca_of_another_stack_is_read_weakly_not_exported(region: str) -> None:
+    """An alarm stack watching a CA construct of another stack reads the ARN through an SSM parameter: a plain
+    token would make aws-cdk-lib write a strong export (Fn::ImportValue, or its cross-region export writer)
+    that locks the CA's ARN."""
+    app = make_app()
+    pki = make_stack(app, "Pki", region=region)
+    monitoring = make_stack(app, "Monitoring", region="us-east-1")
+    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Test Root CA", country="US"))
+    alarm = CaExpiryAlarm(monitoring, "RootExpiry", certificate_authority=root)
+    assembly = app.synth()
+    for name in ("Pki", "Monitoring"):
+        template = json.dumps(assembly.get_stack_by_name(name).template)
+        assert "Fn::ImportValue" not in template and "ExportsWriter" not in template
+        assert "ExportsReader" not in template
+    assert pki in monitoring.dependencies
+    (dimension,) = _alarm_dimensions(assembly.get_stack_by_name("Monitoring").template)
+    assert monitoring.resolve(alarm.certificate_authority_arn) == dimension["Value"]
+    (parameter,) = resources_of_type(
+        assembly.get_stack_by_name("Pki").template, "AWS::SSM::Parameter"
+    ).values()
+    assert parameter["Properties"]["Value"] == pki.resolve(root.certificate_authority_arn)
+
+
+def _alarm_dimensions(template: dict[str, Any]) -> list[dict[str, Any]]:
+    (alarm,) = resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+    return alarm["Properties"]["Dimensions"]  # type: ignore[no-any-return]
