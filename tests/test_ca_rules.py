@@ -295,6 +295,19 @@ def test_fails_cloudfront_cname_without_certificate() -> None:
     assert _fields(problems) == ["crl.cloudfront_certificate"]
 
 
+def test_fails_cloudfront_certificate_without_cloudfront() -> None:
+    from aws_cdk import Stack
+    from aws_cdk import aws_certificatemanager as acm
+
+    certificate = acm.Certificate.from_certificate_arn(
+        Stack(), "Cert", "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    )
+    assert _fields(CrlConfiguration(cloudfront_certificate=certificate).problems()) == [
+        "crl.cloudfront_certificate"
+    ]
+    assert CrlConfiguration(cloudfront=True, cloudfront_certificate=certificate).problems() == []
+
+
 # Templates ----------------------------------------------------------------------------------------
 
 

@@ -336,6 +336,25 @@ def test_cost_is_annotated_per_ca_and_in_total() -> None:
     annotations.has_info("/Costly", Match.string_like_regexp(r"2 CA\(s\) in this stack: about \$450/month"))
 
 
+def test_cost_total_covers_every_stack_of_the_app() -> None:
+    app = make_app()
+    first, second = make_stack(app, "First"), make_stack(app, "Second")
+    RootCa(first, "Root", subject=DistinguishedName(common_name="Root"))
+    RootCa(
+        second,
+        "Mesh",
+        subject=DistinguishedName(common_name="Mesh"),
+        usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
+    )
+    for stack, own in ((first, 400), (second, 50)):
+        Annotations.from_stack(stack).has_info(
+            f"/{stack.stack_name}",
+            Match.string_like_regexp(
+                rf"1 CA\(s\) in this stack: about \${own}/month; all CAs of the app: about \$450"
+            ),
+        )
+
+
 def test_short_lived_ca_gets_no_acm_permission() -> None:
     stack = make_stack(name="Short")
     root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
