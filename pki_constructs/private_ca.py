@@ -7,7 +7,7 @@ would otherwise enforce twenty minutes into a deploy.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Union
 
 from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
@@ -596,14 +596,14 @@ class SubordinateCa(CertificateAuthorityBase):
     ) -> None:
         parent_profile = parent.profile
         problems = path_length_problems(path_length)
-        if not problems:
-            problems += hierarchy_problems(
-                subject=subject,
-                key_algorithm=key_algorithm,
-                validity=validity,
-                path_length=path_length,
-                parent=parent_profile,
-            )
+        problems += hierarchy_problems(
+            subject=subject,
+            key_algorithm=key_algorithm,
+            validity=validity,
+            path_length=path_length,
+            # an invalid path length is reported above; still check every other rule
+            parent=replace(parent_profile, path_length=None) if problems else parent_profile,
+        )
         from .activation import parent_problems  # parents CloudFormation cannot reach (issue 3)
 
         problems += parent_problems(parent, scope, path_length)

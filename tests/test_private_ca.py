@@ -429,6 +429,11 @@ def test_fails_subordinate_outliving_parent() -> None:
 
 def test_fails_subordinate_path_length_out_of_range() -> None:
     assert [p.field for p in _sub_error(path_length=4).problems] == ["path_length"]
+    # reported together with the other rules, not instead of them
+    error = _sub_error(
+        path_length=4, validity=Duration.days(3650), subject=DistinguishedName(common_name="Root")
+    )
+    assert [p.field for p in error.problems] == ["path_length", "validity", "subject"]
 
 
 def test_fails_subordinate_with_parents_name() -> None:
