@@ -24,8 +24,17 @@ from .trust_store import MutualTls
 _SERVICE_NAME = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$")
 
 
+def _id_part(name: str) -> str:
+    """The construct-id part of a service name: 'order-service' -> 'OrderService'."""
+    return "".join(p.title() for p in name.split("-"))
+
+
 def service_names_problems(names: Sequence[str]) -> list[Problem]:
     """Each service name becomes a DNS label of its client certificate and part of construct ids."""
+    if isinstance(names, str):  # a str is a Sequence[str] of its characters
+        return [
+            Problem("services", names, "services is a list of names, not one string", f"services=[{names!r}]")
+        ]
     problems = []
     if not names:
         problems.append(
@@ -45,6 +54,17 @@ def service_names_problems(names: Sequence[str]) -> list[Problem]:
     if duplicates:
         problems.append(
             Problem("services", duplicates, "service names must be unique", "drop the duplicates")
+        )
+    good = sorted({n for n in names if n not in bad and n not in duplicates})
+    clashing = [n for n in good if [_id_part(m) for m in good].count(_id_part(n)) > 1]
+    if clashing:
+        problems.append(
+            Problem(
+                "services",
+                clashing,
+                "these names map to the same construct id (hyphens are dropped, digits start a new word)",
+                "rename one of them",
+            )
         )
     return problems
 
@@ -126,7 +146,7 @@ class PrivateServiceTier(Construct):
         suffix = client_domain or f"clients.{domain_name}"
         self.services: dict[str, PrivateService] = {}
         for name in services:
-            part = "".join(p.title() for p in name.split("-"))
+            part = _id_part(name)
             certificate = ServiceCertificate(
                 self,
                 f"{part}ClientCertificate",

@@ -287,3 +287,9 @@ def test_a_7_day_client_certificate_from_a_short_lived_style_ca_verifies() -> No
     verify(now + dt.timedelta(days=6, hours=23))
     with pytest.raises(VerificationError):
         verify(now + dt.timedelta(days=7, minutes=1))
+
+
+def test_fails_on_one_string_instead_of_a_list_and_on_names_with_the_same_construct_id() -> None:
+    assert [str(p.value) for p in service_names_problems("orders")] == ["orders"]
+    (clash,) = service_names_problems(["a1b", "a1-b", "orders"])
+    assert clash.field == "services" and clash.value == ["a1-b", "a1b"] and "construct id" in clash.rule
