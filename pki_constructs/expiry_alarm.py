@@ -32,6 +32,7 @@ from aws_cdk import aws_kms as kms
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, raise_if_any
 
 ACM_METRIC_NAMESPACE = "AWS/CertificateManager"
@@ -315,6 +316,24 @@ def _certificate_facts(certificate: object, field: str) -> _CertificateFacts | l
     return _CertificateFacts(arn, region, account, stack, lifetime, source, renewed)
 
 
+def _arn_in(certificate: object, facts: _CertificateFacts, scope: Construct) -> str:
+    """The certificate's ARN usable in ``scope``'s stack. A certificate of another stack is read through an SSM
+    parameter next to it (:mod:`pki_constructs.cross_region`, the same one ``certificate_in`` uses): a plain
+    token would make aws-cdk-lib write a strong export, and replacing the certificate would then fail with
+    "export in use"."""
+    if not Token.is_unresolved(facts.arn) or facts.stack is None or facts.stack is Stack.of(scope):
+        return facts.arn
+    export_arn = getattr(certificate, "export_arn", None)  # PublicCertificate publishes its own
+    if callable(export_arn):
+        export: RegionalExport = export_arn()
+    else:
+        owner: Any = _wrapped_certificate(certificate) or certificate
+        export = RegionalExport.of(
+            owner, "PkiArnExport", value=facts.arn, name=default_parameter_name(owner, "certificate-arn")
+        )
+    return export.value_in(scope)
+
+
 def acm_days_to_expiry_metric(certificate_arn: str) -> cloudwatch.Metric:
     """``AWS/CertificateManager`` ``DaysToExpiry`` of one certificate: Minimum over one day, with the
     ``CertificateArn`` dimension (the only way this library builds that metric)."""
@@ -534,9 +553,11 @@ class ExpiryAlarm(Construct):
                 )
         raise_if_any(self, problems)
 
-        self.certificate_arn: str = facts.arn
+        arn = _arn_in(certificate, facts, self)
+        self.certificate_arn: str = arn
+        """The certificate's ARN as valid in this alarm's stack."""
         self.threshold = threshold
-        self.metric: cloudwatch.Metric = acm_days_to_expiry_metric(facts.arn)
+        self.metric: cloudwatch.Metric = acm_days_to_expiry_metric(arn)
         days = int(_days(threshold))
         self.alarm, self.expiry_topic, self.topic = days_to_expiry_alarm(
             self,
@@ -544,7 +565,7 @@ class ExpiryAlarm(Construct):
             threshold_days=days,
             description=alarm_description
             or (
-                f"ACM certificate {facts.arn} expires in fewer than {days} days, or ACM stopped publishing "
+                f"ACM certificate {arn} expires in fewer than {days} days, or ACM stopped publishing "
                 "DaysToExpiry (expired or deleted). For an ACM-issued certificate this means managed renewal "
                 "failed: check its renewal status and DNS validation records; an imported one must be re-imported."
             ),
@@ -554,7 +575,7 @@ class ExpiryAlarm(Construct):
 
         self.rules: list[events.Rule] = []
         if acm_events and self.topic is not None:
-            self.rules = self._route_acm_events(facts.arn, self.topic)
+            self.rules = self._route_acm_events(arn, self.topic)
 
         self.account_configuration: acm.CfnAccount | None = None
         if account_days_before_expiry is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import inspect
+import json
 from typing import Any
 
 import aws_cdk as cdk
@@ -211,6 +212,34 @@ def test_certificate_read_from_another_region_is_not_assumed_to_be_local() -> No
         f"/{alarm.node.path}", Match.string_like_regexp("region of certificate .* not known")
     )
     assert len(warnings) == 1
+
+
+@pytest.mark.parametrize("kind", ["public-certificate", "acm-certificate"])
+def test_certificate_of_another_stack_in_the_region_is_read_weakly(kind: str) -> None:
+    """A plain token would make aws-cdk-lib export the ARN (Fn::ImportValue): replacing the certificate would
+    then fail with "export in use", the lock issue 4 is about."""
+    app = make_app()
+    certs = make_stack(app, "Certs", region="us-east-1")
+    alarms = make_stack(app, "Alarms", region="us-east-1")
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        certs, "Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
+    )
+    cert: Any = (
+        PublicCertificate(certs, "Web", domain_name="www.example.com", hosted_zone=zone)
+        if kind == "public-certificate"
+        else public_certificate(certs)
+    )
+    alarm = ExpiryAlarm(alarms, "Expiry", certificate=cert, create_topic=True, acm_events=True)
+    assembly = app.synth()
+    assert "Fn::ImportValue" not in json.dumps(assembly.get_stack_by_name("Alarms").template)
+    assert "Outputs" not in assembly.get_stack_by_name("Certs").template
+    assert certs in alarms.dependencies
+    (parameter,) = resources_of_type(
+        assembly.get_stack_by_name("Certs").template, "AWS::SSM::Parameter"
+    ).values()
+    assert parameter["Properties"]["Value"] == certs.resolve(cert.certificate_arn)
+    dimensions = _alarm(assembly.get_stack_by_name("Alarms").template)["Dimensions"]
+    assert dimensions == [{"Name": "CertificateArn", "Value": alarms.resolve(alarm.certificate_arn)}]
 
 
 def test_fails_dns_validated_certificate_created_in_another_region() -> None:
