@@ -455,6 +455,18 @@ class CertificateAuthorityBase(Construct):
                 "pki-constructs:partitionedCrl",
                 "Partitioned CRLs carry a critical Issuing Distribution Point; every relying party must support it.",
             )
+        crl = self.crl
+        if (
+            crl.enabled
+            and crl.bucket is None
+            and not (crl.cloudfront or crl.custom_cname or crl.omit_extension)
+        ):
+            annotations.add_warning_v2(
+                "pki-constructs:crlNotReachable",
+                "Issued certificates will point relying parties at the CRL bucket's S3 address, which blocks "
+                "public access: clients that fetch it get 403. Serve it with CrlConfiguration(cloudfront=True), "
+                "or set omit_extension=True if only AWS reads the CRL (e.g. ALB trust stores).",
+            )
         if (
             self.crl.bucket is not None
             and self.crl.s3_object_acl is not None

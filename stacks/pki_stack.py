@@ -33,6 +33,8 @@ class PkiStack(cdk.Stack):
             subject=config.subject(f"{config.organization} Code Signing CA G1"),
             validity=cdk.Duration.days(1825),
             path_length=0,
+            # Signature verifiers fetch the CRL from the distribution point, so it must be reachable.
+            crl=CrlConfiguration(cloudfront=True),
         )
         self.alarm_topic = expiry_topic(self, config)
         for ca in (self.root_ca, self.code_signing_ca):

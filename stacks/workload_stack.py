@@ -12,6 +12,7 @@ from constructs import Construct
 
 from pki_constructs import (
     CertifiedAlb,
+    CrlConfiguration,
     ExpiryAlarm,
     KeyAlgorithm,
     PrivateServiceTier,
@@ -43,6 +44,8 @@ class WorkloadStack(cdk.Stack):
             key_algorithm=KeyAlgorithm.EC_PRIME256V1,
             validity=cdk.Duration.days(1825),
             path_length=0,
+            # Only the internal ALB's trust store reads this CRL (from the bucket); no public distribution point.
+            crl=CrlConfiguration(omit_extension=True),
         )
 
         self.vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=1)

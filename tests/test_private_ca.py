@@ -552,3 +552,24 @@ def test_acm_certificate_from_a_general_purpose_ca_passes_the_late_check() -> No
         stack, "Service", domain_name="svc.internal.example", certificate_authority=sub.certificate_authority
     )
     assert resources_of_type(template_of(stack), "AWS::CertificateManager::Certificate")
+
+
+def test_warns_when_the_default_crl_is_unreachable_for_relying_parties() -> None:
+    stack = make_stack(name="Crl")
+    RootCa(stack, "Private", subject=DistinguishedName(common_name="Private"))
+    RootCa(
+        stack,
+        "Fronted",
+        subject=DistinguishedName(common_name="Fronted"),
+        crl=CrlConfiguration(cloudfront=True),
+    )
+    RootCa(
+        stack,
+        "Omitted",
+        subject=DistinguishedName(common_name="Omitted"),
+        crl=CrlConfiguration(omit_extension=True),
+    )
+    annotations = Annotations.from_stack(stack)
+    annotations.has_warning("/Crl/Private", Match.string_like_regexp("get 403"))
+    for quiet in ("/Crl/Fronted", "/Crl/Omitted"):
+        assert not annotations.find_warning(quiet, Match.string_like_regexp("get 403"))
