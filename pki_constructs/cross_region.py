@@ -65,8 +65,10 @@ from aws_cdk import (
     CfnResource,
     IStableStringProducer,
     Lazy,
+    Reference,
     Stack,
     Token,
+    Tokenization,
     Validations,
 )
 from aws_cdk import aws_iam as iam
@@ -386,17 +388,18 @@ class _Fingerprint:
 
     def produce(self) -> str:
         expression = self._producer.resolve(self._value)
-        referenced = sorted(set(_logical_ids(expression)))
+        referenced = set(_logical_ids(expression))
         resources: dict[str, Any] = {}
-        if referenced:
-            for child in self._producer.node.find_all():
-                if isinstance(child, CfnResource) and Stack.of(child) is self._producer:
-                    logical_id = self._producer.resolve(child.logical_id)
-                    if logical_id in referenced:
-                        resources[logical_id] = {
-                            "Type": child.cfn_resource_type,
-                            "Properties": self._producer.resolve(child._cfn_properties),
-                        }
+        # The value's own tokens point at the resources it references: no walk over the whole stack.
+        for token in Tokenization.reverse_string(self._value).tokens:
+            target = token.target if Reference.is_reference(token) else None  # type: ignore[attr-defined]
+            if isinstance(target, CfnResource) and Stack.of(target) is self._producer:
+                logical_id = self._producer.resolve(target.logical_id)
+                if logical_id in referenced:
+                    resources[logical_id] = {
+                        "Type": target.cfn_resource_type,
+                        "Properties": self._producer.resolve(target._cfn_properties),
+                    }
         material = {"value": expression, "resources": resources, "refresh": self._refresh}
         return hashlib.sha256(json.dumps(material, sort_keys=True, default=str).encode()).hexdigest()
 
