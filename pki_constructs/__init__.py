@@ -1,62 +1,85 @@
 """pki-constructs: AWS CDK v2 constructs for private PKI (AWS Private CA) and public TLS (ACM).
 
-This module only re-exports; each concept lives in its own module.
+This module only re-exports; each concept lives in its own module. Names are imported on first use,
+so an app that needs only ``RootCa`` does not pay for loading Lambda, ELB and CloudFront bindings.
 """
 
-from .activation import CaActivation, CertificateAuthorityRef, IssuerRole, OfflineParent
-from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
-from .api_mtls import MutualTlsApiDomain
-from .ca_expiry import CaExpiryAlarm
-from .certified_alb import CertifiedAlb
-from .certified_distribution import CertifiedDistribution
-from .cross_region import RegionalExport, RegionalImport
-from .errors import PkiValidationError, Problem
-from .expiry_alarm import ExpiryAlarm, ExpiryTopic
-from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
-from .private_tier import PrivateService, PrivateServiceTier
-from .public_certificate import PublicCertificate
-from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
-from .service_certificate import ServiceCertificate
-from .subject import DistinguishedName
-from .templates import CertificateTemplate
-from .trust_store import CaBundle, MutualTls, MutualTlsMode, MutualTlsTrustStore
+from __future__ import annotations
 
-__all__ = [
-    "CaActivation",
-    "CaBundle",
-    "CaExpiryAlarm",
-    "CaProfile",
-    "CertificateAuthorityBase",
-    "CertificateAuthorityRef",
-    "CertificateTemplate",
-    "CertifiedAlb",
-    "CertifiedDistribution",
-    "CrlConfiguration",
-    "CrlType",
-    "DistinguishedName",
-    "ExpiryAlarm",
-    "ExpiryTopic",
-    "IssuerRole",
-    "KeyAlgorithm",
-    "KeyFamily",
-    "KeyStorageSecurityStandard",
-    "MutualTls",
-    "MutualTlsApiDomain",
-    "MutualTlsMode",
-    "MutualTlsTrustStore",
-    "OcspConfiguration",
-    "OfflineParent",
-    "PkiValidationError",
-    "PrivateService",
-    "PrivateServiceTier",
-    "Problem",
-    "PublicCertificate",
-    "RegionalExport",
-    "RegionalImport",
-    "RootCa",
-    "S3ObjectAcl",
-    "ServiceCertificate",
-    "SigningAlgorithm",
-    "SubordinateCa",
-    "UsageMode",
-]
+import importlib
+from typing import TYPE_CHECKING, Any
+
+_MODULE_OF = {
+    "CaActivation": "activation",
+    "CertificateAuthorityRef": "activation",
+    "IssuerRole": "activation",
+    "OfflineParent": "activation",
+    "KeyAlgorithm": "algorithms",
+    "KeyFamily": "algorithms",
+    "KeyStorageSecurityStandard": "algorithms",
+    "SigningAlgorithm": "algorithms",
+    "UsageMode": "algorithms",
+    "MutualTlsApiDomain": "api_mtls",
+    "CaExpiryAlarm": "ca_expiry",
+    "CertifiedAlb": "certified_alb",
+    "CertifiedDistribution": "certified_distribution",
+    "RegionalExport": "cross_region",
+    "RegionalImport": "cross_region",
+    "PkiValidationError": "errors",
+    "Problem": "errors",
+    "ExpiryAlarm": "expiry_alarm",
+    "ExpiryTopic": "expiry_alarm",
+    "CaProfile": "private_ca",
+    "CertificateAuthorityBase": "private_ca",
+    "RootCa": "private_ca",
+    "SubordinateCa": "private_ca",
+    "PrivateService": "private_tier",
+    "PrivateServiceTier": "private_tier",
+    "PublicCertificate": "public_certificate",
+    "CrlConfiguration": "revocation",
+    "CrlType": "revocation",
+    "OcspConfiguration": "revocation",
+    "S3ObjectAcl": "revocation",
+    "ServiceCertificate": "service_certificate",
+    "DistinguishedName": "subject",
+    "CertificateTemplate": "templates",
+    "CaBundle": "trust_store",
+    "MutualTls": "trust_store",
+    "MutualTlsMode": "trust_store",
+    "MutualTlsTrustStore": "trust_store",
+}
+
+__all__ = sorted(_MODULE_OF)
+
+
+def __getattr__(name: str) -> Any:
+    module = _MODULE_OF.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
+    from .activation import CaActivation, CertificateAuthorityRef, IssuerRole, OfflineParent
+    from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
+    from .api_mtls import MutualTlsApiDomain
+    from .ca_expiry import CaExpiryAlarm
+    from .certified_alb import CertifiedAlb
+    from .certified_distribution import CertifiedDistribution
+    from .cross_region import RegionalExport, RegionalImport
+    from .errors import PkiValidationError, Problem
+    from .expiry_alarm import ExpiryAlarm, ExpiryTopic
+    from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
+    from .private_tier import PrivateService, PrivateServiceTier
+    from .public_certificate import PublicCertificate
+    from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
+    from .service_certificate import ServiceCertificate
+    from .subject import DistinguishedName
+    from .templates import CertificateTemplate
+    from .trust_store import CaBundle, MutualTls, MutualTlsMode, MutualTlsTrustStore

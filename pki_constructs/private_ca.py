@@ -28,7 +28,6 @@ from .algorithms import (
     key_available_in_partition,
     signing_matches_key,
 )
-from .ca_expiry import DEFAULT_CA_THRESHOLD, DEFAULT_CHECK_INTERVAL, CaExpiryAlarm, ca_days_to_expiry_metric
 from .errors import Problem, add_late_validation, raise_if_any
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .subject import DistinguishedName
@@ -36,6 +35,7 @@ from .templates import MAX_PATH_LENGTH, CertificateTemplate
 
 if TYPE_CHECKING:
     from .activation import CertificateAuthorityRef, OfflineParent
+    from .ca_expiry import CaExpiryAlarm
 
 MAX_HIERARCHY_DEPTH = 5
 """AWS Private CA hierarchies have at most five levels: a root and four subordinate levels."""
@@ -354,9 +354,7 @@ class CertificateAuthorityBase(Construct):
         )
         return issue.combine(collect)
 
-    def metric_days_to_expiry(
-        self, *, check_interval: Duration = DEFAULT_CHECK_INTERVAL
-    ) -> cloudwatch.Metric:
+    def metric_days_to_expiry(self, *, check_interval: Duration | None = None) -> cloudwatch.Metric:
         """Days until this CA's own certificate expires: ``PkiConstructs`` ``DaysToExpiry``, Minimum.
 
         ACM publishes nothing for CA certificates; this metric has data only while :meth:`add_expiry_alarm`
@@ -364,30 +362,37 @@ class CertificateAuthorityBase(Construct):
 
         :param check_interval: the checker's interval; the period is twice it. Default: - 12 hours
         """
-        return ca_days_to_expiry_metric(self.certificate_authority_arn, check_interval=check_interval)
+        # Imported here: the expiry checker pulls in Lambda and EventBridge, which a CA alone doesn't need.
+        from .ca_expiry import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
+
+        return ca_days_to_expiry_metric(
+            self.certificate_authority_arn, check_interval=check_interval or DEFAULT_CHECK_INTERVAL
+        )
 
     def add_expiry_alarm(
         self,
         id: str = "ExpiryAlarm",
         *,
-        threshold: Duration = DEFAULT_CA_THRESHOLD,
+        threshold: Duration | None = None,
         topic: sns.ITopic | None = None,
         create_topic: bool = False,
-        check_interval: Duration = DEFAULT_CHECK_INTERVAL,
+        check_interval: Duration | None = None,
     ) -> CaExpiryAlarm:
         """Alarm before this CA's own certificate expires (a ``CaExpiryAlarm`` placed under this CA).
 
         See ``pki_constructs.ca_expiry.CaExpiryAlarm`` for the props; the threshold must be below this CA's
-        ``validity``. Default threshold: - 90 days
+        ``validity``. Default threshold: - 90 days; check interval: - 12 hours
         """
+        from .ca_expiry import DEFAULT_CA_THRESHOLD, DEFAULT_CHECK_INTERVAL, CaExpiryAlarm
+
         return CaExpiryAlarm(
             self,
             id,
             certificate_authority=self,
-            threshold=threshold,
+            threshold=threshold or DEFAULT_CA_THRESHOLD,
             topic=topic,
             create_topic=create_topic,
-            check_interval=check_interval,
+            check_interval=check_interval or DEFAULT_CHECK_INTERVAL,
         )
 
     # Helpers for subclasses ---------------------------------------------------------------------------
