@@ -14,16 +14,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def run_alternately(
-    variants: dict[str, Sequence[str]], rounds: int, warmup: int = 1
+    variants: dict[str, Sequence[str]], rounds: int, warmup: int = 1, field: str = "seconds"
 ) -> dict[str, list[float]]:
     """Run each variant's command ``rounds`` times, A B A B ..., each printing one JSON line
-    ``{"seconds": x}``; return the seconds per variant (warm-up rounds dropped)."""
+    ``{"seconds": x, ...}``; return ``field`` per variant (warm-up rounds dropped)."""
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     results: dict[str, list[float]] = {name: [] for name in variants}
     for round_number in range(warmup + rounds):
         for name, command in variants.items():
             out = subprocess.run(command, cwd=ROOT, env=env, capture_output=True, text=True, check=True)
-            seconds = json.loads(out.stdout.strip().splitlines()[-1])["seconds"]
+            seconds = json.loads(out.stdout.strip().splitlines()[-1])[field]
             if round_number >= warmup:
                 results[name].append(seconds)
     return results
