@@ -9,7 +9,6 @@ daemon thread) requires client certificates from that bundle, optionally checkin
 
 from __future__ import annotations
 
-import importlib.util
 import socket
 import ssl
 import threading
@@ -26,9 +25,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from moto import mock_aws
 
+from tests.handler_loading import load_handler
 from tests.local_pki import CLIENT_AUTH_TEMPLATE, LocalCa, PrivateKey, generate_key, pem
 
-HANDLER = Path(__file__).resolve().parents[1] / "lambda" / "trust_store_bundle" / "index.py"
 REGION = "us-east-1"
 CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/issuing-1"
 TIMEOUT = 5.0
@@ -89,10 +88,7 @@ def pki() -> Pki:
 @pytest.fixture(scope="module")
 def published(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Run the handler: bundle + PEM CRL into moto S3; return them as files, as the load balancer reads them."""
-    spec = importlib.util.spec_from_file_location("trust_store_bundle_index_e2e", HANDLER)
-    assert spec and spec.loader
-    handler = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(handler)
+    handler = load_handler("trust_store_bundle", "pki_handler_trust_store_bundle_e2e")
     directory = tmp_path_factory.mktemp("trust")
     with mock_aws():
         s3 = boto3.client("s3", region_name=REGION)

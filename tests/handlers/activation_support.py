@@ -3,16 +3,14 @@ loop, and botocore hooks that inject the faults moto cannot produce."""
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from collections import Counter
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
 import boto3
 
-HANDLER = Path(__file__).resolve().parents[2] / "lambda" / "ca_activation" / "index.py"
+from tests.handler_loading import load_handler as load_named
+
 TEMPLATE = "arn:aws:acm-pca:::template/"
 PARENT_REGION = "us-east-1"
 CHILD_REGION = "eu-west-1"
@@ -20,12 +18,7 @@ STACK_ID = "arn:aws:cloudformation:eu-west-1:123456789012:stack/Issuing/0a1b2c3d
 
 
 def load_handler() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("pki_handler_ca_activation", HANDLER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
+    return load_named("ca_activation")
 
 
 def create_root(region: str = PARENT_REGION, *, session: boto3.Session | None = None) -> str:

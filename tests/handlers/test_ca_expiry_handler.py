@@ -8,13 +8,9 @@ that runs ahead of moto, so botocore's retry logic sees it; an expired CA with a
 
 from __future__ import annotations
 
-import importlib.util
 import json
-import sys
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
-from pathlib import Path
-from types import ModuleType
 from typing import Any
 
 import boto3
@@ -24,21 +20,13 @@ from botocore.stub import Stubber
 from moto import mock_aws
 from moto.core.botocore_stubber import MockRawResponse
 
-HANDLER = Path(__file__).resolve().parents[2] / "lambda" / "ca_expiry" / "index.py"
+from tests.handler_loading import load_handler as load_named
+
 HOME = "us-east-1"  # the function's (and the alarms') region
 OTHER = "eu-west-1"  # a CA monitored from another region
 
 
-def _load() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("pki_handler_ca_expiry", HANDLER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-index = _load()
+index = load_named("ca_expiry")
 
 
 @pytest.fixture

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import datetime as dt
-import importlib.util
 import json
 import logging
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -20,9 +18,9 @@ from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from moto import mock_aws
 
+from tests.handler_loading import load_handler as load_named
 from tests.local_pki import sha256_fingerprint
 
-HANDLER = Path(__file__).resolve().parents[2] / "lambda" / "cert_export" / "index.py"
 REGION = "us-east-1"
 ARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
 KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee"
@@ -32,11 +30,7 @@ OLD_VERSION = "00000000-0000-0000-0000-000000000000"
 
 
 def load_handler() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("cert_export_index_under_test", HANDLER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_named("cert_export")
 
 
 @pytest.fixture

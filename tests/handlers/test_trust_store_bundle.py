@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-import importlib.util
 import json
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -17,9 +15,9 @@ from botocore.stub import Stubber
 from cryptography import x509
 from moto import mock_aws
 
+from tests.handler_loading import load_handler as load_named
 from tests.local_pki import LocalCa, generate_key, pem
 
-HANDLER = Path(__file__).resolve().parents[2] / "lambda" / "trust_store_bundle" / "index.py"
 REGION = "us-east-1"
 BUCKET = "trust-bundles"
 CRL_BUCKET = "ca-crls"
@@ -27,11 +25,7 @@ KEY = "trust/bundle.pem"
 
 
 def load_handler() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("trust_store_bundle_index_under_test", HANDLER)
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    return load_named("trust_store_bundle")
 
 
 def ca_arn(ca_id: str, region: str = REGION) -> str:
