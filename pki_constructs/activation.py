@@ -177,7 +177,6 @@ class CertificateAuthorityRef:
 
     @property
     def profile(self) -> CaProfile:
-        match = self._arn_match
         return _profile(
             subject=self.subject,
             key_algorithm=self.key_algorithm,
@@ -185,7 +184,6 @@ class CertificateAuthorityRef:
             path_length=self.path_length,
             usage_mode=self.usage_mode,
             depth=self.depth,
-            partition=match.group(1) if match else None,
         )
 
     @property
@@ -692,14 +690,9 @@ class CaActivation(Construct):
 # ------------------------------------------------------------------------------------------ dispatch
 
 
-def _environments_differ(a: IConstruct, b: IConstruct) -> bool:
-    sa, sb = Stack.of(a), Stack.of(b)
-    return bool(sa.account != sb.account or sa.region != sb.region)
-
-
 def parent_problems(parent: object, scope: IConstruct, path_length: int) -> list[Problem]:
     """Synth-time rules for a parent that CloudFormation cannot reach natively (empty for other parents)."""
-    from .private_ca import CertificateAuthorityBase
+    from .private_ca import CertificateAuthorityBase, same_environment
 
     stack = Stack.of(scope)
     child_partition = stack.partition if _literal(stack.partition) else None
@@ -710,7 +703,7 @@ def parent_problems(parent: object, scope: IConstruct, path_length: int) -> list
         )
     if isinstance(parent, OfflineParent):
         return parent.read(scope)[1]
-    if isinstance(parent, CertificateAuthorityBase) and _environments_differ(parent, scope):
+    if isinstance(parent, CertificateAuthorityBase) and not same_environment(parent, scope):
         ps = Stack.of(parent)
         values = [ps.account, ps.region, stack.account, stack.region]
         if not all(_literal(v) for v in values):
@@ -751,7 +744,7 @@ def parent_fingerprint(parent: CertificateAuthorityBase) -> str:
 
 def activate(child: SubordinateCa, parent: object) -> None:
     """Activate ``child`` from a parent CloudFormation cannot reach (called by ``SubordinateCa``)."""
-    from .private_ca import CertificateAuthorityBase
+    from .private_ca import CertificateAuthorityBase, same_environment
 
     removal_policy = child._removal_policy
     if isinstance(parent, OfflineParent):
@@ -773,7 +766,7 @@ def activate(child: SubordinateCa, parent: object) -> None:
             external_id=parent.external_id,
             **common,
         )
-    elif isinstance(parent, CertificateAuthorityBase) and not _environments_differ(parent, child):
+    elif isinstance(parent, CertificateAuthorityBase) and same_environment(parent, child):
         # Same account and region, but the parent has no chain CloudFormation can hand over (it was itself
         # activated by this custom resource): the handler calls the parent directly.
         activation = CaActivation(

@@ -16,7 +16,7 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IDependable
+from constructs import Construct, IConstruct, IDependable
 
 from . import cost
 from .algorithms import (
@@ -52,10 +52,9 @@ class CaProfile:
     key_algorithm: KeyAlgorithm | None
     validity: Duration | None
     path_length: int | None
-    """None for a root (no pathLenConstraint) or when unknown; see ``unconstrained``."""
+    """None for a root (no pathLenConstraint) or when unknown."""
     usage_mode: UsageMode | None
     depth: int | None
-    partition: str | None = None
 
 
 # Pure rules -------------------------------------------------------------------------------------------
@@ -296,7 +295,6 @@ class CertificateAuthorityBase(Construct):
             path_length=self.path_length,
             usage_mode=self.usage_mode,
             depth=self.depth,
-            partition=_known_partition(Stack.of(self)),
         )
 
     @property
@@ -650,7 +648,7 @@ class SubordinateCa(CertificateAuthorityBase):
         """The one place that decides how this CA gets its certificate."""
         if (
             isinstance(parent, CertificateAuthorityBase)
-            and _same_environment(parent, self)
+            and same_environment(parent, self)
             and parent._chain_for_children
         ):
             self._activate_natively(parent)
@@ -682,6 +680,7 @@ class SubordinateCa(CertificateAuthorityBase):
         self._finish_activation(activation, activation.ref, activation.attr_complete_certificate_chain)
 
 
-def _same_environment(a: Construct, b: Construct) -> bool:
+def same_environment(a: IConstruct, b: IConstruct) -> bool:
+    """Whether two constructs deploy to the same account and region (CloudFormation can join them natively)."""
     sa, sb = Stack.of(a), Stack.of(b)
     return bool(sa.account == sb.account and sa.region == sb.region)
