@@ -28,7 +28,7 @@ _MODULE_OF = {
     "PkiValidationError": "errors",
     "Problem": "errors",
     "ExpiryAlarm": "expiry_alarm",
-    "ExpiryTopic": "expiry_alarm",
+    "ExpiryTopic": "expiry_topic",
     "CaProfile": "private_ca",
     "CertificateAuthorityBase": "private_ca",
     "RootCa": "private_ca",
@@ -74,7 +74,8 @@ if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
     from .certified_distribution import CertifiedDistribution
     from .cross_region import RegionalExport, RegionalImport
     from .errors import PkiValidationError, Problem
-    from .expiry_alarm import ExpiryAlarm, ExpiryTopic
+    from .expiry_alarm import ExpiryAlarm
+    from .expiry_topic import ExpiryTopic
     from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
     from .private_tier import PrivateService, PrivateServiceTier
     from .public_certificate import PublicCertificate

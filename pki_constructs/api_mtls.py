@@ -16,6 +16,7 @@ from constructs import Construct
 from .domain_names import domain_name_problems
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
+from .public_certificate import certificate_facts
 from .trust_store import CaBundle
 
 
@@ -26,11 +27,20 @@ def api_domain_problems(
     security_policy: apigw.SecurityPolicy,
 ) -> list[Problem]:
     problems = []
-    if isinstance(certificate, acm.PrivateCertificate):
+    if not isinstance(getattr(certificate, "certificate_arn", None), str):
         problems.append(
             Problem(
                 "certificate",
-                "acm.PrivateCertificate",
+                type(certificate).__name__,
+                "is not an acm.ICertificate",
+                "pass a PublicCertificate, an acm.Certificate or acm.Certificate.from_certificate_arn(...)",
+            )
+        )
+    elif certificate_facts(certificate).private:  # type: ignore[arg-type]
+        problems.append(
+            Problem(
+                "certificate",
+                type(certificate).__name__,
                 "an API Gateway custom domain serves a publicly trusted ACM certificate; clients could not "
                 "verify a private CA's certificate",
                 "pass a PublicCertificate (or acm.Certificate) for the domain; our CA is for the clients",
@@ -71,7 +81,9 @@ class MutualTlsApiDomain(Construct):
     :resource: AWS::ApiGateway::DomainName
 
     :param domain_name: the custom domain (lower case).
-    :param certificate: a public ACM certificate for ``domain_name`` in the stack's region.
+    :param certificate: a public ACM certificate for ``domain_name`` in the stack's region: any
+        ``acm.ICertificate`` (a ``PublicCertificate``, ``acm.Certificate``, or an import by ARN). Private
+        certificates (``ServiceCertificate``, ``acm.PrivateCertificate``) are refused.
     :param trusted_cas: the CAs whose clients are accepted. Ignored when ``bundle`` is given.
     :param bundle: share a bundle with other trust stores. Default: - a new :class:`CaBundle`
     :param mapping: the REST API to map at the root. Default: - none; call ``domain.add_base_path_mapping``

@@ -36,7 +36,6 @@ from aws_cdk import (
     Token,
     Validations,
 )
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -47,84 +46,29 @@ from constructs import Construct
 from ._provider import handler_function
 from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
-from .expiry_alarm import (
-    DAYS_TO_EXPIRY,
+from .expiry_alarm_factory import days_to_expiry_alarm
+from .expiry_metrics import (
+    CA_METRIC_NAMESPACE,
+    DEFAULT_CHECK_INTERVAL,
+    ca_days_to_expiry_metric,
+    ca_metric_period,
+)
+from .expiry_rules import (
     account_of_arn,
-    days_to_expiry_alarm,
+    certificate_authority_arn_problems,
+    check_interval_problems,
+    days_of,
     region_of_arn,
     threshold_problems,
 )
 
-METRIC_NAMESPACE = "PkiConstructs"
-"""Our own CloudWatch namespace (``AWS/`` namespaces are reserved for AWS)."""
-
-CERTIFICATE_AUTHORITY_ARN_DIMENSION = "CertificateAuthorityArn"
 DEFAULT_CA_THRESHOLD = Duration.days(90)
-DEFAULT_CHECK_INTERVAL = Duration.hours(12)
-CHECK_INTERVAL_RANGE = (Duration.hours(1), Duration.hours(12))
-"""The alarm period is twice the interval and CloudWatch alarm periods go up to one day."""
 
 MAX_CAS_PER_STACK = 60
 """The ARNs travel in the EventBridge target input (at most 8192 characters); 60 ARNs fit with room."""
 
 _MONITOR_ID = "PkiConstructsCaExpiryMonitor"
 _HANDLER = "ca_expiry"
-
-
-# --------------------------------------------------------------------------------------------------------
-# Pure rules
-# --------------------------------------------------------------------------------------------------------
-
-
-def check_interval_problems(interval: Duration, *, field: str = "check_interval") -> list[Problem]:
-    low, high = CHECK_INTERVAL_RANGE
-    minutes = interval.to_minutes(integral=False)
-    if minutes != int(minutes) or not low.to_minutes() <= minutes <= high.to_minutes():
-        return [
-            Problem(
-                field,
-                interval.to_human_string(),
-                f"must be whole minutes from {low.to_human_string()} to {high.to_human_string()}: the alarm "
-                "period is twice the interval (so one late run does not flap the alarm) and at most one day",
-                "e.g. Duration.hours(12) (default) or Duration.hours(6)",
-            )
-        ]
-    return []
-
-
-def alarm_period(check_interval: Duration) -> Duration:
-    """Two runs per alarm period: a run that is a little late or fails once does not leave a period empty
-    (which, with missing data breaching, would fire the alarm)."""
-    return Duration.minutes(2 * check_interval.to_minutes())
-
-
-def certificate_authority_arn_problems(arn: str, *, field: str = "certificate_authority") -> list[Problem]:
-    """A literal ARN must be a Private CA (``...:certificate-authority/<id>``), not an ACM certificate or a
-    certificate issued by a CA."""
-    if Token.is_unresolved(arn):
-        return []
-    parts = arn.split(":")
-    service = parts[2] if len(parts) >= 6 and parts[0] == "arn" else None
-    if service == "acm":
-        return [
-            Problem(
-                field,
-                arn,
-                "is an ACM certificate ARN: ACM publishes DaysToExpiry for it already",
-                "use ExpiryAlarm(scope, id, certificate=acm.Certificate.from_certificate_arn(...))",
-            )
-        ]
-    resource = parts[5] if service == "acm-pca" else ""
-    if not resource.startswith("certificate-authority/") or "/certificate/" in resource or not parts[3]:
-        return [
-            Problem(
-                field,
-                arn,
-                "is not a Private CA ARN (arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>)",
-                "pass the CA (RootCa, SubordinateCa, acmpca.ICertificateAuthority) or its ARN",
-            )
-        ]
-    return []
 
 
 def _arn_in(certificate_authority: object, arn: str, scope: Construct) -> str:
@@ -149,6 +93,7 @@ class _CaFacts:
 
 
 def _ca_facts(certificate_authority: object, field: str) -> _CaFacts | list[Problem]:
+    """What the CA rules know about ``certificate_authority`` (to become the "ca" module's ``ca_facts()``)."""
     if isinstance(certificate_authority, str):
         return certificate_authority_arn_problems(certificate_authority, field=field) or _CaFacts(
             certificate_authority, None
@@ -176,22 +121,6 @@ def _ca_facts(certificate_authority: object, field: str) -> _CaFacts | list[Prob
             "pass a RootCa, SubordinateCa, acmpca.ICertificateAuthority or a CA ARN",
         )
     ]
-
-
-def ca_days_to_expiry_metric(
-    certificate_authority_arn: str, *, check_interval: Duration = DEFAULT_CHECK_INTERVAL
-) -> cloudwatch.Metric:
-    """``PkiConstructs`` ``DaysToExpiry`` of one CA certificate: Minimum over twice the check interval.
-
-    It has data only while a :class:`CaExpiryAlarm` in the same account and region watches the CA.
-    """
-    return cloudwatch.Metric(
-        namespace=METRIC_NAMESPACE,
-        metric_name=DAYS_TO_EXPIRY,
-        dimensions_map={CERTIFICATE_AUTHORITY_ARN_DIMENSION: certificate_authority_arn},
-        statistic=cloudwatch.Stats.MINIMUM,
-        period=alarm_period(check_interval),
-    )
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -224,7 +153,7 @@ class CaExpiryMonitor(Construct):
             description="pki-constructs: publishes DaysToExpiry of Private CA certificates",
             # Room for SDK back-off when many CAs are throttled; a normal run takes seconds.
             timeout=Duration.minutes(5),
-            environment={"METRIC_NAMESPACE": METRIC_NAMESPACE},
+            environment={"METRIC_NAMESPACE": CA_METRIC_NAMESPACE},
         )
         self.function.add_to_role_policy(
             iam.PolicyStatement(
@@ -233,7 +162,7 @@ class CaExpiryMonitor(Construct):
                 # PutMetricData supports no resource-level permissions: "*" is the only resource it accepts;
                 # the namespace condition is what limits it.
                 resources=["*"],
-                conditions={"StringEquals": {"cloudwatch:namespace": METRIC_NAMESPACE}},
+                conditions={"StringEquals": {"cloudwatch:namespace": CA_METRIC_NAMESPACE}},
             )
         )
         role = self.function.role
@@ -399,8 +328,8 @@ class CaExpiryAlarm(Construct):
         self.threshold = threshold
         self.monitor = CaExpiryMonitor.of(self, check_interval=check_interval)
         self.monitor.watch(arn)
-        self.metric = ca_days_to_expiry_metric(arn, check_interval=check_interval)
-        days = int(threshold.to_hours(integral=False) / 24)
+        self.metric = ca_days_to_expiry_metric(arn, period=ca_metric_period(check_interval))
+        days = int(days_of(threshold))
         self.alarm, self.expiry_topic, self.topic = days_to_expiry_alarm(
             self,
             metric=self.metric,

@@ -20,7 +20,7 @@ from constructs import Construct
 
 from ._buckets import private_bucket
 from .errors import Problem, add_late_validation, raise_if_any
-from .public_certificate import CertificateFacts, PublicCertificate, certificate_facts, certificate_in
+from .public_certificate import CertificateFacts, certificate_facts, certificate_in
 from .trust_store import MutualTls, verify_listener_problems
 
 __all__ = [
@@ -181,7 +181,7 @@ class CertifiedAlb(Construct):
         id: str,
         *,
         vpc: ec2.IVpc,
-        certificates: Sequence[PublicCertificate | acm.ICertificate],
+        certificates: Sequence[acm.ICertificate],
         internet_facing: bool = True,
         ssl_policy: elbv2.SslPolicy | str = DEFAULT_SSL_POLICY,
         allow_legacy_tls: bool = False,

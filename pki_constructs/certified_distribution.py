@@ -26,7 +26,7 @@ from .certified_alb import CertifiedAlb
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import covers, dedupe_names, domain_name_problems, in_zone
 from .errors import Problem, add_late_validation, raise_if_any
-from .public_certificate import CertificateFacts, PublicCertificate, certificate_facts, certificate_in
+from .public_certificate import CertificateFacts, certificate_facts, certificate_in
 
 __all__ = ["CLOUDFRONT_CERTIFICATE_REGION", "CertifiedDistribution", "minimum_protocol_problems"]
 
@@ -109,7 +109,7 @@ class CertifiedDistribution(Construct):
         scope: Construct,
         id: str,
         *,
-        certificate: PublicCertificate | acm.ICertificate,
+        certificate: acm.ICertificate,
         domain_names: Sequence[str],
         origin: CertifiedAlb | cloudfront.IOrigin,
         hosted_zone: route53.IHostedZone | None = None,

@@ -7,6 +7,7 @@ would otherwise enforce twenty minutes into a deploy.
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Union
 
@@ -29,6 +30,7 @@ from .algorithms import (
     signing_matches_key,
 )
 from .errors import Problem, add_late_validation, raise_if_any
+from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .subject import DistinguishedName
 from .templates import MAX_PATH_LENGTH, CertificateTemplate
@@ -352,19 +354,44 @@ class CertificateAuthorityBase(Construct):
         )
         return issue.combine(collect)
 
-    def metric_days_to_expiry(self, *, check_interval: Duration | None = None) -> cloudwatch.Metric:
+    def metric_days_to_expiry(
+        self,
+        *,
+        account: str | None = None,
+        color: str | None = None,
+        dimensions_map: Mapping[str, str] | None = None,
+        id: str | None = None,
+        label: str | None = None,
+        period: Duration | None = None,
+        region: str | None = None,
+        stack_account: str | None = None,
+        stack_region: str | None = None,
+        statistic: str | None = None,
+        unit: cloudwatch.Unit | None = None,
+        visible: bool | None = None,
+    ) -> cloudwatch.Metric:
         """Days until this CA's own certificate expires: ``PkiConstructs`` ``DaysToExpiry``, Minimum.
 
         ACM publishes nothing for CA certificates; this metric has data only while :meth:`add_expiry_alarm`
-        (or a ``CaExpiryAlarm``) in the same account and region watches this CA.
+        (or a ``CaExpiryAlarm``) in the same account and region watches this CA. The keyword arguments are
+        ``cloudwatch.MetricOptions``, as for ``acm.ICertificate.metric_days_to_expiry``.
 
-        :param check_interval: the checker's interval; the period is twice it. Default: - 12 hours
+        :param period: Default: - twice the checker's default interval (1 day)
         """
-        # Imported here: the expiry checker pulls in Lambda and EventBridge, which a CA alone doesn't need.
-        from .ca_expiry import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
-
         return ca_days_to_expiry_metric(
-            self.certificate_authority_arn, check_interval=check_interval or DEFAULT_CHECK_INTERVAL
+            self.certificate_authority_arn,
+            account=account,
+            color=color,
+            dimensions_map=dimensions_map,
+            id=id,
+            label=label,
+            period=period,
+            region=region,
+            stack_account=stack_account,
+            stack_region=stack_region,
+            statistic=statistic,
+            unit=unit,
+            visible=visible,
         )
 
     def add_expiry_alarm(
@@ -381,7 +408,7 @@ class CertificateAuthorityBase(Construct):
         See ``pki_constructs.ca_expiry.CaExpiryAlarm`` for the props; the threshold must be below this CA's
         ``validity``. Default threshold: - 90 days; check interval: - 12 hours
         """
-        from .ca_expiry import DEFAULT_CA_THRESHOLD, DEFAULT_CHECK_INTERVAL, CaExpiryAlarm
+        from .ca_expiry import DEFAULT_CA_THRESHOLD, CaExpiryAlarm
 
         return CaExpiryAlarm(
             self,

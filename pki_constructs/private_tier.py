@@ -138,7 +138,7 @@ class PrivateServiceTier(Construct):
             self,
             "LoadBalancer",
             vpc=vpc,
-            certificates=[self.server_certificate.certificate],
+            certificates=[self.server_certificate],
             internet_facing=False,
             mutual_tls=self.mutual_tls,
         )

@@ -5,19 +5,23 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
 
-from aws_cdk import Duration, Stack, Token
+import jsii
+from aws_cdk import Duration, Resource, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_sns as sns
+from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct, IConstruct
 
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import DEFAULT_MAX_NAMES, dedupe_names, in_zone, names_problems
 from .errors import Problem, raise_if_any
-from .expiry_alarm import DEFAULT_THRESHOLD, ExpiryAlarm
+from .expiry_alarm import ExpiryAlarm, cfn_certificate_of
+from .expiry_events import on_expiry_event, on_renewal_failed
+from .expiry_metrics import acm_days_to_expiry_metric
 
 __all__ = [
     "ACM_KEY_ALGORITHMS",
@@ -118,9 +122,13 @@ def zone_problems(names: Sequence[str], hosted_zone: HostedZones) -> list[Proble
     return problems
 
 
-class PublicCertificate(Construct):
+@jsii.implements(acm.ICertificate)
+class PublicCertificate(Resource):
     """A public ACM certificate, DNS-validated through Route 53 (native ``AWS::CertificateManager::Certificate``:
     CloudFormation creates the validation records and waits for issuance).
+
+    It *is* an ``acm.ICertificate``: pass it wherever aws-cdk-lib takes one (load balancers, CloudFront, API
+    Gateway) and to every certificate prop of this library.
 
     Names are checked at synth: ACM's syntax, labels ≤ 63, names ≤ 253, the first name (the CN) ≤ 64,
     wildcards only as the whole left-most label, duplicates removed, at most ``max_names`` names, each name
@@ -173,7 +181,7 @@ class PublicCertificate(Construct):
         else:
             validation = acm.CertificateValidation.from_dns(hosted_zone)
         algorithm = acm.KeyAlgorithm(key_algorithm) if isinstance(key_algorithm, str) else key_algorithm
-        self.certificate = acm.Certificate(
+        self._resource = acm.Certificate(
             self,
             "Resource",
             domain_name=names[0],
@@ -182,13 +190,17 @@ class PublicCertificate(Construct):
             key_algorithm=algorithm,
             certificate_name=certificate_name,
         )
-        """The ``acm.Certificate`` (an ``acm.ICertificate``)."""
         self.key_algorithm: str = algorithm.name
 
     @property
     def certificate_arn(self) -> str:
         """The certificate's ARN, valid in this construct's stack."""
-        return self.certificate.certificate_arn
+        return self._resource.certificate_arn
+
+    @property
+    def certificate_ref(self) -> acm_refs.CertificateReference:
+        """A reference to this certificate (``ICertificateRef``)."""
+        return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
 
     @property
     def region(self) -> str:
@@ -198,42 +210,106 @@ class PublicCertificate(Construct):
     def metric_days_to_expiry(
         self,
         *,
+        account: str | None = None,
+        color: str | None = None,
+        dimensions_map: Mapping[str, str] | None = None,
+        id: str | None = None,
+        label: str | None = None,
         period: Duration | None = None,
+        region: str | None = None,
+        stack_account: str | None = None,
+        stack_region: str | None = None,
         statistic: str | None = None,
-        **props: Any,
+        unit: cloudwatch.Unit | None = None,
+        visible: bool | None = None,
     ) -> cloudwatch.Metric:
         """ACM's ``DaysToExpiry`` for this certificate (namespace ``AWS/CertificateManager``, dimension
-        ``CertificateArn``), published in the certificate's region.
+        ``CertificateArn``, Minimum), published daily in the certificate's region.
 
-        :param period: Default: - 1 day.
-        :param statistic: Default: - Minimum.
-        :param props: more ``cloudwatch.MetricOptions``.
+        The keyword arguments are ``cloudwatch.MetricOptions``, exactly as for aws-cdk-lib's certificates;
+        ``dimensions_map`` and ``statistic`` are ignored there too.
+
+        :param period: Default: - 1 day
         """
-        return self.certificate.metric_days_to_expiry(period=period, statistic=statistic, **props)
+        return acm_days_to_expiry_metric(
+            self.certificate_arn,
+            account=account,
+            color=color,
+            dimensions_map=dimensions_map,
+            id=id,
+            label=label,
+            period=period,
+            region=region,
+            stack_account=stack_account,
+            stack_region=stack_region,
+            statistic=statistic,
+            unit=unit,
+            visible=visible,
+        )
 
     def add_expiry_alarm(
         self,
         id: str = "ExpiryAlarm",
         *,
-        threshold: Duration = DEFAULT_THRESHOLD,
+        threshold: Duration | None = None,
         topic: sns.ITopic | None = None,
         create_topic: bool = False,
-        acm_events: bool = False,
     ) -> ExpiryAlarm:
         """Alarm on this certificate's ``DaysToExpiry`` (an ``ExpiryAlarm`` placed under this construct, so in
         the certificate's own region, e.g. us-east-1 for CloudFront).
 
-        See ``pki_constructs.expiry_alarm.ExpiryAlarm`` for the props. Default threshold: - 30 days (below
-        ACM's ~60-day renewal start: the alarm means "renewal failed")
+        See ``pki_constructs.expiry_alarm.ExpiryAlarm`` for the props. Default threshold: - half of ACM's
+        renewal window for the public-certificate lifetime in force (CA/B Forum SC-081 schedule)
         """
         return ExpiryAlarm(
+            self, id, certificate=self, threshold=threshold, topic=topic, create_topic=create_topic
+        )
+
+    def on_expiry_event(
+        self,
+        id: str,
+        *,
+        target: events.IRuleTarget | None = None,
+        description: str | None = None,
+        rule_name: str | None = None,
+    ) -> events.Rule:
+        """An EventBridge rule for ACM's "Approaching Expiration" and "Expired" events of this certificate.
+
+        :param target: Default: - no target (add one with ``rule.add_target``)
+        :param description: Default: - "ACM expiry events of one certificate"
+        :param rule_name: Default: - a generated name
+        """
+        return on_expiry_event(
             self,
             id,
-            certificate=self,
-            threshold=threshold,
-            topic=topic,
-            create_topic=create_topic,
-            acm_events=acm_events,
+            certificate_arn=self.certificate_arn,
+            target=target,
+            description=description,
+            rule_name=rule_name,
+        )
+
+    def on_renewal_failed(
+        self,
+        id: str,
+        *,
+        target: events.IRuleTarget | None = None,
+        description: str | None = None,
+        rule_name: str | None = None,
+    ) -> events.Rule:
+        """An EventBridge rule for the AWS Health events ACM raises when renewing this certificate needs action
+        or failed (AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE).
+
+        :param target: Default: - no target (add one with ``rule.add_target``)
+        :param description: Default: - "AWS Health renewal events of one ACM certificate"
+        :param rule_name: Default: - a generated name
+        """
+        return on_renewal_failed(
+            self,
+            id,
+            certificate_arn=self.certificate_arn,
+            target=target,
+            description=description,
+            rule_name=rule_name,
         )
 
     def export_arn(self, *, name: str | None = None) -> RegionalExport:
@@ -285,20 +361,11 @@ class CertificateFacts:
     path: str
 
 
-def _acm_certificate(certificate: Any) -> acm.ICertificate:
-    """The ``acm.ICertificate`` itself, or the one a wrapper construct exposes as ``.certificate`` (e.g. our
-    ``ServiceCertificate``, whose ``.certificate`` is an ``acm.PrivateCertificate``)."""
-    inner = getattr(certificate, "certificate", None)
-    if isinstance(inner, (acm.Certificate, acm.PrivateCertificate)):
-        return inner
-    return certificate
-
-
-def certificate_facts(certificate: PublicCertificate | acm.ICertificate) -> CertificateFacts:
+def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
     """Region, names and public/private kind of a certificate, as far as synth can tell.
 
-    Accepts a ``PublicCertificate``, any ``acm.ICertificate``, or a wrapper exposing one as ``.certificate``
-    (a wrapper with a ``certificate_authority`` is a private-CA certificate).
+    Accepts any ``acm.ICertificate``: our ``PublicCertificate``/``ServiceCertificate``, aws-cdk-lib's
+    ``acm.Certificate``/``acm.PrivateCertificate``, or an import (whose names and kind are unknown).
     """
     if isinstance(certificate, PublicCertificate):
         own_region = certificate.region
@@ -308,50 +375,45 @@ def certificate_facts(certificate: PublicCertificate | acm.ICertificate) -> Cert
             private=False,
             path=certificate.node.path,
         )
-    inner = _acm_certificate(certificate)
-    private = isinstance(inner, acm.PrivateCertificate) or (
-        getattr(certificate, "certificate_authority", None) is not None
-    )
+    private = isinstance(certificate, acm.PrivateCertificate)
     names: tuple[str, ...] | None = None
-    cfn = inner.node.default_child
-    if isinstance(cfn, acm.CfnCertificate):
+    cfn = cfn_certificate_of(certificate)
+    if cfn is not None:
         private = private or cfn.certificate_authority_arn is not None
         listed = [cfn.domain_name, *(cfn.subject_alternative_names or [])]
         if not any(Token.is_unresolved(n) for n in listed):
             names = tuple(dedupe_names(listed))
     region: str | None = None
-    arn = inner.certificate_arn
+    arn = certificate.certificate_arn
     if not Token.is_unresolved(arn):
         parts = arn.split(":")
         region = parts[3] if len(parts) > 3 else None
-    elif isinstance(cfn, acm.CfnCertificate):
-        stack_region = Stack.of(inner).region
+    elif cfn is not None:
+        stack_region = Stack.of(certificate).region
         region = None if Token.is_unresolved(stack_region) else stack_region
     return CertificateFacts(region=region, names=names, private=private, path=certificate.node.path)
 
 
 def certificate_in(
-    certificate: PublicCertificate | acm.ICertificate, scope: Construct, id: str = "Certificate"
+    certificate: acm.ICertificate, scope: Construct, id: str = "Certificate"
 ) -> acm.ICertificate:
     """``certificate`` as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
 
     A certificate of another stack is re-imported in ``scope`` from its ARN, read through a
-    :class:`~pki_constructs.cross_region.RegionalExport` published next to it. Wrappers exposing
-    ``.certificate`` are unwrapped.
+    :class:`~pki_constructs.cross_region.RegionalExport` published next to it.
     """
     if isinstance(certificate, PublicCertificate):
         if Stack.of(certificate) is Stack.of(scope):
-            return certificate.certificate
+            return certificate
         arn = certificate.export_arn().value_in(scope)
         return acm.Certificate.from_certificate_arn(scope, id, arn)
-    inner = _acm_certificate(certificate)
-    if not Token.is_unresolved(inner.certificate_arn) or Stack.of(inner) is Stack.of(scope):
-        return inner
-    owner: IConstruct = inner
+    if not Token.is_unresolved(certificate.certificate_arn) or Stack.of(certificate) is Stack.of(scope):
+        return certificate
+    owner: IConstruct = certificate
     export = RegionalExport.of(
         owner,  # type: ignore[arg-type]
         "PkiArnExport",
-        value=inner.certificate_arn,
+        value=certificate.certificate_arn,
         name=default_parameter_name(owner, "certificate-arn"),
     )
     return acm.Certificate.from_certificate_arn(scope, id, export.value_in(scope))

@@ -10,8 +10,9 @@ needs.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
+import jsii
 from aws_cdk import (
     Acknowledgment,
     Annotations,
@@ -20,24 +21,31 @@ from aws_cdk import (
     Duration,
     Names,
     RemovalPolicy,
+    Resource,
     SecretValue,
     Stack,
     Validations,
 )
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
+from aws_cdk import aws_sns as sns
+from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct
 
 from ._provider import HandlerProvider, handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
+from .expiry_alarm import ExpiryAlarm
+from .expiry_events import on_expiry_event, on_renewal_failed
+from .expiry_metrics import acm_days_to_expiry_metric
 from .private_ca import CertificateAuthorityBase
 
 ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
@@ -133,8 +141,12 @@ def secret_name_problems(secret_name: str) -> list[Problem]:
 # The construct ----------------------------------------------------------------------------------------
 
 
-class ServiceCertificate(Construct):
+@jsii.implements(acm.ICertificate)
+class ServiceCertificate(Resource):
     """An ACM private certificate for a service's DNS names, issued and renewed from one of our CAs.
+
+    It *is* an ``acm.ICertificate``: pass it to load balancers (``CertifiedAlb``, ``elbv2`` listeners) and to
+    every certificate prop of this library.
 
     The certificate refers to the CA's activated ARN, so it is requested only once the CA is active. With
     ``export=True`` the certificate, its chain, its private key (PKCS#8, encrypted with a random passphrase)
@@ -210,7 +222,7 @@ class ServiceCertificate(Construct):
 
         self.certificate_authority = certificate_authority
         self.domain_name = domain_name
-        self.certificate = acm.PrivateCertificate(
+        self._resource = acm.PrivateCertificate(
             self,
             "Resource",
             certificate_authority=ca.certificate_authority if ca else certificate_authority,  # type: ignore[arg-type]
@@ -220,7 +232,7 @@ class ServiceCertificate(Construct):
         )
         if ca is not None and ca.acm_permission is not None:
             # Issuance needs only the caller's rights; renewal needs ACM's own permission on the CA.
-            self.certificate.node.add_dependency(ca.acm_permission)
+            self._resource.node.add_dependency(ca.acm_permission)
 
         self.secret: secretsmanager.Secret | None = None
         self.encryption_key: kms.IKey | None = None
@@ -231,7 +243,113 @@ class ServiceCertificate(Construct):
 
     @property
     def certificate_arn(self) -> str:
-        return self.certificate.certificate_arn
+        """The certificate's ARN."""
+        return self._resource.certificate_arn
+
+    @property
+    def certificate_ref(self) -> acm_refs.CertificateReference:
+        """A reference to this certificate (``ICertificateRef``)."""
+        return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
+
+    def metric_days_to_expiry(
+        self,
+        *,
+        account: str | None = None,
+        color: str | None = None,
+        dimensions_map: Mapping[str, str] | None = None,
+        id: str | None = None,
+        label: str | None = None,
+        period: Duration | None = None,
+        region: str | None = None,
+        stack_account: str | None = None,
+        stack_region: str | None = None,
+        statistic: str | None = None,
+        unit: cloudwatch.Unit | None = None,
+        visible: bool | None = None,
+    ) -> cloudwatch.Metric:
+        """ACM's ``DaysToExpiry`` for this certificate (namespace ``AWS/CertificateManager``, dimension
+        ``CertificateArn``, Minimum). The keyword arguments are ``cloudwatch.MetricOptions``, exactly as for
+        aws-cdk-lib's certificates; ``dimensions_map`` and ``statistic`` are ignored there too.
+
+        :param period: Default: - 1 day
+        """
+        return acm_days_to_expiry_metric(
+            self.certificate_arn,
+            account=account,
+            color=color,
+            dimensions_map=dimensions_map,
+            id=id,
+            label=label,
+            period=period,
+            region=region,
+            stack_account=stack_account,
+            stack_region=stack_region,
+            statistic=statistic,
+            unit=unit,
+            visible=visible,
+        )
+
+    def add_expiry_alarm(
+        self,
+        id: str = "ExpiryAlarm",
+        *,
+        threshold: Duration | None = None,
+        topic: sns.ITopic | None = None,
+        create_topic: bool = False,
+    ) -> ExpiryAlarm:
+        """Alarm on this certificate's ``DaysToExpiry`` (an ``ExpiryAlarm`` placed under this construct).
+        See ``pki_constructs.expiry_alarm.ExpiryAlarm`` for the props. Default threshold: - 30 days (half of
+        ACM's 60-day renewal window for 395-day private certificates)"""
+        return ExpiryAlarm(
+            self, id, certificate=self, threshold=threshold, topic=topic, create_topic=create_topic
+        )
+
+    def on_expiry_event(
+        self,
+        id: str,
+        *,
+        target: events.IRuleTarget | None = None,
+        description: str | None = None,
+        rule_name: str | None = None,
+    ) -> events.Rule:
+        """An EventBridge rule for ACM's "Approaching Expiration" and "Expired" events of this certificate.
+
+        :param target: Default: - no target (add one with ``rule.add_target``)
+        :param description: Default: - "ACM expiry events of one certificate"
+        :param rule_name: Default: - a generated name
+        """
+        return on_expiry_event(
+            self,
+            id,
+            certificate_arn=self.certificate_arn,
+            target=target,
+            description=description,
+            rule_name=rule_name,
+        )
+
+    def on_renewal_failed(
+        self,
+        id: str,
+        *,
+        target: events.IRuleTarget | None = None,
+        description: str | None = None,
+        rule_name: str | None = None,
+    ) -> events.Rule:
+        """An EventBridge rule for the AWS Health events ACM raises when renewing this certificate needs action
+        or failed (AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE).
+
+        :param target: Default: - no target (add one with ``rule.add_target``)
+        :param description: Default: - "AWS Health renewal events of one ACM certificate"
+        :param rule_name: Default: - a generated name
+        """
+        return on_renewal_failed(
+            self,
+            id,
+            certificate_arn=self.certificate_arn,
+            target=target,
+            description=description,
+            rule_name=rule_name,
+        )
 
     @property
     def secret_arn_pattern(self) -> str:
@@ -321,7 +439,7 @@ class ServiceCertificate(Construct):
         for statement in statements:
             provider.add_to_handler_policy(statement)
         properties = {
-            "CertificateArn": self.certificate.certificate_arn,
+            "CertificateArn": self.certificate_arn,
             "SecretName": self.secret_name,
             "KmsKeyArn": key.key_arn,
         }
@@ -351,7 +469,7 @@ class ServiceCertificate(Construct):
             "RenewalEvents",
             description=f"Re-export {self.domain_name} when ACM renews it",
             event_pattern=events.EventPattern(
-                source=["aws.acm"], detail_type=RENEWAL_EVENTS, resources=[self.certificate.certificate_arn]
+                source=["aws.acm"], detail_type=RENEWAL_EVENTS, resources=[self.certificate_arn]
             ),
             targets=[target],
         )
@@ -373,7 +491,7 @@ class ServiceCertificate(Construct):
         return [
             iam.PolicyStatement(
                 actions=["acm:DescribeCertificate", "acm:ExportCertificate", "acm:GetCertificate"],
-                resources=[self.certificate.certificate_arn],
+                resources=[self.certificate_arn],
             ),
             iam.PolicyStatement(
                 actions=[

@@ -19,6 +19,9 @@ from aws_cdk.assertions import Template
 ROOT = Path(__file__).resolve().parents[1]
 ACCOUNT = "111111111111"
 OTHER_ACCOUNT = "222222222222"
+PINNED_TODAY = "2026-11-29"
+"""The date the public-certificate lifetime schedule is read at in tests (``pki-constructs:today``), so
+templates do not change when a CA/B Forum SC-081 date passes; tests of the schedule pass their own date."""
 
 
 @cache
@@ -33,7 +36,7 @@ def make_app(*, validation: bool = False, outdir: str | None = None, **context: 
         analytics_reporting=False,
         builtin_cloud_formation_validation=validation,
         outdir=outdir,
-        context={**pinned_context(), **context},
+        context={**pinned_context(), "pki-constructs:today": PINNED_TODAY, **context},
     )
 
 

@@ -14,13 +14,9 @@ from aws_cdk.assertions import Annotations, Match
 from syrupy.assertion import SnapshotAssertion
 
 from pki_constructs import DistinguishedName, PkiValidationError, RootCa, SubordinateCa
-from pki_constructs.ca_expiry import (
-    CaExpiryAlarm,
-    CaExpiryMonitor,
-    alarm_period,
-    certificate_authority_arn_problems,
-    check_interval_problems,
-)
+from pki_constructs.ca_expiry import CaExpiryAlarm, CaExpiryMonitor
+from pki_constructs.expiry_metrics import ca_metric_period as alarm_period
+from pki_constructs.expiry_rules import certificate_authority_arn_problems, check_interval_problems
 from tests.nag import nag_findings
 from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
 

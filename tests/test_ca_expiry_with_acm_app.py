@@ -53,7 +53,9 @@ def app() -> dict[str, Any]:
     regional_alerts = ExpiryTopic(regional, "Alerts")
 
     # One call each.
-    cdn_cert.add_expiry_alarm(topic=edge_alerts.topic, acm_events=True)
+    cdn_alarm = cdn_cert.add_expiry_alarm(topic=edge_alerts.topic)
+    cdn_alarm.on_expiry_event()
+    cdn_alarm.on_renewal_failed()
     ExpiryAlarm(regional, "AlbCertificateExpiryAlarm", certificate=alb_cert, topic=regional_alerts.topic)
     root.add_expiry_alarm(topic=regional_alerts.topic, threshold=Duration.days(365))
     sub.add_expiry_alarm(topic=regional_alerts.topic, threshold=Duration.days(400))

@@ -23,10 +23,8 @@ from pki_constructs import (
     RootCa,
     SubordinateCa,
 )
-from pki_constructs.expiry_alarm import (
-    ACM_PUBLIC_CERTIFICATE_LIFETIME,
-    ExpiryAlarm,
-    ExpiryTopic,
+from pki_constructs.expiry_alarm import ExpiryAlarm
+from pki_constructs.expiry_rules import (
     account_days_before_expiry_problems,
     account_of_arn,
     acm_certificate_arn_problems,
@@ -35,6 +33,7 @@ from pki_constructs.expiry_alarm import (
     renewal_advice,
     threshold_problems,
 )
+from pki_constructs.expiry_topic import ExpiryTopic
 from pki_constructs.service_certificate import ServiceCertificate
 from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
 
@@ -63,6 +62,11 @@ def problems_of(error: pytest.ExceptionInfo[PkiValidationError]) -> dict[str, st
 # Pure rules ----------------------------------------------------------------------------------------------
 
 
+ACM_PUBLIC_CERTIFICATE_LIFETIME = Duration.days(198)
+BEFORE_2027 = "2026-06-01"
+"""A date whose certificates renew before 2027-03-15: 198-day lifetime, 60-day renewal window."""
+
+
 def test_threshold_rules() -> None:
     assert threshold_problems(Duration.days(30), lifetime=ACM_PUBLIC_CERTIFICATE_LIFETIME) == []
     assert threshold_problems(Duration.days(1), lifetime=None) == []
@@ -73,9 +77,10 @@ def test_threshold_rules() -> None:
 
 
 def test_renewal_advice_only_at_or_above_acm_renewal_start() -> None:
-    assert renewal_advice(Duration.days(59), renewed_by_acm=True) is None
-    assert "renewal" in (renewal_advice(Duration.days(60), renewed_by_acm=True) or "")
-    assert renewal_advice(Duration.days(90), renewed_by_acm=False) is None  # imported: nobody renews it
+    window = Duration.days(60)
+    assert renewal_advice(Duration.days(59), renewal_window=window) is None
+    assert "renewal" in (renewal_advice(Duration.days(60), renewal_window=window) or "")
+    assert renewal_advice(Duration.days(90), renewal_window=None) is None  # imported: nobody renews it
 
 
 def test_arn_rules() -> None:
@@ -118,7 +123,7 @@ def _alarm(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_alarm_shape_for_a_public_certificate() -> None:
-    stack = make_stack()
+    stack = make_stack(make_app(**{"pki-constructs:today": BEFORE_2027}))
     cert = public_certificate(stack)
     ExpiryAlarm(stack, "Expiry", certificate=cert)
     alarm = _alarm(template_of(stack))
@@ -132,7 +137,7 @@ def test_alarm_shape_for_a_public_certificate() -> None:
 
 
 def test_fails_public_threshold_at_the_198_day_lifetime_not_395() -> None:
-    stack = make_stack()
+    stack = make_stack(make_app(**{"pki-constructs:today": BEFORE_2027}))
     with pytest.raises(PkiValidationError) as error:
         ExpiryAlarm(stack, "Expiry", certificate=public_certificate(stack), threshold=Duration.days(200))
     assert "198 days" in problems_of(error)["threshold"]
@@ -229,7 +234,9 @@ def test_certificate_of_another_stack_in_the_region_is_read_weakly(kind: str) ->
         if kind == "public-certificate"
         else public_certificate(certs)
     )
-    alarm = ExpiryAlarm(alarms, "Expiry", certificate=cert, create_topic=True, acm_events=True)
+    alarm = ExpiryAlarm(alarms, "Expiry", certificate=cert, create_topic=True)
+    alarm.on_expiry_event()
+    alarm.on_renewal_failed()
     assembly = app.synth()
     assert "Fn::ImportValue" not in json.dumps(assembly.get_stack_by_name("Alarms").template)
     assert "Outputs" not in assembly.get_stack_by_name("Certs").template
@@ -298,7 +305,7 @@ def test_fails_on_a_ca_arn_wrapped_as_an_acm_certificate() -> None:
 
 
 def test_public_certificate_add_expiry_alarm_in_its_own_stack() -> None:
-    app = make_app()
+    app = make_app(**{"pki-constructs:today": BEFORE_2027})
     edge = make_stack(app, "Edge", region="us-east-1")
     zone = route53.HostedZone.from_hosted_zone_attributes(
         edge, "Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
@@ -366,11 +373,15 @@ def test_fails_topic_and_create_topic_together() -> None:
     assert "topic" in problems_of(error)
 
 
-def test_fails_acm_events_without_a_topic() -> None:
+def test_fails_routing_events_without_a_topic_or_target() -> None:
     stack = make_stack()
+    alarm = ExpiryAlarm(stack, "Expiry", certificate=public_certificate(stack))
     with pytest.raises(PkiValidationError) as error:
-        ExpiryAlarm(stack, "Expiry", certificate=public_certificate(stack), acm_events=True)
-    assert "acm_events" in problems_of(error)
+        alarm.on_expiry_event()
+    assert "target" in problems_of(error)
+    with pytest.raises(PkiValidationError) as error:
+        alarm.on_renewal_failed()
+    assert "target" in problems_of(error)
 
 
 def test_fails_topic_in_another_region() -> None:
@@ -424,18 +435,19 @@ def test_fails_account_days_before_expiry_on_the_construct() -> None:
 def variants() -> cdk.Stack:
     stack = make_stack(name="ExpiryAlarms")
     shared = ExpiryTopic(stack, "Alerts")
-    ExpiryAlarm(
-        stack, "PublicExpiry", certificate=public_certificate(stack), create_topic=True, acm_events=True
-    )
+    public = ExpiryAlarm(stack, "PublicExpiry", certificate=public_certificate(stack), create_topic=True)
+    public.on_expiry_event()
+    public.on_renewal_failed()
     ExpiryAlarm(stack, "PrivateExpiry", certificate=private_certificate(stack), topic=shared.topic)
-    ExpiryAlarm(
+    imported = ExpiryAlarm(
         stack,
         "ImportedExpiry",
         certificate=acm.Certificate.from_certificate_arn(stack, "Imported", CERT_ARN),
         threshold=Duration.days(14),
         topic=shared.topic,
-        acm_events=True,
     )
+    imported.on_expiry_event()
+    imported.on_renewal_failed()
     return stack
 
 

@@ -103,15 +103,15 @@ def test_names_are_lower_cased_and_deduplicated() -> None:
     assert props["ValidationMethod"] == "DNS"
 
 
-def test_defaults_to_rsa_2048_and_exposes_the_certificate() -> None:
+def test_defaults_to_rsa_2048_and_is_an_acm_certificate() -> None:
     stack = make_stack()
     cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
     assert cert.key_algorithm == "RSA_2048"
-    assert isinstance(cert.certificate, acm.Certificate)
-    assert cert.node.default_child is cert.certificate
-    assert stack.resolve(cert.certificate_arn) == {
-        "Ref": stack.get_logical_id(cert.certificate.node.default_child)
-    }  # type: ignore[arg-type]
+    inner = cert.node.default_child
+    assert isinstance(inner, acm.Certificate)
+    assert stack.resolve(cert.certificate_arn) == {"Ref": stack.get_logical_id(inner.node.default_child)}  # type: ignore[arg-type]
+    assert stack.resolve(cert.certificate_ref.certificate_arn) == stack.resolve(cert.certificate_arn)
+    assert not hasattr(cert, "certificate")  # the wrapper accessor is gone: the construct is the certificate
 
 
 def test_metric_days_to_expiry() -> None:
@@ -185,7 +185,7 @@ def test_certificate_in_another_region_is_a_weak_reference(
 def test_certificate_in_same_stack_is_the_certificate() -> None:
     stack = make_stack()
     cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
-    assert cert.certificate_in(stack) is cert.certificate
+    assert cert.certificate_in(stack) is cert
 
 
 def test_plain_acm_certificate_of_another_stack_travels_weakly() -> None:
