@@ -22,6 +22,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from pki_constructs import (
     CertifiedAlb,
     CertifiedDistribution,
+    CrlConfiguration,
     DistinguishedName,
     ExpiryAlarm,
     MutualTlsApiDomain,
@@ -120,6 +121,17 @@ def test_distribution_and_mtls_api_domain_take_every_public_kind(kind: str) -> N
     assert viewer["AcmCertificateArn"] == stack.resolve(cert.certificate_arn)
     [domain] = resources_of_type(template, "AWS::ApiGateway::DomainName").values()
     assert domain["Properties"]["RegionalCertificateArn"] == stack.resolve(cert.certificate_arn)
+
+
+@pytest.mark.parametrize("kind", list(PUBLIC_KINDS))
+def test_crl_distribution_takes_every_public_kind(kind: str) -> None:
+    stack = make_stack(make_app())
+    cert = PUBLIC_KINDS[kind](stack)
+    crl = CrlConfiguration(cloudfront=True, custom_cname="crl.example.com", cloudfront_certificate=cert)
+    RootCa(stack, "Root", subject=DistinguishedName(common_name="Root", country="US"), crl=crl)
+    [distribution] = resources_of_type(template_of(stack), "AWS::CloudFront::Distribution").values()
+    viewer = distribution["Properties"]["DistributionConfig"]["ViewerCertificate"]
+    assert viewer["AcmCertificateArn"] == stack.resolve(cert.certificate_arn)
 
 
 @pytest.mark.parametrize("kind", list(PRIVATE_KINDS))
