@@ -22,6 +22,7 @@ from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm, cfn_certificate_of
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
+from .expiry_rules import region_of_arn
 
 __all__ = [
     "ACM_KEY_ALGORITHMS",
@@ -386,8 +387,7 @@ def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
     region: str | None = None
     arn = certificate.certificate_arn
     if not Token.is_unresolved(arn):
-        parts = arn.split(":")
-        region = parts[3] if len(parts) > 3 else None
+        region = region_of_arn(arn)
     elif cfn is not None:
         stack_region = Stack.of(certificate).region
         region = None if Token.is_unresolved(stack_region) else stack_region
