@@ -7,7 +7,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import jsii
-from aws_cdk import Duration, Resource, Stack, Token
+from aws_cdk import Duration, RemovalPolicy, Resource, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
@@ -202,6 +202,11 @@ class PublicCertificate(Resource):
     def certificate_ref(self) -> acm_refs.CertificateReference:
         """A reference to this certificate (``ICertificateRef``)."""
         return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
+
+    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
+        """Apply ``policy`` to the ``AWS::CertificateManager::Certificate`` (``IResource``; the default
+        ``Resource`` implementation needs a CloudFormation resource as default child, ours is an L2)."""
+        self._resource.apply_removal_policy(policy)
 
     @property
     def region(self) -> str:

@@ -251,6 +251,11 @@ class ServiceCertificate(Resource):
         """A reference to this certificate (``ICertificateRef``)."""
         return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
 
+    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
+        """Apply ``policy`` to the ``AWS::CertificateManager::Certificate`` (``IResource``; the default
+        ``Resource`` implementation needs a CloudFormation resource as default child, ours is an L2)."""
+        self._resource.apply_removal_policy(policy)
+
     def metric_days_to_expiry(
         self,
         *,

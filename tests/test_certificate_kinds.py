@@ -165,3 +165,13 @@ def test_metric_days_to_expiry_has_aws_cdk_libs_signature(owner: type) -> None:
     expected = inspect.signature(acm.ICertificate.metric_days_to_expiry).parameters
     actual = inspect.signature(owner.metric_days_to_expiry).parameters
     assert [(p.name, p.kind) for p in actual.values()] == [(p.name, p.kind) for p in expected.values()]
+
+
+@pytest.mark.parametrize("kind", ["PublicCertificate", "ServiceCertificate"])
+def test_removal_policy_reaches_the_certificate_resource(kind: str) -> None:
+    """``IResource.apply_removal_policy`` works on ours as on aws-cdk-lib's certificates."""
+    stack = make_stack(make_app())
+    cert = ALL_KINDS[kind](stack)
+    cert.apply_removal_policy(cdk.RemovalPolicy.RETAIN)
+    [resource] = resources_of_type(template_of(stack), "AWS::CertificateManager::Certificate").values()
+    assert resource["DeletionPolicy"] == "Retain"
