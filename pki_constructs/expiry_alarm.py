@@ -411,14 +411,13 @@ class ExpiryAlarm(Construct):
         advice = renewal_advice(threshold, renewal_window=lifetime.renewal_window)
         if advice:
             Annotations.of(self).add_warning_v2("pki-constructs:expiry-threshold-in-renewal-window", advice)
-        if facts.kind == "public":
-            upcoming = schedule.next_change(today)
-            if upcoming is not None:
+        if facts.kind == "public" and threshold == lifetime.default_threshold:
+            change = schedule.next_threshold_change(today)
+            if change is not None:
                 Annotations.of(self).add_info(
-                    f"expiry threshold {days} days fits the ACM public lifetime schedule as of "
-                    f"{today.isoformat()}; public certificates live at most {upcoming.cabf_maximum_days} days "
-                    f"from {upcoming.effective.isoformat()} (CA/B Forum SC-081): synthesize and deploy again "
-                    "after that date so the default threshold follows."
+                    f"default expiry threshold {days} days follows the CA/B Forum SC-081 lifetime schedule as "
+                    f"of {today.isoformat()}; synthesized from {change[0].isoformat()} on it becomes "
+                    f"{change[1]} days: deploy again then so the alarm follows the shorter certificates."
                 )
 
     def on_expiry_event(

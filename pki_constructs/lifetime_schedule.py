@@ -125,6 +125,20 @@ def default_public_threshold_days(on: datetime.date) -> int:
     return default_threshold_days(shortest_public_lifetime_days(on))
 
 
+def next_threshold_change(on: datetime.date) -> tuple[datetime.date, int] | None:
+    """The first date after ``on`` from which the default public threshold differs, and its new value (a
+    template synthesized on ``on`` should be synthesized and deployed again from then)."""
+    current = default_public_threshold_days(on)
+    last = PUBLIC_LIFETIME_SCHEDULE[-1].effective
+    day = on
+    while day <= last:
+        day += datetime.timedelta(days=1)
+        value = default_public_threshold_days(day)
+        if value != current:
+            return day, value
+    return None
+
+
 def next_change(on: datetime.date) -> LifetimePeriod | None:
     """The next schedule step after ``on``, if any."""
     return next((p for p in PUBLIC_LIFETIME_SCHEDULE if p.effective > on), None)

@@ -22,6 +22,7 @@ from pki_constructs.lifetime_schedule import (
     default_threshold_days,
     horizon_lifetimes_days,
     next_change,
+    next_threshold_change,
     parse_today,
     renewal_window_days,
 )
@@ -84,6 +85,19 @@ def test_renewal_window_is_sixty_days_or_a_third_of_shorter_lifetimes() -> None:
 def test_default_threshold_covers_the_next_renewal(day: str, horizon: list[int], threshold: int) -> None:
     assert horizon_lifetimes_days(d(day)) == horizon
     assert default_public_threshold_days(d(day)) == threshold
+
+
+@pytest.mark.parametrize(
+    ("day", "change"),
+    [
+        ("2026-06-01", ("2026-08-29", 16)),  # from then a 198-day certificate renews after 2027-03-15
+        ("2026-11-29", ("2028-12-07", 7)),  # from then a 98-day certificate renews after 2029-03-15
+        ("2029-03-15", None),
+    ],
+)
+def test_next_threshold_change(day: str, change: tuple[str, int] | None) -> None:
+    expected = (d(change[0]), change[1]) if change else None
+    assert next_threshold_change(d(day)) == expected
 
 
 def test_next_change() -> None:
@@ -152,10 +166,10 @@ def test_a_threshold_warns_once_it_is_inside_the_renewal_window(
     assert bool(found) is warns
 
 
-def test_info_names_the_next_schedule_date() -> None:
+def test_info_names_the_date_the_default_changes() -> None:
     stack, alarm = _public_alarm("2026-11-29")
     found = Annotations.from_stack(stack).find_info(
-        f"/{alarm.node.path}", Match.string_like_regexp("2027-03-15")
+        f"/{alarm.node.path}", Match.string_like_regexp("2028-12-07")
     )
     assert len(found) == 1
 
