@@ -38,6 +38,7 @@ from ._provider import HandlerProvider, handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
+from .ca_facts import ca_facts
 from .private_ca import CertificateAuthorityBase
 
 ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
@@ -50,7 +51,7 @@ ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
 RENEWAL_EVENTS = ["ACM Certificate Available", "ACM Certificate Approaching Expiration"]
 """ACM EventBridge detail types after which the export is checked (re-exported when the serial changed)."""
 
-CaLike = CertificateAuthorityBase | acmpca.ICertificateAuthority
+CaLike = acmpca.ICertificateAuthority
 
 
 # Pure rules -------------------------------------------------------------------------------------------
@@ -179,13 +180,14 @@ class ServiceCertificate(Construct):
     ) -> None:
         super().__init__(scope, id)
         ca = certificate_authority if isinstance(certificate_authority, CertificateAuthorityBase) else None
-        ca_key = ca.key_algorithm if ca else None
+        facts = ca_facts(certificate_authority)
+        ca_key = facts.key_algorithm
         self.key_algorithm = key_algorithm or default_key_algorithm(ca_key)
         sans = dedupe_names(subject_alternative_names or [])
         problems = [
             *names_problems(domain_name, sans),
             *key_algorithm_problems(self.key_algorithm, ca_key),
-            *usage_mode_problems(ca.usage_mode if ca else None),
+            *usage_mode_problems(facts.usage_mode),
         ]
         if not export and secret_encryption_key is not None:
             problems.append(
@@ -213,7 +215,7 @@ class ServiceCertificate(Construct):
         self.certificate = acm.PrivateCertificate(
             self,
             "Resource",
-            certificate_authority=ca.certificate_authority if ca else certificate_authority,  # type: ignore[arg-type]
+            certificate_authority=certificate_authority,
             domain_name=domain_name,
             subject_alternative_names=sans or None,
             key_algorithm=ACM_KEY_ALGORITHMS[self.key_algorithm],
