@@ -12,7 +12,9 @@ from dataclasses import dataclass
 
 from aws_cdk import Token
 
-_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws|):(?P<resource>.+)$")
+_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws|):(?P<resource>.+)$"
+)
 _CA_RESOURCE = re.compile(r"^certificate-authority/[0-9a-zA-Z-]+$")
 _ACM_RESOURCE = re.compile(r"^certificate/[0-9a-zA-Z-]+$")
 _ROLE_RESOURCE = re.compile(r"^role/[\w+=,.@/-]{1,512}$")

@@ -248,7 +248,6 @@ def trust_problems(activation: IConstruct, issuer_role_arn: str, external_id: st
     return problems
 
 
-
 # ------------------------------------------------------------------------------------------ the choice
 
 
@@ -277,7 +276,9 @@ def activate(child: ActivationRequest, parent: object) -> Activation:
             "Activation",
             parent_arn=facts.certificate_authority_arn,
             # same ARN, without a cycle through the Provider
-            parent_policy_arn=resource.attr_arn if isinstance(resource, acmpca.CfnCertificateAuthority) else None,
+            parent_policy_arn=resource.attr_arn
+            if isinstance(resource, acmpca.CfnCertificateAuthority)
+            else None,
             **common,
         )
     elif facts.created_here and isinstance(parent, Construct):

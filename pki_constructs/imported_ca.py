@@ -54,7 +54,10 @@ class ImportedCertificateAuthority(Resource):
             region=parts.region if parts else None,
         )
         raise_if_any(
-            self, attribute_problems(certificate_authority_arn, issuer_role_arn=issuer_role_arn, external_id=external_id)
+            self,
+            attribute_problems(
+                certificate_authority_arn, issuer_role_arn=issuer_role_arn, external_id=external_id
+            ),
         )
         self._facts = CaFacts(
             certificate_authority_arn=certificate_authority_arn,
@@ -75,7 +78,9 @@ class ImportedCertificateAuthority(Resource):
 
     @property
     def certificate_authority_ref(self) -> acmpca_refs.CertificateAuthorityReference:
-        return acmpca_refs.CertificateAuthorityReference(certificate_authority_arn=self.certificate_authority_arn)
+        return acmpca_refs.CertificateAuthorityReference(
+            certificate_authority_arn=self.certificate_authority_arn
+        )
 
     @property
     def facts(self) -> CaFacts:

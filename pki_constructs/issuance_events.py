@@ -63,7 +63,9 @@ def ca_certificate_issued_rule(
     if topic is not None:
         message: dict[str, Any] = {
             "event": "CA certificate issued",
-            "certificateAuthorityArn": events.EventField.from_path("$.detail.requestParameters.certificateAuthorityArn"),
+            "certificateAuthorityArn": events.EventField.from_path(
+                "$.detail.requestParameters.certificateAuthorityArn"
+            ),
             "templateArn": events.EventField.from_path("$.detail.requestParameters.templateArn"),
             "issuedBy": events.EventField.from_path("$.detail.userIdentity.arn"),
             "time": events.EventField.time,

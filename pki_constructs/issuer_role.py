@@ -102,7 +102,11 @@ class IssuerRole(Construct):
             for n in path_lengths
             if not 0 <= n <= 3
         ]
-        if external_id is not None and _arn.is_literal(external_id) and not _arn.EXTERNAL_ID.match(external_id):
+        if (
+            external_id is not None
+            and _arn.is_literal(external_id)
+            and not _arn.EXTERNAL_ID.match(external_id)
+        ):
             problems.append(
                 Problem(
                     "external_id",

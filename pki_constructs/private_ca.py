@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 from dataclasses import replace
-from typing import TYPE_CHECKING, Union
+from typing import TYPE_CHECKING
 
 import jsii
 from aws_cdk import Annotations, Duration, RemovalPolicy, Resource, Stack, Token
@@ -45,6 +45,7 @@ from .templates import CertificateTemplate
 
 if TYPE_CHECKING:
     from .ca_expiry import CaExpiryAlarm
+
 
 def _known_partition(stack: Stack) -> str | None:
     return None if Token.is_unresolved(stack.partition) else stack.partition
@@ -232,7 +233,9 @@ class CertificateAuthorityBase(Resource):
 
     @property
     def certificate_authority_ref(self) -> acmpca_refs.CertificateAuthorityReference:
-        return acmpca_refs.CertificateAuthorityReference(certificate_authority_arn=self.certificate_authority_arn)
+        return acmpca_refs.CertificateAuthorityReference(
+            certificate_authority_arn=self.certificate_authority_arn
+        )
 
     @property
     def activation(self) -> IDependable:
@@ -580,11 +583,13 @@ class RootCa(CertificateAuthorityBase):
         activation.apply_removal_policy(removal_policy)
         # Ref of the activation is the CA ARN: whoever uses it waits for an ACTIVE CA.
         self._keep(
-            Activation(activation, activation.ref, activation.attr_complete_certificate_chain, self.certificate)
+            Activation(
+                activation, activation.ref, activation.attr_complete_certificate_chain, self.certificate
+            )
         )
 
 
-ParentCa = Union[acmpca.ICertificateAuthority, OfflineParent]
+ParentCa = acmpca.ICertificateAuthority | OfflineParent
 """What ``SubordinateCa(parent=...)`` accepts: any ``aws_acmpca.ICertificateAuthority`` — a RootCa or
 SubordinateCa of this app (any region or account), a CA imported with ``from_certificate_authority_attributes``
 or aws-cdk-lib's ``CertificateAuthority.from_certificate_authority_arn`` — or an ``OfflineParent``."""

@@ -36,9 +36,9 @@ from constructs import Construct
 
 from ._provider import HandlerProvider, handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
+from .ca_facts import ca_facts
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
-from .ca_facts import ca_facts
 from .private_ca import CertificateAuthorityBase
 
 ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {

@@ -21,8 +21,8 @@ from constructs import Construct
 
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
-from .errors import Problem, raise_if_any
 from .ca_facts import ca_facts, note_skipped_rules
+from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
 from .revocation import CrlType
 
@@ -48,9 +48,9 @@ class MutualTlsMode(enum.Enum):
 # Pure rules -------------------------------------------------------------------------------------------
 
 
-def chain_of(ca: CertificateAuthorityBase) -> list[acmpca.ICertificateAuthority]:
+def chain_of(ca: acmpca.ICertificateAuthority) -> list[acmpca.ICertificateAuthority]:
     """The CA and the ancestors known at synth (a parent known only by ARN ends the walk)."""
-    chain = [ca]
+    chain: list[acmpca.ICertificateAuthority] = [ca]
     parent = getattr(ca, "parent", None)
     while isinstance(parent, CertificateAuthorityBase):
         chain.append(parent)
@@ -81,7 +81,9 @@ def bundle_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list
             )
         )
     depths = [(ca, ca_facts(ca).depth) for ca in trusted_cas]
-    too_deep = [f"{ca.node.path} (depth {depth})" for ca, depth in depths if depth and depth > MAX_CHAIN_DEPTH]
+    too_deep = [
+        f"{ca.node.path} (depth {depth})" for ca, depth in depths if depth and depth > MAX_CHAIN_DEPTH
+    ]
     if too_deep:
         problems.append(
             Problem(
@@ -302,7 +304,9 @@ class CaBundle(Construct):
         )
         revocation_entries = []
         for ca, key in zip(cas, revocation_keys, strict=False):
-            assert isinstance(ca, CertificateAuthorityBase) and ca.crl_distribution is not None  # checked above
+            assert (
+                isinstance(ca, CertificateAuthorityBase) and ca.crl_distribution is not None
+            )  # checked above
             crl_path = (ca.crl.custom_path or "crl").strip("/")
             ca_id = Fn.select(1, Fn.split("/", ca.certificate_authority_arn))
             provider.add_to_handler_policy(

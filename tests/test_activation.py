@@ -327,9 +327,7 @@ def child_stack_with(parent: dict[str, Any], **child: Any) -> dict[str, Any]:
 
 
 def test_cross_account_parent_by_arn_assumes_only_the_given_role(snapshot_json: SnapshotAssertion) -> None:
-    template = child_stack_with(
-        imported(PARENT_ARN, issuer_role_arn=ISSUER_ROLE, external_id="corp-pki")
-    )
+    template = child_stack_with(imported(PARENT_ARN, issuer_role_arn=ISSUER_ROLE, external_id="corp-pki"))
     (resource,) = activations(template).values()
     props = resource["Properties"]
     assert props["ParentCertificateAuthorityArn"] == PARENT_ARN
@@ -564,7 +562,9 @@ def test_fails_issuer_role_bad_props() -> None:
 # ------------------------------------------------------------------------------------------ issuer role trust
 
 
-def test_in_app_issuer_role_trusts_only_the_child_handler_role_with_the_external_id_the_child_passes() -> None:
+def test_in_app_issuer_role_trusts_only_the_child_handler_role_with_the_external_id_the_child_passes() -> (
+    None
+):
     app = make_app()
     root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
     child_stack = make_stack(app, "ChildStack", region="us-east-1")
