@@ -79,6 +79,18 @@ def parse_role_arn(arn: str | None) -> Arn | None:
     return None
 
 
+def region_of(arn: str | None) -> str | None:
+    """The region of a literal ARN of any service; None for tokens, malformed ARNs and global resources."""
+    parts = parse(arn)
+    return (parts.region or None) if parts else None
+
+
+def account_of(arn: str | None) -> str | None:
+    """The account of a literal ARN of any service; None for tokens, malformed ARNs and AWS-owned resources."""
+    parts = parse(arn)
+    return parts.account if parts and is_account_id(parts.account) else None
+
+
 def is_account_id(value: str) -> bool:
     return bool(_ACCOUNT.match(value))
 
@@ -86,3 +98,8 @@ def is_account_id(value: str) -> bool:
 def format_role_arn(*, partition: str, account: str, path: str, name: str) -> str:
     """``arn:<partition>:iam::<account>:role<path><name>`` (``path`` starts and ends with ``/``)."""
     return f"arn:{partition}:iam::{account}:role{path}{name}"
+
+
+def format_parameter_arn(*, partition: str, region: str, account: str, name: str) -> str:
+    """``arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading slash>``."""
+    return f"arn:{partition}:ssm:{region}:{account}:parameter/{name.lstrip('/')}"

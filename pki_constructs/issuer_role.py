@@ -10,17 +10,21 @@ allowed. Its trust policy admits only the activation handler role of the named c
   secret; it stops a confused deputy from assuming the role by accident), which the child's activation
   passes to ``AssumeRole``;
 * the maximum session is IAM's minimum, one hour (``MaxSessionDuration`` is 3600-43200 seconds, IAM API
-  reference, CreateRole); the handler asks for 900 seconds (the ``AssumeRole`` minimum).
+  reference, CreateRole). The handler's ``AssumeRole`` takes the default session of one hour; each
+  invocation assumes the role afresh, so asking for ``DurationSeconds=900`` (the ``AssumeRole`` minimum) would
+  be enough (a change for ``lambda/ca_activation``).
 """
 
 from __future__ import annotations
 
 import hashlib
 from collections.abc import Sequence
+from typing import cast
 
 from aws_cdk import Duration, PhysicalName, Stack
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_iam as iam
-from constructs import Construct, IConstruct
+from constructs import Construct
 
 from . import _arn
 from .ca_facts import ca_facts
@@ -75,7 +79,7 @@ class IssuerRole(Construct):
         scope: Construct,
         id: str,
         *,
-        certificate_authority: IConstruct,
+        certificate_authority: acmpca.ICertificateAuthority,
         trusted_accounts: Sequence[str],
         path_lengths: Sequence[int] = (0,),
         external_id: str | None = None,
@@ -185,11 +189,15 @@ class IssuerRole(Construct):
 
     @classmethod
     def for_parent(cls, parent: Construct, child_account: str) -> IssuerRole:
-        """The role under ``parent`` trusted by ``child_account``, created on first use."""
+        """The role under ``parent`` (a RootCa/SubordinateCa) trusted by ``child_account``, created on first use."""
         id = f"IssuerRole{child_account}" if _arn.is_literal(child_account) else "IssuerRole"
         existing = parent.node.try_find_child(id)
         if isinstance(existing, IssuerRole):
             return existing
         return cls(
-            parent, id, certificate_authority=parent, trusted_accounts=[child_account], path_lengths=()
+            parent,
+            id,
+            certificate_authority=cast(acmpca.ICertificateAuthority, parent),
+            trusted_accounts=[child_account],
+            path_lengths=(),
         )
