@@ -46,7 +46,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ._provider import handler_function
-from .ca_facts import ca_facts
+from .ca_facts import ca_facts, note_skipped_rules
 from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
 from .expiry_alarm import (
@@ -357,6 +357,8 @@ class CaExpiryAlarm(Construct):
             raise PkiValidationError(self.node.path, facts)
         stack = Stack.of(self)
         problems = threshold_problems(threshold, lifetime=facts.validity, lifetime_source="CA certificate")
+        if facts.validity is None:
+            note_skipped_rules(self, certificate_authority, {"threshold below the CA's validity": "validity"})
         problems += check_interval_problems(check_interval)
         existing = stack.node.try_find_child(_MONITOR_ID)
         if (

@@ -80,7 +80,9 @@ def ca_facts(ca: object) -> CaFacts:
 
 
 def describe_ca(ca: object) -> str:
-    """How a CA is named in messages: its construct path."""
+    """How a CA is named in messages: its construct path (or the ARN it was given as)."""
+    if isinstance(ca, str):
+        return ca
     node = getattr(ca, "node", None)
     return str(node.path) if node is not None else type(ca).__name__
 

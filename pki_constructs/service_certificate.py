@@ -36,7 +36,7 @@ from constructs import Construct
 
 from ._provider import HandlerProvider, handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
-from .ca_facts import ca_facts
+from .ca_facts import ca_facts, note_skipped_rules
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
@@ -207,6 +207,18 @@ class ServiceCertificate(Construct):
                 )
             )
         raise_if_any(self, problems)
+        note_skipped_rules(
+            self,
+            certificate_authority,
+            {
+                rule: fact
+                for rule, fact, value in [
+                    ("key algorithm of the CA's key family", "key_algorithm", facts.key_algorithm),
+                    ("ACM cannot issue from a short-lived-certificate CA", "usage_mode", facts.usage_mode),
+                ]
+                if value is None
+            },
+        )
         if ca is not None:
             self._warn(ca)
 
