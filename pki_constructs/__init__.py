@@ -10,7 +10,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _MODULE_OF = {
-    "CaActivation": "activation",
+    "CaActivation": "custom_activation",
     "IssuerRole": "issuer_role",
     "OfflineParent": "offline_parent",
     "ImportedCertificateAuthority": "imported_ca",
@@ -66,7 +66,6 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
-    from .activation import CaActivation
     from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
     from .api_mtls import MutualTlsApiDomain
     from .ca_expiry import CaExpiryAlarm
@@ -74,6 +73,7 @@ if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
     from .certified_alb import CertifiedAlb
     from .certified_distribution import CertifiedDistribution
     from .cross_region import RegionalExport, RegionalImport
+    from .custom_activation import CaActivation
     from .errors import PkiValidationError, Problem
     from .expiry_alarm import ExpiryAlarm, ExpiryTopic
     from .imported_ca import ImportedCertificateAuthority

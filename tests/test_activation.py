@@ -27,7 +27,7 @@ from pki_constructs import (
     RootCa,
     SubordinateCa,
 )
-from pki_constructs.activation import RESOURCE_TYPE
+from pki_constructs.custom_activation import RESOURCE_TYPE
 from tests.handlers.activation_support import (
     Provider,
     create_root,
