@@ -606,5 +606,49 @@ def test_fails_imported_parent_with_an_external_id_its_in_app_issuer_role_does_n
         external_id="not-the-right-one",
     )
     SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
-    with pytest.raises(Exception, match="external_id"):
+    # a late check (the role may be created after the child): CDK reports it as a failed validation
+    with pytest.raises(RuntimeError, match=r"external_id='<different>'.*demands another sts:ExternalId"):
         app.synth()
+
+
+def test_fails_imported_parent_whose_in_app_issuer_role_does_not_trust_the_child_account() -> None:
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    role = IssuerRole(
+        root_stack,
+        "Issuer",
+        certificate_authority=root,
+        trusted_accounts=["333333333333"],
+        role_name="pki-issuer",
+    )
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        child_stack,
+        "Parent",
+        certificate_authority_arn=PARENT_ARN,
+        issuer_role_arn=role.role_arn,
+        external_id=role.external_id,
+    )
+    SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
+    with pytest.raises(RuntimeError, match=rf"issuer_role_arn=.*not this child's account {ACCOUNT}"):
+        app.synth()
+
+
+def test_imported_parent_matching_its_in_app_issuer_role_synthesizes() -> None:
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    role = IssuerRole(
+        root_stack, "Issuer", certificate_authority=root, trusted_accounts=[ACCOUNT], role_name="pki-issuer"
+    )
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        child_stack,
+        "Parent",
+        certificate_authority_arn=PARENT_ARN,
+        issuer_role_arn=role.role_arn,
+        external_id=role.external_id,
+    )
+    SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
+    app.synth()
