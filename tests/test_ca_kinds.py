@@ -17,8 +17,10 @@ from pki_constructs import (
     CaBundle,
     CaExpiryAlarm,
     CertificateTemplate,
+    CertifiedAlb,
     DistinguishedName,
     IssuerRole,
+    MutualTls,
     MutualTlsApiDomain,
     MutualTlsTrustStore,
     PrivateServiceTier,
@@ -72,6 +74,16 @@ PROPS: dict[str, Callable[[cdk.Stack, acmpca.ICertificateAuthority], Any]] = {
     ),
     "CaBundle.trusted_cas": lambda s, ca: CaBundle(s, "Bundle", trusted_cas=[ca]),
     "MutualTlsTrustStore.trusted_cas": lambda s, ca: MutualTlsTrustStore(s, "Store", trusted_cas=[ca]),
+    "MutualTls.trusted_cas": lambda s, ca: CertifiedAlb(
+        s,
+        "Alb",
+        vpc=_vpc(s),
+        internet_facing=False,
+        certificates=[
+            acm.Certificate.from_certificate_arn(s, "Cert", f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/x")
+        ],
+        mutual_tls=MutualTls(trusted_cas=[ca]),
+    ),
     "MutualTlsApiDomain.trusted_cas": lambda s, ca: MutualTlsApiDomain(
         s,
         "Api",
