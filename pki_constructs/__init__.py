@@ -10,10 +10,11 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _MODULE_OF = {
-    "CaActivation": "activation",
-    "CertificateAuthorityRef": "activation",
-    "IssuerRole": "activation",
-    "OfflineParent": "activation",
+    "CaActivation": "custom_activation",
+    "IssuerRole": "issuer_role",
+    "OfflineParent": "offline_parent",
+    "ImportedCertificateAuthority": "imported_ca",
+    "CaFacts": "ca_facts",
     "KeyAlgorithm": "algorithms",
     "KeyFamily": "algorithms",
     "KeyStorageSecurityStandard": "algorithms",
@@ -29,7 +30,6 @@ _MODULE_OF = {
     "Problem": "errors",
     "ExpiryAlarm": "expiry_alarm",
     "ExpiryTopic": "expiry_topic",
-    "CaProfile": "private_ca",
     "CertificateAuthorityBase": "private_ca",
     "RootCa": "private_ca",
     "SubordinateCa": "private_ca",
@@ -66,17 +66,21 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
-    from .activation import CaActivation, CertificateAuthorityRef, IssuerRole, OfflineParent
     from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
     from .api_mtls import MutualTlsApiDomain
     from .ca_expiry import CaExpiryAlarm
+    from .ca_facts import CaFacts
     from .certified_alb import CertifiedAlb
     from .certified_distribution import CertifiedDistribution
     from .cross_region import RegionalExport, RegionalImport
+    from .custom_activation import CaActivation
     from .errors import PkiValidationError, Problem
     from .expiry_alarm import ExpiryAlarm
     from .expiry_topic import ExpiryTopic
-    from .private_ca import CaProfile, CertificateAuthorityBase, RootCa, SubordinateCa
+    from .imported_ca import ImportedCertificateAuthority
+    from .issuer_role import IssuerRole
+    from .offline_parent import OfflineParent
+    from .private_ca import CertificateAuthorityBase, RootCa, SubordinateCa
     from .private_tier import PrivateService, PrivateServiceTier
     from .public_certificate import PublicCertificate
     from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl

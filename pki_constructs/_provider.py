@@ -25,6 +25,7 @@ def handler_function(
     description: str,
     timeout: Duration = Duration.minutes(5),
     environment: dict[str, str] | None = None,
+    role_path: str | None = None,
 ) -> lambda_.Function:
     """A Lambda function running ``lambda/<handler_name>/index.py:<entry_point>`` with a one-year log group
     and an inline logging policy (instead of the AWSLambdaBasicExecutionRole managed policy)."""
@@ -34,6 +35,7 @@ def handler_function(
         f"{id}Role",
         assumed_by=iam.ServicePrincipal("lambda.amazonaws.com"),
         description=f"pki-constructs {handler_name} handler",
+        path=role_path,
     )
     log_group.grant_write(role)
     function = lambda_.Function(
@@ -69,10 +71,16 @@ class HandlerProvider(Construct):
         asynchronous: bool,
         total_timeout: Duration = Duration.minutes(30),
         query_interval: Duration = Duration.seconds(15),
+        role_path: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         self.on_event = handler_function(
-            self, "OnEvent", handler_name=handler_name, entry_point="on_event", description=description
+            self,
+            "OnEvent",
+            handler_name=handler_name,
+            entry_point="on_event",
+            description=description,
+            role_path=role_path,
         )
         self.is_complete: lambda_.Function | None = None
         if asynchronous:
@@ -82,6 +90,7 @@ class HandlerProvider(Construct):
                 handler_name=handler_name,
                 entry_point="is_complete",
                 description=f"{description} (completion poll)",
+                role_path=role_path,
             )
         self.provider = cr.Provider(
             self,
@@ -110,14 +119,25 @@ class HandlerProvider(Construct):
         handler_name: str,
         description: str,
         asynchronous: bool,
+        role_path: str | None = None,
     ) -> HandlerProvider:
-        """The stack-wide provider for ``handler_name``, created on first use."""
+        """The stack-wide provider for ``handler_name``, created on first use.
+
+        :param role_path: the IAM path of the handler roles (issuer roles trust a fixed path). Default: - ``/``
+        """
         stack = Stack.of(scope)
         id = "PkiConstructs" + "".join(part.title() for part in handler_name.split("_")) + "Provider"
         existing = stack.node.try_find_child(id)
         if isinstance(existing, HandlerProvider):
             return existing
-        return cls(stack, id, handler_name=handler_name, description=description, asynchronous=asynchronous)
+        return cls(
+            stack,
+            id,
+            handler_name=handler_name,
+            description=description,
+            asynchronous=asynchronous,
+            role_path=role_path,
+        )
 
     @property
     def service_token(self) -> str:

@@ -9,13 +9,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from aws_cdk import Annotations
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
 from .domain_names import domain_name_problems
 from .errors import Problem, raise_if_any
-from .private_ca import CertificateAuthorityBase
 from .public_certificate import certificate_facts
 from .trust_store import CaBundle
 
@@ -98,7 +98,7 @@ class MutualTlsApiDomain(Construct):
         *,
         domain_name: str,
         certificate: acm.ICertificate,
-        trusted_cas: Sequence[CertificateAuthorityBase] = (),
+        trusted_cas: Sequence[acmpca.ICertificateAuthority] = (),
         bundle: CaBundle | None = None,
         mapping: apigw.IRestApi | None = None,
         security_policy: apigw.SecurityPolicy = apigw.SecurityPolicy.TLS_1_2,

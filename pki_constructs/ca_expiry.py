@@ -36,6 +36,7 @@ from aws_cdk import (
     Token,
     Validations,
 )
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
@@ -44,6 +45,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct
 
 from ._provider import handler_function
+from .ca_facts import ca_facts, note_skipped_rules
 from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
 from .expiry_alarm_factory import days_to_expiry_alarm
@@ -100,7 +102,7 @@ def _ca_facts(certificate_authority: object, field: str) -> _CaFacts | list[Prob
         )
     arn = getattr(certificate_authority, "certificate_authority_arn", None)
     if isinstance(arn, str) and arn:
-        validity = getattr(certificate_authority, "validity", None)
+        validity = ca_facts(certificate_authority).validity
         return certificate_authority_arn_problems(arn, field=field) or _CaFacts(
             arn, validity if isinstance(validity, Duration) else None
         )
@@ -271,7 +273,7 @@ class CaExpiryAlarm(Construct):
         scope: Construct,
         id: str,
         *,
-        certificate_authority: Any,
+        certificate_authority: acmpca.ICertificateAuthority | str,
         threshold: Duration = DEFAULT_CA_THRESHOLD,
         topic: sns.ITopic | None = None,
         create_topic: bool = False,
@@ -284,6 +286,8 @@ class CaExpiryAlarm(Construct):
             raise PkiValidationError(self.node.path, facts)
         stack = Stack.of(self)
         problems = threshold_problems(threshold, lifetime=facts.validity, lifetime_source="CA certificate")
+        if facts.validity is None:
+            note_skipped_rules(self, certificate_authority, {"threshold below the CA's validity": "validity"})
         problems += check_interval_problems(check_interval)
         existing = stack.node.try_find_child(_MONITOR_ID)
         if (

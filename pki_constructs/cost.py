@@ -5,7 +5,8 @@ Prices from https://aws.amazon.com/private-ca/pricing/ (per CA per month, before
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import weakref
+from typing import Protocol
 
 import jsii
 from aws_cdk import Annotations, Aspects, IAspect, Stack, Stage
@@ -13,11 +14,15 @@ from constructs import Construct, IConstruct
 
 from .algorithms import UsageMode
 
-if TYPE_CHECKING:
-    from .private_ca import CertificateAuthorityBase
-
 _MONTHLY_USD = {UsageMode.GENERAL_PURPOSE: 400, UsageMode.SHORT_LIVED_CERTIFICATE: 50}
 _REPORT_ID = "pki-constructs:cost"
+_REGISTERED: weakref.WeakSet[IConstruct] = weakref.WeakSet()
+"""The CAs that called :func:`register`: the report finds them without importing their module."""
+
+
+class _CostedCa(Protocol):
+    @property
+    def monthly_cost_usd(self) -> int: ...
 
 
 def monthly_cost_usd(usage_mode: UsageMode) -> int:
@@ -27,6 +32,7 @@ def monthly_cost_usd(usage_mode: UsageMode) -> int:
 def register(ca: Construct) -> None:
     """Annotate ``ca`` with its cost and make sure the app reports totals per stack and overall."""
     usage_mode: UsageMode = ca.usage_mode  # type: ignore[attr-defined]
+    _REGISTERED.add(ca)
     Annotations.of(ca).add_info(
         f"This CA costs about ${monthly_cost_usd(usage_mode)}/month ({usage_mode.value}), "
         "plus per-certificate fees, until it is deleted."
@@ -36,10 +42,8 @@ def register(ca: Construct) -> None:
         Aspects.of(root).add(_CostReport())
 
 
-def cas_below(scope: IConstruct) -> list[CertificateAuthorityBase]:
-    from .private_ca import CertificateAuthorityBase
-
-    return [c for c in scope.node.find_all() if isinstance(c, CertificateAuthorityBase)]
+def cas_below(scope: IConstruct) -> list[_CostedCa]:
+    return [c for c in scope.node.find_all() if c in _REGISTERED]  # type: ignore[misc]
 
 
 def total_usd(scope: IConstruct) -> int:

@@ -76,6 +76,7 @@ from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
+from . import _arn
 from .errors import Problem, raise_if_any
 
 __all__ = [
@@ -181,7 +182,7 @@ def default_parameter_name(construct: IConstruct, suffix: str) -> str:
 
 def parameter_arn(*, partition: str, region: str, account: str, name: str) -> str:
     """The ARN of a fully qualified parameter name (its leading '/' is not repeated after 'parameter')."""
-    return f"arn:{partition}:ssm:{region}:{account}:parameter/{name.lstrip('/')}"
+    return _arn.format_parameter_arn(partition=partition, region=region, account=account, name=name)
 
 
 class RegionalExport(Construct):

@@ -7,152 +7,46 @@ would otherwise enforce twenty minutes into a deploy.
 
 from __future__ import annotations
 
+import hashlib
+import json
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
-from typing import TYPE_CHECKING, Union
+from dataclasses import replace
+from typing import TYPE_CHECKING
 
-from aws_cdk import Annotations, Duration, RemovalPolicy, Stack, Token
+import jsii
+from aws_cdk import Annotations, Duration, RemovalPolicy, Resource, Stack, Token
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct, IDependable
+from aws_cdk.interfaces import aws_acmpca as acmpca_refs
+from constructs import Construct, IDependable
 
 from . import cost
+from .activation import Activation, ActivationRequest, activate, parent_problems
 from .algorithms import (
     KeyAlgorithm,
     KeyStorageSecurityStandard,
     SigningAlgorithm,
     UsageMode,
-    child_key_compatible_with_parent,
     key_available_in_partition,
     signing_matches_key,
 )
+from .ca_facts import CaFacts, ca_facts, note_skipped_rules
 from .errors import Problem, add_late_validation, raise_if_any
 from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
+from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
+from .imported_ca import ImportedCertificateAuthority
+from .issuance_events import ca_certificate_issued_rule
+from .offline_parent import OfflineParent
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .subject import DistinguishedName
-from .templates import MAX_PATH_LENGTH, CertificateTemplate
+from .templates import CertificateTemplate
 
 if TYPE_CHECKING:
-    from .activation import CertificateAuthorityRef, OfflineParent
     from .ca_expiry import CaExpiryAlarm
-
-MAX_HIERARCHY_DEPTH = 5
-"""AWS Private CA hierarchies have at most five levels: a root and four subordinate levels."""
-
-
-@dataclass(frozen=True)
-class CaProfile:
-    """What a child CA needs to know about its parent to check the hierarchy rules at synth.
-
-    Every field may be None when the parent is only known by ARN; the rules that need it are then skipped.
-    """
-
-    subject: DistinguishedName | None
-    key_algorithm: KeyAlgorithm | None
-    validity: Duration | None
-    path_length: int | None
-    """None for a root (no pathLenConstraint) or when unknown."""
-    usage_mode: UsageMode | None
-    depth: int | None
-
-
-# Pure rules -------------------------------------------------------------------------------------------
-
-
-def validity_problems(validity: Duration) -> list[Problem]:
-    days = validity.to_days(integral=False)
-    if days < 1 or days != int(days):
-        return [
-            Problem(
-                "validity",
-                f"{days} days",
-                "a CA validity is a whole number of days, at least 1",
-                "use Duration.days(n)",
-            )
-        ]
-    return []
-
-
-def path_length_problems(path_length: int) -> list[Problem]:
-    if not isinstance(path_length, int) or not 0 <= path_length <= MAX_PATH_LENGTH:
-        return [
-            Problem(
-                "path_length",
-                path_length,
-                "AWS issues subordinate CA certificates with path length 0 to 3 only",
-                "use 0 for a CA that issues only end-entity certificates",
-            )
-        ]
-    return []
-
-
-def hierarchy_problems(
-    *,
-    subject: DistinguishedName,
-    key_algorithm: KeyAlgorithm,
-    validity: Duration,
-    path_length: int,
-    parent: CaProfile,
-) -> list[Problem]:
-    """Rules between a subordinate CA and its parent, as AWS Private CA enforces them at IssueCertificate."""
-    problems = []
-    if parent.usage_mode is UsageMode.SHORT_LIVED_CERTIFICATE:
-        problems.append(
-            Problem(
-                "parent",
-                "SHORT_LIVED_CERTIFICATE CA",
-                "a short-lived-certificate CA must be the last CA of its hierarchy",
-                "make the parent GENERAL_PURPOSE, or give this CA another parent",
-            )
-        )
-    if parent.path_length is not None and path_length >= parent.path_length:
-        rule = (
-            "the parent has path length 0, so it cannot issue CA certificates"
-            if parent.path_length == 0
-            else f"AWS requires a child path length below the parent's ({parent.path_length})"
-        )
-        fix = (
-            "give the parent path_length >= 1"
-            if parent.path_length == 0
-            else f"use path_length <= {parent.path_length - 1}"
-        )
-        problems.append(Problem("path_length", path_length, rule, fix))
-    if parent.depth is not None and parent.depth + 1 > MAX_HIERARCHY_DEPTH:
-        problems.append(
-            Problem(
-                "parent",
-                f"CA at depth {parent.depth}",
-                f"AWS Private CA hierarchies have at most {MAX_HIERARCHY_DEPTH} levels",
-                "attach this CA higher up the hierarchy",
-            )
-        )
-    if parent.validity is not None and validity.to_days(integral=False) >= parent.validity.to_days(
-        integral=False
-    ):
-        problems.append(
-            Problem(
-                "validity",
-                f"{validity.to_days(integral=False):g} days",
-                f"a CA certificate must expire before its parent's ({parent.validity.to_days(integral=False):g} days)",
-                f"use at most Duration.days({int(parent.validity.to_days(integral=False)) - 1}); AWS advises "
-                "a parent 2-5 times longer than its children",
-            )
-        )
-    if parent.subject is not None and parent.subject.same_name_as(subject):
-        problems.append(
-            Problem(
-                "subject",
-                str(subject),
-                "a subordinate CA with its parent's name looks self-issued and confuses path building",
-                "give it its own common name, e.g. '... Issuing CA G1'",
-            )
-        )
-    if parent.key_algorithm is not None:
-        problems += child_key_compatible_with_parent(key_algorithm, parent.key_algorithm)
-    return problems
 
 
 def _known_partition(stack: Stack) -> str | None:
@@ -162,8 +56,12 @@ def _known_partition(stack: Stack) -> str | None:
 # Constructs -------------------------------------------------------------------------------------------
 
 
-class CertificateAuthorityBase(Construct):
-    """What RootCa and SubordinateCa share: the CA resource, revocation, ACM permission, grants.
+@jsii.implements(acmpca.ICertificateAuthority)
+class CertificateAuthorityBase(Resource):
+    """What RootCa and SubordinateCa share: the CA resource, revocation, ACM permission, grants, events.
+
+    Both *are* ``aws_acmpca.ICertificateAuthority``: pass them wherever aws-cdk-lib takes a CA. Their
+    ``certificate_authority_arn`` is the activation's ARN, so whatever uses it waits for an ACTIVE CA.
 
     :resource: AWS::ACMPCA::CertificateAuthority
     """
@@ -270,14 +168,138 @@ class CertificateAuthorityBase(Construct):
         if short_lived:
             add_late_validation(self, self._acm_certificates_from_short_lived_ca)
 
-        # Set by the subclass once it has activated the CA.
-        self.activation: IDependable
-        self.certificate_authority_arn: str
-        self.certificate_authority: acmpca.ICertificateAuthority
+        # Set by the subclass once it has activated the CA (_keep).
+        self._activation: Activation | None = None
         self.depth: int
-        self._chain_for_children: str | None = None
+
+    # Importer ---------------------------------------------------------------------------------------
+
+    @staticmethod
+    def from_certificate_authority_attributes(
+        scope: Construct,
+        id: str,
+        *,
+        certificate_authority_arn: str,
+        subject: DistinguishedName | None = None,
+        key_algorithm: KeyAlgorithm | None = None,
+        signing_algorithm: SigningAlgorithm | None = None,
+        validity: Duration | None = None,
+        path_length: int | None = None,
+        usage_mode: UsageMode | None = None,
+        depth: int | None = None,
+        issuer_role_arn: str | None = None,
+        external_id: str | None = None,
+    ) -> ImportedCertificateAuthority:
+        """A CA this app does not create (another account, another app, not CDK), with what you know of it.
+
+        The result is an ``aws_acmpca.ICertificateAuthority`` every prop of the library accepts. Each fact
+        given lets a synth-time rule run against it; each missing one skips its rule with an info line.
+
+        :param certificate_authority_arn: the CA's ARN (its partition, region and account are read from it).
+        :param subject: its subject, to check a child's differs. Default: - unknown
+        :param key_algorithm: its key, to check a child's is compatible. Default: - unknown
+        :param signing_algorithm: what it signs with. Default: - derived at deploy time from its key
+        :param validity: its certificate's validity, for the validity-nesting rule and expiry alarms.
+            Default: - unknown; the activation handler still refuses a child that would outlive it
+        :param path_length: its path length, for the path-length rule. Default: - unknown
+        :param usage_mode: its usage mode. Default: - unknown
+        :param depth: its depth in its hierarchy (root = 1). Default: - unknown
+        :param issuer_role_arn: a role in its account that the activation handler assumes to call
+            IssueCertificate (an ``IssuerRole``). Default: - none: the handler calls the CA with its own
+            role, which works in the same account, and across accounts only through a resource policy/RAM
+            share limited to PathLen0 subordinates
+        :param external_id: the ``sts:ExternalId`` that role demands (``IssuerRole.external_id``).
+            Default: - none
+        """
+        return ImportedCertificateAuthority(
+            scope,
+            id,
+            certificate_authority_arn=certificate_authority_arn,
+            subject=subject,
+            key_algorithm=key_algorithm,
+            signing_algorithm=signing_algorithm,
+            validity=validity,
+            path_length=path_length,
+            usage_mode=usage_mode,
+            depth=depth,
+            issuer_role_arn=issuer_role_arn,
+            external_id=external_id,
+        )
 
     # Public surface -----------------------------------------------------------------------------------
+
+    @property
+    def certificate_authority_arn(self) -> str:
+        """The CA's ARN, from the activation: whoever uses it waits until the CA is ACTIVE (DESIGN.md §3.3)."""
+        return self._activated().certificate_authority_arn
+
+    @property
+    def certificate_authority_ref(self) -> acmpca_refs.CertificateAuthorityReference:
+        return acmpca_refs.CertificateAuthorityReference(
+            certificate_authority_arn=self.certificate_authority_arn
+        )
+
+    @property
+    def activation(self) -> IDependable:
+        """What to depend on to wait for the CA's activation (an ``IDependable``)."""
+        return self._activated().dependable
+
+    @property
+    def facts(self) -> CaFacts:
+        """Everything the PKI rules know about this CA (see :func:`pki_constructs.ca_facts.ca_facts`)."""
+        activated = self._activated()
+        return CaFacts(
+            certificate_authority_arn=activated.certificate_authority_arn,
+            subject=self.subject,
+            key_algorithm=self.key_algorithm,
+            signing_algorithm=self.signing_algorithm,
+            validity=self.validity,
+            path_length=self.path_length,
+            usage_mode=self.usage_mode,
+            depth=self.depth,
+            created_here=True,
+            certificate_chain=activated.certificate_chain,
+            fingerprint=self._fingerprint(),
+        )
+
+    def on_ca_certificate_issued(
+        self,
+        id: str,
+        *,
+        topic: sns.ITopic | None = None,
+        target: events.IRuleTarget | None = None,
+        description: str | None = None,
+    ) -> events.Rule:
+        """An EventBridge rule for each CA certificate this CA issues (a subordinate CA signed by it).
+
+        Matches CloudTrail's ``IssueCertificate`` management event (``source`` ``aws.acm-pca``,
+        ``detail-type`` ``AWS API Call via CloudTrail``) on this CA's ARN with a template ARN starting
+        ``arn:<partition>:acm-pca:::template/SubordinateCACertificate_PathLen``; end-entity issuance is not
+        matched. The notification carries who issued it (``userIdentity.arn``), the template, the CA, the
+        time and the request id.
+
+        Delivery (Amazon EventBridge User Guide, "AWS service events delivered via AWS CloudTrail" and
+        "Receiving read-only management events"): events with detail-type ``AWS API Call via CloudTrail``
+        reach EventBridge only while a CloudTrail trail with logging enabled exists in the account (an
+        organization trail counts); they arrive on the default bus of the region where the API was called,
+        i.e. this CA's region, where this rule is created. ``IssueCertificate`` is a write (not read-only)
+        management event, so an ordinary ``ENABLED`` rule receives it; read-only events (Get/List/Describe)
+        would need the rule state ``ENABLED_WITH_ALL_CLOUDTRAIL_MANAGEMENT_EVENTS``. Delivery from
+        CloudTrail is best effort.
+
+        :param id: the rule's construct id (under this CA).
+        :param topic: an SNS topic to notify with a short JSON message. Default: - none
+        :param target: any other target. Default: - none
+        :param description: Default: - names this CA
+        """
+        return ca_certificate_issued_rule(
+            self,
+            id,
+            certificate_authority_arn=self.resource.attr_arn,
+            topic=topic,
+            target=target,
+            description=description or f"pki-constructs: a CA certificate was issued by {self.node.path}",
+        )
 
     @property
     def is_root(self) -> bool:
@@ -287,17 +309,6 @@ class CertificateAuthorityBase(Construct):
     def certificate_signing_request(self) -> str:
         """The CA's CSR (PEM), as a CloudFormation attribute."""
         return self.resource.attr_certificate_signing_request
-
-    @property
-    def profile(self) -> CaProfile:
-        return CaProfile(
-            subject=self.subject,
-            key_algorithm=self.key_algorithm,
-            validity=self.validity,
-            path_length=self.path_length,
-            usage_mode=self.usage_mode,
-            depth=self.depth,
-        )
 
     @property
     def monthly_cost_usd(self) -> int:
@@ -437,13 +448,26 @@ class CertificateAuthorityBase(Construct):
             and certificate.certificate_authority_arn == self.certificate_authority_arn
         ]
 
-    def _finish_activation(self, activation: IDependable, arn: str, chain_for_children: str | None) -> None:
-        self.activation = activation
-        self.certificate_authority_arn = arn
-        self._chain_for_children = chain_for_children
-        self.certificate_authority = acmpca.CertificateAuthority.from_certificate_authority_arn(
-            self, "CertificateAuthority", arn
-        )
+    def _keep(self, activation: Activation) -> None:
+        self._activation = activation
+
+    def _activated(self) -> Activation:
+        if self._activation is None:
+            raise RuntimeError(f"{self.node.path} is read before it is activated")
+        return self._activation
+
+    def _fingerprint(self) -> str:
+        """Changes when CloudFormation would replace this CA (its ARN changes), so a child re-issues."""
+        material = [
+            self.node.path,
+            str(self.subject),
+            self.key_algorithm.value,
+            self.signing_algorithm.value,
+            self.usage_mode.value,
+        ]
+        if self.key_storage_security_standard is not None:  # only when set: existing fingerprints stay
+            material.append(self.key_storage_security_standard.value)
+        return hashlib.sha256(json.dumps(material).encode()).hexdigest()[:16]
 
     def _revocation_configuration(self) -> acmpca.CfnCertificateAuthority.RevocationConfigurationProperty:
         crl = self.crl
@@ -585,12 +609,17 @@ class RootCa(CertificateAuthorityBase):
         )
         activation.apply_removal_policy(removal_policy)
         # Ref of the activation is the CA ARN: whoever uses it waits for an ACTIVE CA.
-        self._finish_activation(activation, activation.ref, activation.attr_complete_certificate_chain)
+        self._keep(
+            Activation(
+                activation, activation.ref, activation.attr_complete_certificate_chain, self.certificate
+            )
+        )
 
 
-ParentCa = Union[CertificateAuthorityBase, "CertificateAuthorityRef", "OfflineParent"]
-"""What ``SubordinateCa(parent=...)`` accepts: a RootCa or SubordinateCa of this app (any region or account),
-a ``CertificateAuthorityRef`` (a CA known by ARN) or an ``OfflineParent`` (see ``activation.py``)."""
+ParentCa = acmpca.ICertificateAuthority | OfflineParent
+"""What ``SubordinateCa(parent=...)`` accepts: any ``aws_acmpca.ICertificateAuthority`` — a RootCa or
+SubordinateCa of this app (any region or account), a CA imported with ``from_certificate_authority_attributes``
+or aws-cdk-lib's ``CertificateAuthority.from_certificate_authority_arn`` — or an ``OfflineParent``."""
 
 
 class SubordinateCa(CertificateAuthorityBase):
@@ -636,7 +665,7 @@ class SubordinateCa(CertificateAuthorityBase):
         acm_renewal_permission: bool | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
     ) -> None:
-        parent_profile = parent.profile
+        parent_facts = ca_facts(parent) if not isinstance(parent, OfflineParent) else parent.facts
         problems = path_length_problems(path_length)
         problems += hierarchy_problems(
             subject=subject,
@@ -644,10 +673,8 @@ class SubordinateCa(CertificateAuthorityBase):
             validity=validity,
             path_length=path_length,
             # an invalid path length is reported above; still check every other rule
-            parent=replace(parent_profile, path_length=None) if problems else parent_profile,
+            parent=replace(parent_facts, path_length=None) if problems else parent_facts,
         )
-        from .activation import parent_problems  # parents CloudFormation cannot reach (issue 3)
-
         problems += parent_problems(parent, scope, path_length)
         super().__init__(
             scope,
@@ -667,47 +694,20 @@ class SubordinateCa(CertificateAuthorityBase):
             extra_problems=problems,
         )
         self.parent = parent
-        self.depth = (parent_profile.depth or 1) + 1
+        self.depth = (parent_facts.depth or 1) + 1
         self.template = CertificateTemplate.subordinate_ca(path_length)
-        self._activate(parent)
-
-    def _activate(self, parent: ParentCa) -> None:
-        """The one place that decides how this CA gets its certificate."""
-        if (
-            isinstance(parent, CertificateAuthorityBase)
-            and same_environment(parent, self)
-            and parent._chain_for_children
-        ):
-            self._activate_natively(parent)
-            return
-        from .activation import activate  # another region/account, by ARN, or offline
-
-        activate(self, parent)
-
-    def _activate_natively(self, parent: CertificateAuthorityBase) -> None:
-        self.certificate = acmpca.CfnCertificate(
-            self,
-            "Certificate",
-            certificate_authority_arn=parent.certificate_authority_arn,
-            certificate_signing_request=self.resource.attr_certificate_signing_request,
-            signing_algorithm=parent.signing_algorithm.value,
-            template_arn=self.template.arn(self),
-            validity=acmpca.CfnCertificate.ValidityProperty(type="DAYS", value=int(self.validity.to_days())),
+        if not parent_facts.created_here:
+            note_skipped_rules(self, parent, skipped_hierarchy_rules(parent_facts))
+        activation = activate(
+            ActivationRequest(
+                scope=self,
+                resource=self.resource,
+                validity=validity,
+                path_length=path_length,
+                removal_policy=removal_policy,
+            ),
+            parent,
         )
-        self.certificate.apply_removal_policy(self._removal_policy)
-        activation = acmpca.CfnCertificateAuthorityActivation(
-            self,
-            "Activation",
-            certificate_authority_arn=self.resource.attr_arn,
-            certificate=self.certificate.attr_certificate,
-            certificate_chain=parent._chain_for_children,
-            status="ACTIVE",
-        )
-        activation.apply_removal_policy(self._removal_policy)
-        self._finish_activation(activation, activation.ref, activation.attr_complete_certificate_chain)
-
-
-def same_environment(a: IConstruct, b: IConstruct) -> bool:
-    """Whether two constructs deploy to the same account and region (CloudFormation can join them natively)."""
-    sa, sb = Stack.of(a), Stack.of(b)
-    return bool(sa.account == sb.account and sa.region == sb.region)
+        if activation.certificate is not None:
+            self.certificate = activation.certificate
+        self._keep(activation)

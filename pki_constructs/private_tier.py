@@ -11,13 +11,13 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from .certified_alb import CertifiedAlb
 from .errors import Problem, raise_if_any
-from .private_ca import CertificateAuthorityBase
 from .service_certificate import ServiceCertificate
 from .trust_store import MutualTls
 
@@ -118,11 +118,11 @@ class PrivateServiceTier(Construct):
         id: str,
         *,
         vpc: ec2.IVpc,
-        certificate_authority: CertificateAuthorityBase,
+        certificate_authority: acmpca.ICertificateAuthority,
         domain_name: str,
         services: Sequence[str],
         client_domain: str | None = None,
-        trusted_cas: Sequence[CertificateAuthorityBase] | None = None,
+        trusted_cas: Sequence[acmpca.ICertificateAuthority] | None = None,
         revocation: bool = False,
         service_principal: iam.IPrincipal | None = None,
     ) -> None:

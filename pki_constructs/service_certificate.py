@@ -41,6 +41,7 @@ from constructs import Construct
 
 from ._provider import HandlerProvider, handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
+from .ca_facts import ca_facts, note_skipped_rules
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
@@ -58,7 +59,7 @@ ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
 RENEWAL_EVENTS = ["ACM Certificate Available", "ACM Certificate Approaching Expiration"]
 """ACM EventBridge detail types after which the export is checked (re-exported when the serial changed)."""
 
-CaLike = CertificateAuthorityBase | acmpca.ICertificateAuthority
+CaLike = acmpca.ICertificateAuthority
 
 
 # Pure rules -------------------------------------------------------------------------------------------
@@ -191,13 +192,14 @@ class ServiceCertificate(Resource):
     ) -> None:
         super().__init__(scope, id)
         ca = certificate_authority if isinstance(certificate_authority, CertificateAuthorityBase) else None
-        ca_key = ca.key_algorithm if ca else None
+        facts = ca_facts(certificate_authority)
+        ca_key = facts.key_algorithm
         self.key_algorithm = key_algorithm or default_key_algorithm(ca_key)
         sans = dedupe_names(subject_alternative_names or [])
         problems = [
             *names_problems(domain_name, sans),
             *key_algorithm_problems(self.key_algorithm, ca_key),
-            *usage_mode_problems(ca.usage_mode if ca else None),
+            *usage_mode_problems(facts.usage_mode),
         ]
         if not export and secret_encryption_key is not None:
             problems.append(
@@ -217,6 +219,18 @@ class ServiceCertificate(Resource):
                 )
             )
         raise_if_any(self, problems)
+        note_skipped_rules(
+            self,
+            certificate_authority,
+            {
+                rule: fact
+                for rule, fact, value in [
+                    ("key algorithm of the CA's key family", "key_algorithm", facts.key_algorithm),
+                    ("ACM cannot issue from a short-lived-certificate CA", "usage_mode", facts.usage_mode),
+                ]
+                if value is None
+            },
+        )
         if ca is not None:
             self._warn(ca)
 
@@ -225,7 +239,7 @@ class ServiceCertificate(Resource):
         self._resource = acm.PrivateCertificate(
             self,
             "Resource",
-            certificate_authority=ca.certificate_authority if ca else certificate_authority,  # type: ignore[arg-type]
+            certificate_authority=certificate_authority,
             domain_name=domain_name,
             subject_alternative_names=sans or None,
             key_algorithm=ACM_KEY_ALGORITHMS[self.key_algorithm],

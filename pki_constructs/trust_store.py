@@ -21,6 +21,7 @@ from constructs import Construct
 
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
+from .ca_facts import ca_facts, note_skipped_rules
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
 from .revocation import CrlType
@@ -47,9 +48,9 @@ class MutualTlsMode(enum.Enum):
 # Pure rules -------------------------------------------------------------------------------------------
 
 
-def chain_of(ca: CertificateAuthorityBase) -> list[CertificateAuthorityBase]:
+def chain_of(ca: acmpca.ICertificateAuthority) -> list[acmpca.ICertificateAuthority]:
     """The CA and the ancestors known at synth (a parent known only by ARN ends the walk)."""
-    chain = [ca]
+    chain: list[acmpca.ICertificateAuthority] = [ca]
     parent = getattr(ca, "parent", None)
     while isinstance(parent, CertificateAuthorityBase):
         chain.append(parent)
@@ -57,7 +58,7 @@ def chain_of(ca: CertificateAuthorityBase) -> list[CertificateAuthorityBase]:
     return chain
 
 
-def bundle_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[Problem]:
+def bundle_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list[Problem]:
     """The bundle quotas, as far as they are known at synth (the handler checks the fetched bundle again)."""
     if not trusted_cas:
         return [
@@ -79,7 +80,10 @@ def bundle_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[Pro
                 "trust fewer CAs (a common parent covers its children's clients), or use several trust stores",
             )
         )
-    too_deep = [f"{ca.node.path} (depth {ca.depth})" for ca in trusted_cas if ca.depth > MAX_CHAIN_DEPTH]
+    depths = [(ca, ca_facts(ca).depth) for ca in trusted_cas]
+    too_deep = [
+        f"{ca.node.path} (depth {depth})" for ca, depth in depths if depth and depth > MAX_CHAIN_DEPTH
+    ]
     if too_deep:
         problems.append(
             Problem(
@@ -92,9 +96,20 @@ def bundle_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[Pro
     return problems
 
 
-def revocation_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[Problem]:
+def revocation_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list[Problem]:
     problems = []
-    without_crl = [ca.node.path for ca in trusted_cas if not ca.crl.enabled or ca.crl_distribution is None]
+    imported = [ca.node.path for ca in trusted_cas if not isinstance(ca, CertificateAuthorityBase)]
+    if imported:
+        problems.append(
+            Problem(
+                "revocation",
+                imported,
+                "revocation publishes each CA's CRL from its CRL bucket, known only for CAs created in this app",
+                "trust only RootCa/SubordinateCa of this app with revocation=True, or set revocation=False",
+            )
+        )
+    ours = [ca for ca in trusted_cas if isinstance(ca, CertificateAuthorityBase)]
+    without_crl = [ca.node.path for ca in ours if not ca.crl.enabled or ca.crl_distribution is None]
     if without_crl:
         problems.append(
             Problem(
@@ -104,9 +119,7 @@ def revocation_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list
                 "enable the CRL on those CAs (the default), or set revocation=False",
             )
         )
-    partitioned = [
-        ca.node.path for ca in trusted_cas if ca.crl.enabled and ca.crl.crl_type is CrlType.PARTITIONED
-    ]
+    partitioned = [ca.node.path for ca in ours if ca.crl.enabled and ca.crl.crl_type is CrlType.PARTITIONED]
     if partitioned:
         problems.append(
             Problem(
@@ -120,7 +133,7 @@ def revocation_problems(trusted_cas: Sequence[CertificateAuthorityBase]) -> list
 
 
 def mode_problems(
-    mode: MutualTlsMode, trusted_cas: Sequence[CertificateAuthorityBase], revocation: bool
+    mode: MutualTlsMode, trusted_cas: Sequence[acmpca.ICertificateAuthority], revocation: bool
 ) -> list[Problem]:
     if mode is MutualTlsMode.PASSTHROUGH and (trusted_cas or revocation):
         return [
@@ -137,7 +150,7 @@ def mode_problems(
 
 def shared_store_problems(
     mode: MutualTlsMode,
-    trusted_cas: Sequence[CertificateAuthorityBase],
+    trusted_cas: Sequence[acmpca.ICertificateAuthority],
     revocation: bool,
     trust_store: MutualTlsTrustStore,
 ) -> list[Problem]:
@@ -188,7 +201,7 @@ def verify_listener_problems(verify_listeners: int) -> list[Problem]:
     return []
 
 
-def certificate_versions(trusted_cas: Sequence[CertificateAuthorityBase]) -> list[str]:
+def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list[str]:
     """The ARNs of the CA certificates (``AWS::ACMPCA::Certificate``) of the trusted CAs and the CAs above
     them, where this stack issues them: a re-issued CA certificate gets a new ARN."""
     versions: list[str] = []
@@ -209,7 +222,7 @@ def certificate_versions(trusted_cas: Sequence[CertificateAuthorityBase]) -> lis
 class RevocationObject:
     """A PEM CRL published next to the bundle."""
 
-    certificate_authority: CertificateAuthorityBase
+    certificate_authority: acmpca.ICertificateAuthority
     key: str
     object_version: str
 
@@ -241,7 +254,7 @@ class CaBundle(Construct):
         scope: Construct,
         id: str,
         *,
-        trusted_cas: Sequence[CertificateAuthorityBase],
+        trusted_cas: Sequence[acmpca.ICertificateAuthority],
         revocation: bool = False,
         bucket: s3.IBucket | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
@@ -251,6 +264,9 @@ class CaBundle(Construct):
         raise_if_any(self, [*bundle_problems(cas), *(revocation_problems(cas) if revocation else [])])
         if revocation:
             self._warn_new_cas_have_no_crl(cas)
+        for ca in cas:
+            if ca_facts(ca).depth is None:
+                note_skipped_rules(self, ca, {f"trust-store chains at most {MAX_CHAIN_DEPTH} deep": "depth"})
         self.trusted_cas = cas
         self.bucket = bucket or self._private_bucket(removal_policy)
         prefix = Names.unique_id(self)
@@ -288,7 +304,9 @@ class CaBundle(Construct):
         )
         revocation_entries = []
         for ca, key in zip(cas, revocation_keys, strict=False):
-            assert ca.crl_distribution is not None  # checked by revocation_problems
+            assert (
+                isinstance(ca, CertificateAuthorityBase) and ca.crl_distribution is not None
+            )  # checked above
             crl_path = (ca.crl.custom_path or "crl").strip("/")
             ca_id = Fn.select(1, Fn.split("/", ca.certificate_authority_arn))
             provider.add_to_handler_policy(
@@ -339,7 +357,7 @@ class CaBundle(Construct):
     def s3_uri(self) -> str:
         return f"s3://{self.bucket.bucket_name}/{self.key}"
 
-    def _warn_new_cas_have_no_crl(self, cas: list[CertificateAuthorityBase]) -> None:
+    def _warn_new_cas_have_no_crl(self, cas: list[acmpca.ICertificateAuthority]) -> None:
         same_stack = [ca.node.path for ca in cas if Stack.of(ca) is Stack.of(self)]
         if same_stack:
             Annotations.of(self).add_warning_v2(
@@ -379,7 +397,7 @@ class MutualTlsTrustStore(Construct):
         scope: Construct,
         id: str,
         *,
-        trusted_cas: Sequence[CertificateAuthorityBase] = (),
+        trusted_cas: Sequence[acmpca.ICertificateAuthority] = (),
         revocation: bool = False,
         bundle: CaBundle | None = None,
         trust_store_name: str | None = None,
@@ -451,7 +469,7 @@ class MutualTls:
         :class:`MutualTlsTrustStore` per listener
     """
 
-    trusted_cas: Sequence[CertificateAuthorityBase] = ()
+    trusted_cas: Sequence[acmpca.ICertificateAuthority] = ()
     mode: MutualTlsMode = MutualTlsMode.VERIFY
     revocation: bool = False
     ignore_client_certificate_expiry: bool = False

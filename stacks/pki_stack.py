@@ -39,3 +39,5 @@ class PkiStack(cdk.Stack):
         self.alarm_topic = expiry_topic(self, config)
         for ca in (self.root_ca, self.code_signing_ca):
             ca.add_expiry_alarm(topic=self.alarm_topic)
+        # Every subordinate CA certificate the root signs is announced (CloudTrail IssueCertificate events).
+        self.root_ca.on_ca_certificate_issued("CaCertificateIssued", topic=self.alarm_topic)

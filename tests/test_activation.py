@@ -18,7 +18,6 @@ from syrupy.assertion import SnapshotAssertion
 
 from pki_constructs import (
     CaActivation,
-    CertificateAuthorityRef,
     DistinguishedName,
     IssuerRole,
     KeyAlgorithm,
@@ -28,7 +27,7 @@ from pki_constructs import (
     RootCa,
     SubordinateCa,
 )
-from pki_constructs.activation import RESOURCE_TYPE
+from pki_constructs.custom_activation import RESOURCE_TYPE
 from tests.handlers.activation_support import (
     Provider,
     create_root,
@@ -315,16 +314,20 @@ def test_handler_activates_from_the_synthesized_properties(
 # ------------------------------------------------------------------------------------------ by ARN
 
 
-def child_stack_with(parent: Any, **child: Any) -> dict[str, Any]:
+def imported(arn: str, **facts: Any) -> dict[str, Any]:
+    """The attributes of a parent imported with from_certificate_authority_attributes (made in the child stack)."""
+    return {"certificate_authority_arn": arn, **facts}
+
+
+def child_stack_with(parent: dict[str, Any], **child: Any) -> dict[str, Any]:
     stack = make_stack(name="Child", region="eu-west-1")
-    SubordinateCa(stack, "Issuing", parent=parent, subject=ISSUING_NAME, **child)
+    ca = SubordinateCa.from_certificate_authority_attributes(stack, "Parent", **parent)
+    SubordinateCa(stack, "Issuing", parent=ca, subject=ISSUING_NAME, **child)
     return template_of(stack)
 
 
 def test_cross_account_parent_by_arn_assumes_only_the_given_role(snapshot_json: SnapshotAssertion) -> None:
-    template = child_stack_with(
-        CertificateAuthorityRef.from_arn(PARENT_ARN, issuer_role_arn=ISSUER_ROLE, external_id="corp-pki")
-    )
+    template = child_stack_with(imported(PARENT_ARN, issuer_role_arn=ISSUER_ROLE, external_id="corp-pki"))
     (resource,) = activations(template).values()
     props = resource["Properties"]
     assert props["ParentCertificateAuthorityArn"] == PARENT_ARN
@@ -338,7 +341,7 @@ def test_cross_account_parent_by_arn_assumes_only_the_given_role(snapshot_json: 
 
 def test_same_account_parent_by_arn_is_called_directly_with_a_template_condition() -> None:
     arn = PARENT_ARN.replace(OTHER_ACCOUNT, ACCOUNT)
-    template = child_stack_with(CertificateAuthorityRef.from_arn(arn, path_length=1), path_length=0)
+    template = child_stack_with(imported(arn, path_length=1), path_length=0)
     statements = [s for s in handler_statements(template) if s["Resource"] == arn]
     assert sorted({a for s in statements for a in actions(s)}) == [
         "acm-pca:GetCertificate",
@@ -355,26 +358,26 @@ def test_same_account_parent_by_arn_is_called_directly_with_a_template_condition
 
 def test_fails_cross_account_resource_policy_parent_for_path_length_1() -> None:
     with pytest.raises(PkiValidationError, match=r"parent\.issuer_role_arn.*PathLen0"):
-        child_stack_with(CertificateAuthorityRef.from_arn(PARENT_ARN), path_length=1)
-    child_stack_with(CertificateAuthorityRef.from_arn(PARENT_ARN), path_length=0)  # allowed
+        child_stack_with(imported(PARENT_ARN), path_length=1)
+    child_stack_with(imported(PARENT_ARN), path_length=0)  # allowed
 
 
 @pytest.mark.parametrize(
     ("ref", "field"),
     [
         (
-            CertificateAuthorityRef.from_arn("arn:aws:acm-pca:us-east-1:1:ca/x"),
-            "parent.certificate_authority_arn",
+            imported("arn:aws:acm-pca:us-east-1:1:ca/x"),
+            "certificate_authority_arn",
         ),
-        (CertificateAuthorityRef.from_arn(PARENT_ARN.replace("arn:aws:", "arn:aws-cn:")), "partition"),
+        (imported(PARENT_ARN.replace("arn:aws:", "arn:aws-cn:")), "partition"),
         (
-            CertificateAuthorityRef.from_arn(PARENT_ARN, issuer_role_arn=f"arn:aws:iam::{ACCOUNT}:role/x"),
-            "parent.issuer_role_arn",
+            imported(PARENT_ARN, issuer_role_arn=f"arn:aws:iam::{ACCOUNT}:role/x"),
+            "issuer_role_arn",
         ),
-        (CertificateAuthorityRef.from_arn(PARENT_ARN, issuer_role_arn="role/x"), "parent.issuer_role_arn"),
-        (CertificateAuthorityRef.from_arn(PARENT_ARN, external_id="abc"), "parent.external_id"),
+        (imported(PARENT_ARN, issuer_role_arn="role/x"), "issuer_role_arn"),
+        (imported(PARENT_ARN, external_id="abc"), "external_id"),
         (
-            CertificateAuthorityRef.from_arn(PARENT_ARN, issuer_role_arn=ISSUER_ROLE, external_id="a b"),
+            imported(PARENT_ARN, issuer_role_arn=ISSUER_ROLE, external_id="a b"),
             "external_id",
         ),
     ],
@@ -387,13 +390,13 @@ def test_fails_cross_account_resource_policy_parent_for_path_length_1() -> None:
         "bad-external-id",
     ],
 )
-def test_fails_bad_parent_reference(ref: CertificateAuthorityRef, field: str) -> None:
+def test_fails_bad_parent_reference(ref: dict[str, Any], field: str) -> None:
     with pytest.raises(PkiValidationError, match=field):
         child_stack_with(ref)
 
 
 def test_fails_hierarchy_rules_apply_to_known_ref_fields() -> None:
-    ref = CertificateAuthorityRef.from_arn(
+    ref = imported(
         PARENT_ARN,
         issuer_role_arn=ISSUER_ROLE,
         validity=Duration.days(1000),
@@ -537,7 +540,11 @@ def test_issuer_role_for_another_app(snapshot_json: SnapshotAssertion) -> None:
     template = template_of(stack)
     role = next(r for k, r in resources_of_type(template, "AWS::IAM::Role").items() if "WorkloadIssuer" in k)
     trust = role["Properties"]["AssumeRolePolicyDocument"]["Statement"][0]
-    assert trust["Condition"] == {"StringEquals": {"sts:ExternalId": "corp-pki"}}
+    assert trust["Condition"] == {
+        "StringEquals": {"sts:ExternalId": "corp-pki"},
+        # only the library's activation handler roles of the trusted account, not the whole account
+        "ArnLike": {"aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/pki-constructs/ca-activation/*"]},
+    }
     assert role["Properties"]["RoleName"] == "pki-issuer"
     policy = next(
         p for k, p in resources_of_type(template, "AWS::IAM::Policy").items() if "WorkloadIssuer" in k
@@ -550,3 +557,98 @@ def test_fails_issuer_role_bad_props() -> None:
     with pytest.raises(PkiValidationError) as error:
         IssuerRole(stack, "Bad", certificate_authority=PARENT_ARN, trusted_accounts=["12"], path_lengths=[4])
     assert {p.field for p in error.value.problems} == {"trusted_accounts", "path_lengths"}
+
+
+# ------------------------------------------------------------------------------------------ issuer role trust
+
+
+def test_in_app_issuer_role_trusts_only_the_child_handler_role_with_the_external_id_the_child_passes() -> (
+    None
+):
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    SubordinateCa(child_stack, "Issuing", parent=root, subject=ISSUING_NAME)
+    root_template, child_template = template_of(root_stack), template_of(child_stack)
+    (role,) = [r for k, r in resources_of_type(root_template, "AWS::IAM::Role").items() if "IssuerRole" in k]
+    (trust,) = role["Properties"]["AssumeRolePolicyDocument"]["Statement"]
+    external_id = trust["Condition"]["StringEquals"]["sts:ExternalId"]
+    assert external_id.startswith("pki-constructs-")
+    assert trust["Condition"]["ArnLike"] == {
+        "aws:PrincipalArn": [f"arn:aws:iam::{ACCOUNT}:role/pki-constructs/ca-activation/*"]
+    }
+    assert role["Properties"]["MaxSessionDuration"] == 3600  # IAM's minimum
+    (activation,) = activations(child_template).values()
+    assert activation["Properties"]["ExternalId"] == external_id  # the handler passes it to AssumeRole
+    handler_roles = resources_of_type(child_template, "AWS::IAM::Role").values()
+    paths = {
+        r["Properties"].get("Path")
+        for r in handler_roles
+        if "ca_activation" in r["Properties"].get("Description", "")
+    }
+    assert paths == {"/pki-constructs/ca-activation/"}
+
+
+def test_fails_imported_parent_with_an_external_id_its_in_app_issuer_role_does_not_demand() -> None:
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    role = IssuerRole(
+        root_stack, "Issuer", certificate_authority=root, trusted_accounts=[ACCOUNT], role_name="pki-issuer"
+    )
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        child_stack,
+        "Parent",
+        certificate_authority_arn=PARENT_ARN,
+        issuer_role_arn=role.role_arn,
+        external_id="not-the-right-one",
+    )
+    SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
+    # a late check (the role may be created after the child): CDK reports it as a failed validation
+    with pytest.raises(RuntimeError, match=r"external_id='<different>'.*demands another sts:ExternalId"):
+        app.synth()
+
+
+def test_fails_imported_parent_whose_in_app_issuer_role_does_not_trust_the_child_account() -> None:
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    role = IssuerRole(
+        root_stack,
+        "Issuer",
+        certificate_authority=root,
+        trusted_accounts=["333333333333"],
+        role_name="pki-issuer",
+    )
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        child_stack,
+        "Parent",
+        certificate_authority_arn=PARENT_ARN,
+        issuer_role_arn=role.role_arn,
+        external_id=role.external_id,
+    )
+    SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
+    with pytest.raises(RuntimeError, match=rf"issuer_role_arn=.*not this child's account {ACCOUNT}"):
+        app.synth()
+
+
+def test_imported_parent_matching_its_in_app_issuer_role_synthesizes() -> None:
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    role = IssuerRole(
+        root_stack, "Issuer", certificate_authority=root, trusted_accounts=[ACCOUNT], role_name="pki-issuer"
+    )
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        child_stack,
+        "Parent",
+        certificate_authority_arn=PARENT_ARN,
+        issuer_role_arn=role.role_arn,
+        external_id=role.external_id,
+    )
+    SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
+    app.synth()

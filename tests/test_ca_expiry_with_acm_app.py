@@ -47,7 +47,7 @@ def app() -> dict[str, Any]:
         regional,
         "AlbCertificate",
         domain_name="api.internal.example",
-        certificate_authority=sub.certificate_authority,
+        certificate_authority=sub,
     )
     edge_alerts = ExpiryTopic(edge, "Alerts")
     regional_alerts = ExpiryTopic(regional, "Alerts")

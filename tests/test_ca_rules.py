@@ -22,7 +22,13 @@ from pki_constructs.algorithms import (
     key_available_in_partition,
     signing_matches_key,
 )
-from pki_constructs.private_ca import CaProfile, hierarchy_problems, path_length_problems, validity_problems
+from pki_constructs.ca_facts import CaFacts
+from pki_constructs.hierarchy import (
+    hierarchy_problems,
+    path_length_problems,
+    skipped_hierarchy_rules,
+    validity_problems,
+)
 
 
 def _fields(problems: list) -> list[str]:
@@ -89,7 +95,8 @@ def test_fails_validity_not_whole_days(days: float) -> None:
     assert _fields(validity_problems(Duration.hours(days * 24))) == ["validity"]
 
 
-ROOT = CaProfile(
+ROOT = CaFacts(
+    certificate_authority_arn=None,
     subject=DistinguishedName(common_name="Root"),
     key_algorithm=KeyAlgorithm.RSA_2048,
     validity=Duration.days(3650),
@@ -99,7 +106,7 @@ ROOT = CaProfile(
 )
 
 
-def _check(parent: CaProfile = ROOT, **child: object) -> list[str]:
+def _check(parent: CaFacts = ROOT, **child: object) -> list[str]:
     props = {
         "subject": DistinguishedName(common_name="Child"),
         "key_algorithm": KeyAlgorithm.RSA_2048,
@@ -121,13 +128,13 @@ def test_fails_child_validity_not_shorter_than_parent() -> None:
 
 
 def test_fails_child_path_length_not_below_parent() -> None:
-    parent = CaProfile(**{**ROOT.__dict__, "path_length": 1, "depth": 2})
+    parent = CaFacts(**{**ROOT.__dict__, "path_length": 1, "depth": 2})
     assert _check(parent, path_length=1, validity=Duration.days(100)) == ["path_length"]
     assert _check(parent, path_length=0, validity=Duration.days(100)) == []
 
 
 def test_fails_child_of_path_length_zero_parent() -> None:
-    parent = CaProfile(**{**ROOT.__dict__, "path_length": 0, "depth": 2})
+    parent = CaFacts(**{**ROOT.__dict__, "path_length": 0, "depth": 2})
     [problem] = hierarchy_problems(
         subject=DistinguishedName(common_name="Child"),
         key_algorithm=KeyAlgorithm.RSA_2048,
@@ -140,12 +147,12 @@ def test_fails_child_of_path_length_zero_parent() -> None:
 
 
 def test_fails_child_of_short_lived_parent() -> None:
-    parent = CaProfile(**{**ROOT.__dict__, "usage_mode": UsageMode.SHORT_LIVED_CERTIFICATE})
+    parent = CaFacts(**{**ROOT.__dict__, "usage_mode": UsageMode.SHORT_LIVED_CERTIFICATE})
     assert _check(parent) == ["parent"]
 
 
 def test_fails_hierarchy_deeper_than_five_levels() -> None:
-    parent = CaProfile(**{**ROOT.__dict__, "depth": 5})
+    parent = CaFacts(**{**ROOT.__dict__, "depth": 5})
     assert _check(parent) == ["parent"]
 
 
@@ -156,7 +163,7 @@ def test_fails_child_with_the_parent_subject() -> None:
 
 
 def test_child_subject_differing_in_any_attribute_is_its_own_name() -> None:
-    parent = CaProfile(
+    parent = CaFacts(
         **{**ROOT.__dict__, "subject": DistinguishedName(common_name="Corp CA", serial_number="1")}
     )
     assert _check(parent, subject=DistinguishedName(common_name="Corp CA", serial_number="2")) == []
@@ -164,8 +171,10 @@ def test_child_subject_differing_in_any_attribute_is_its_own_name() -> None:
 
 
 def test_unknown_parent_properties_skip_their_rules() -> None:
-    unknown = CaProfile(None, None, None, None, None, None)
+    unknown = CaFacts(certificate_authority_arn=None)
     assert _check(unknown, validity=Duration.days(99999), path_length=3) == []
+    assert len(skipped_hierarchy_rules(unknown)) == 6
+    assert skipped_hierarchy_rules(ROOT) == {"path length below the parent's": "path_length"}
 
 
 # Subject ------------------------------------------------------------------------------------------

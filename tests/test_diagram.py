@@ -34,7 +34,7 @@ def test_diagram_shows_cas_their_edges_and_issued_certificates() -> None:
         workload,
         "Api",
         domain_name="api.internal.example",
-        certificate_authority=issuing.certificate_authority,
+        certificate_authority=issuing,
     )
 
     diagram = hierarchy_mermaid(app)

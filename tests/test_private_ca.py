@@ -116,9 +116,7 @@ def test_child_ca_certificate_is_issued_by_the_activated_parent(seed: dict[str, 
 
 def test_acm_private_certificate_waits_for_activation() -> None:
     stack, _, sub = seed_hierarchy()
-    acm.PrivateCertificate(
-        stack, "Service", domain_name="svc.internal.example", certificate_authority=sub.certificate_authority
-    )
+    acm.PrivateCertificate(stack, "Service", domain_name="svc.internal.example", certificate_authority=sub)
     template = template_of(stack)
     [cert] = resources_of_type(template, "AWS::CertificateManager::Certificate").values()
     activation_ids = set(resources_of_type(template, "AWS::ACMPCA::CertificateAuthorityActivation"))
@@ -537,9 +535,7 @@ def test_fails_acm_certificate_from_a_short_lived_ca_at_synth() -> None:
         subject=DistinguishedName(common_name="Mesh"),
         usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
     )
-    acm.PrivateCertificate(
-        stack, "Service", domain_name="svc.internal.example", certificate_authority=mesh.certificate_authority
-    )
+    acm.PrivateCertificate(stack, "Service", domain_name="svc.internal.example", certificate_authority=mesh)
     with pytest.raises(
         RuntimeError, match=r"Bad/Mesh: certificate_authority='Bad/Service/Resource'.*SHORT_LIVED"
     ):
@@ -548,9 +544,7 @@ def test_fails_acm_certificate_from_a_short_lived_ca_at_synth() -> None:
 
 def test_acm_certificate_from_a_general_purpose_ca_passes_the_late_check() -> None:
     stack, _, sub = seed_hierarchy()
-    acm.PrivateCertificate(
-        stack, "Service", domain_name="svc.internal.example", certificate_authority=sub.certificate_authority
-    )
+    acm.PrivateCertificate(stack, "Service", domain_name="svc.internal.example", certificate_authority=sub)
     assert resources_of_type(template_of(stack), "AWS::CertificateManager::Certificate")
 
 

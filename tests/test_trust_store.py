@@ -366,9 +366,7 @@ def test_warns_when_the_default_endpoint_bypasses_mtls() -> None:
 def test_fails_api_domain_with_a_private_certificate_and_edge_endpoint() -> None:
     stack = make_stack()
     _, issuing = hierarchy(stack)
-    private = acm.PrivateCertificate(
-        stack, "P", domain_name="api.example.com", certificate_authority=issuing.certificate_authority
-    )
+    private = acm.PrivateCertificate(stack, "P", domain_name="api.example.com", certificate_authority=issuing)
     with pytest.raises(PkiValidationError) as raised:
         MutualTlsApiDomain(
             stack,

@@ -1,0 +1,105 @@
+"""ARN parsing and formatting for the constructs: the one place that knows the shapes of the ARNs we check.
+
+Token-aware: an unresolved token is not an ARN we can read, so every parser returns None for it (the rule
+that needed the parts is skipped) instead of calling it malformed. Shapes: AWS General Reference, "Amazon
+Resource Names"; acm-pca and acm resource types from the botocore service models.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from aws_cdk import Token
+
+_ARN = re.compile(
+    r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws|):(?P<resource>.+)$"
+)
+_CA_RESOURCE = re.compile(r"^certificate-authority/[0-9a-zA-Z-]+$")
+_ACM_RESOURCE = re.compile(r"^certificate/[0-9a-zA-Z-]+$")
+_ROLE_RESOURCE = re.compile(r"^role/[\w+=,.@/-]{1,512}$")
+_ACCOUNT = re.compile(r"^\d{12}$")
+EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+"""``sts:AssumeRole`` ExternalId: 2-1224 characters of ``[\\w+=,.@:/-]`` (botocore sts model)."""
+
+
+@dataclass(frozen=True)
+class Arn:
+    """The parts of a literal ARN."""
+
+    partition: str
+    service: str
+    region: str
+    account: str
+    resource: str
+
+    @property
+    def resource_id(self) -> str:
+        """What follows the resource type: ``<id>`` of ``certificate-authority/<id>``."""
+        return self.resource.split("/", 1)[-1]
+
+
+def is_literal(value: str | None) -> bool:
+    """A value known at synth (not None, not an unresolved token)."""
+    return value is not None and not Token.is_unresolved(value)
+
+
+def parse(arn: str | None) -> Arn | None:
+    """The parts of a literal ARN; None for a token, None, or a string that is no ARN."""
+    if not is_literal(arn):
+        return None
+    assert arn is not None
+    match = _ARN.match(arn)
+    if not match:
+        return None
+    return Arn(**match.groupdict())
+
+
+def parse_ca_arn(arn: str | None) -> Arn | None:
+    """``arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>``, else None."""
+    parts = parse(arn)
+    if parts and parts.service == "acm-pca" and parts.region and _CA_RESOURCE.match(parts.resource):
+        return parts
+    return None
+
+
+def parse_acm_arn(arn: str | None) -> Arn | None:
+    """``arn:<partition>:acm:<region>:<account>:certificate/<id>``, else None."""
+    parts = parse(arn)
+    if parts and parts.service == "acm" and parts.region and _ACM_RESOURCE.match(parts.resource):
+        return parts
+    return None
+
+
+def parse_role_arn(arn: str | None) -> Arn | None:
+    """``arn:<partition>:iam::<account>:role/<path/><name>``, else None."""
+    parts = parse(arn)
+    if parts and parts.service == "iam" and not parts.region and _ROLE_RESOURCE.match(parts.resource):
+        return parts
+    return None
+
+
+def region_of(arn: str | None) -> str | None:
+    """The region of a literal ARN of any service; None for tokens, malformed ARNs and global resources."""
+    parts = parse(arn)
+    return (parts.region or None) if parts else None
+
+
+def account_of(arn: str | None) -> str | None:
+    """The account of a literal ARN of any service; None for tokens, malformed ARNs and AWS-owned resources."""
+    parts = parse(arn)
+    return parts.account if parts and is_account_id(parts.account) else None
+
+
+def is_account_id(value: str) -> bool:
+    return bool(_ACCOUNT.match(value))
+
+
+def format_role_arn(*, partition: str, account: str, path: str, name: str) -> str:
+    """``arn:<partition>:iam::<account>:role<path><name>`` (``path`` starts and ends with ``/``)."""
+    return f"arn:{partition}:iam::{account}:role{path}{name}"
+
+
+def format_parameter_arn(*, partition: str, region: str, account: str, name: str) -> str:
+    """``arn:<partition>:ssm:<region>:<account>:parameter/<name without its leading slash>``."""
+    return f"arn:{partition}:ssm:{region}:{account}:parameter/{name.lstrip('/')}"

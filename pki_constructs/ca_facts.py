@@ -1,0 +1,102 @@
+"""What the PKI rules know about a CA, read one way whatever the CA's kind.
+
+A ``RootCa``/``SubordinateCa`` of this app knows everything about itself; a CA imported with
+``SubordinateCa.from_certificate_authority_attributes`` knows what its caller told it; a plain
+``aws_acmpca.ICertificateAuthority`` (e.g. ``acmpca.CertificateAuthority.from_certificate_authority_arn``)
+knows only its ARN. :func:`ca_facts` turns any of them into a :class:`CaFacts`; a rule whose facts are
+unknown is skipped, and :func:`note_skipped_rules` says so in a ``cdk synth`` info line.
+
+Kept free of construct-heavy imports so that every module (certificates, expiry alarms) can use it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol, runtime_checkable
+
+from aws_cdk import Annotations, Duration
+from constructs import IConstruct
+
+from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
+from .subject import DistinguishedName
+
+__all__ = ["CaFacts", "HasCaFacts", "ca_facts", "describe_ca", "note_skipped_rules"]
+
+
+@dataclass(frozen=True)
+class CaFacts:
+    """The facts about a CA that the synth-time PKI rules use. Every field but the ARN may be None (unknown).
+
+    :param certificate_authority_arn: the CA's ARN; for our CAs the activation's ARN, so users wait for ACTIVE.
+        None for an offline parent (it has none in AWS).
+    :param subject: the CA's distinguished name.
+    :param key_algorithm: the CA's key.
+    :param signing_algorithm: what the CA signs with.
+    :param validity: the CA certificate's validity.
+    :param path_length: the CA's pathLenConstraint; None for a root (no constraint) or when unknown.
+    :param usage_mode: GENERAL_PURPOSE or SHORT_LIVED_CERTIFICATE.
+    :param depth: the CA's level in its hierarchy (root = 1).
+    :param issuer_role_arn: a role in the CA's account that may issue subordinate CA certificates from it.
+    :param external_id: the ``sts:ExternalId`` that role demands.
+    :param created_here: the CA is a ``RootCa``/``SubordinateCa`` of this app.
+    :param certificate_chain: the CA's complete chain as a CloudFormation attribute, when CloudFormation
+        activated it (children in its account and region are then activated natively).
+    :param fingerprint: changes when CloudFormation would replace the CA (a child then re-issues).
+    """
+
+    certificate_authority_arn: str | None
+    subject: DistinguishedName | None = None
+    key_algorithm: KeyAlgorithm | None = None
+    signing_algorithm: SigningAlgorithm | None = None
+    validity: Duration | None = None
+    path_length: int | None = None
+    usage_mode: UsageMode | None = None
+    depth: int | None = None
+    issuer_role_arn: str | None = None
+    external_id: str | None = None
+    created_here: bool = False
+    certificate_chain: str | None = None
+    fingerprint: str | None = None
+
+
+@runtime_checkable
+class HasCaFacts(Protocol):
+    """A CA of this library: it can tell its own facts."""
+
+    @property
+    def facts(self) -> CaFacts: ...
+
+
+def ca_facts(ca: object) -> CaFacts:
+    """The facts of any CA: ours (all facts), an imported one (what was given), or any
+    ``acmpca.ICertificateAuthority`` (its ARN only)."""
+    facts = getattr(ca, "facts", None)
+    if isinstance(facts, CaFacts):
+        return facts
+    arn = getattr(ca, "certificate_authority_arn", None)
+    if not isinstance(arn, str):
+        raise TypeError(f"{type(ca).__name__} is not an aws_acmpca.ICertificateAuthority")
+    return CaFacts(certificate_authority_arn=arn)
+
+
+def describe_ca(ca: object) -> str:
+    """How a CA is named in messages: its construct path (or the ARN it was given as)."""
+    if isinstance(ca, str):
+        return ca
+    node = getattr(ca, "node", None)
+    return str(node.path) if node is not None else type(ca).__name__
+
+
+def note_skipped_rules(scope: IConstruct, ca: object, skipped: dict[str, str]) -> None:
+    """Say at synth which rules were skipped because ``ca`` could not give a fact.
+
+    :param skipped: rule description -> the fact it needed.
+    """
+    if not skipped:
+        return
+    rules = "; ".join(f"{rule} (needs {fact})" for rule, fact in skipped.items())
+    Annotations.of(scope).add_info(
+        f"[pki-constructs:ruleSkipped] {describe_ca(ca)} does not tell these facts, so these checks were "
+        f"skipped: {rules}. Import the CA with SubordinateCa.from_certificate_authority_attributes(...) and "
+        "pass the facts to have them checked."
+    )

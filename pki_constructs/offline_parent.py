@@ -1,0 +1,172 @@
+"""An offline or external parent CA (an offline root, another PKI): two deploys, no Lambda.
+
+The first deploy creates the subordinate CA and publishes its CSR; once the signed certificate and the
+chain above it are supplied, the next deploy imports them with the native
+``AWS::ACMPCA::CertificateAuthorityActivation``.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from aws_cdk import Duration
+from constructs import IConstruct
+
+from .algorithms import KeyAlgorithm
+from .ca_facts import CaFacts
+from .errors import Problem
+from .subject import DistinguishedName
+
+__all__ = ["OfflineParent"]
+
+_PEM = re.compile(r"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.S)
+_MAX_CERTIFICATE_BYTES = 32 * 1024  # ImportCertificateAuthorityCertificate limits
+_MAX_CHAIN_BYTES = 2 * 1024 * 1024
+
+
+@dataclass
+class OfflineParent:
+    """A parent CA outside AWS Private CA (an offline root, another PKI), for exactly one SubordinateCa.
+
+    Two deploys:
+
+    1. Without a signed certificate, the subordinate CA is created and stays ``PENDING_CERTIFICATE``; its CSR
+       is a stack output (``...Csr``), next to the AWS CLI command that fetches it (``...CsrCommand``).
+    2. Have the offline CA sign the CSR with a CA profile (CA:TRUE, the path length you chose), then supply
+       the signed certificate and the chain above it (the offline CA's certificate ... root, root last) and
+       deploy again: a native ``AWS::ACMPCA::CertificateAuthorityActivation`` imports them.
+
+    The certificates end up in the template (they are public; CloudFormation has no other way to import
+    them without a Lambda).
+
+    :param certificate_file: the signed certificate of the subordinate CA (PEM). Default: - none, or
+        ``certificate.pem`` in the folder named by ``context_key``
+    :param chain_file: the chain above it (PEM, issuer first, root last). Default: - none, or ``chain.pem``
+        in the folder named by ``context_key``
+    :param context_key: a CDK context key whose value is a folder holding ``certificate.pem`` and
+        ``chain.pem``, e.g. ``cdk deploy -c issuingCaSigned=./signed``. Default: - files only
+    :param subject: the offline parent's subject, for the synth-time rules. Default: - unknown
+    :param key_algorithm: the offline parent's key. Default: - unknown
+    :param validity: the offline parent certificate's validity. Default: - unknown
+    :param path_length: the offline parent's path length. Default: - unknown
+    :param depth: the offline parent's depth (root = 1). Default: - unknown
+    """
+
+    certificate_file: str | None = None
+    chain_file: str | None = None
+    context_key: str | None = None
+    subject: DistinguishedName | None = None
+    key_algorithm: KeyAlgorithm | None = None
+    validity: Duration | None = None
+    path_length: int | None = None
+    depth: int | None = None
+    node_path: str = field(default="<OfflineParent>", compare=False)
+    _material: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
+    _problems: list[Problem] | None = field(default=None, init=False, repr=False, compare=False)
+
+    @property
+    def facts(self) -> CaFacts:
+        """What the hierarchy rules know about the offline parent (it has no ARN in AWS)."""
+        return CaFacts(
+            certificate_authority_arn=None,
+            subject=self.subject,
+            key_algorithm=self.key_algorithm,
+            validity=self.validity,
+            path_length=self.path_length,
+            depth=self.depth,
+        )
+
+    def read(self, scope: IConstruct) -> tuple[tuple[str, str] | None, list[Problem]]:
+        """The (certificate, chain) PEMs if supplied, and the problems with what was supplied."""
+        if self._problems is not None:
+            return self._material, self._problems
+        certificate_file, chain_file = self.certificate_file, self.chain_file
+        field_name = "parent.certificate_file"
+        if self.context_key is not None:
+            folder = scope.node.try_get_context(self.context_key)
+            if folder is not None:
+                certificate_file = certificate_file or str(Path(str(folder)) / "certificate.pem")
+                chain_file = chain_file or str(Path(str(folder)) / "chain.pem")
+                field_name = f"context {self.context_key}"
+        problems: list[Problem] = []
+        if certificate_file is None and chain_file is None:
+            self._material, self._problems = None, []
+            return None, []
+        if certificate_file is None or chain_file is None:
+            problems.append(
+                Problem(
+                    field_name,
+                    certificate_file or chain_file,
+                    "the signed certificate and its chain are supplied together",
+                    "give both certificate_file and chain_file (or certificate.pem and chain.pem in the folder)",
+                )
+            )
+            self._material, self._problems = None, problems
+            return None, problems
+        certificate, certificate_problems = _read_pem(certificate_file, field_name, exactly_one=True)
+        chain, chain_problems = _read_pem(chain_file, field_name.replace("certificate_file", "chain_file"))
+        problems += certificate_problems + chain_problems
+        if not problems:
+            if _pem_bodies(certificate)[0] in _pem_bodies(chain):
+                problems.append(
+                    Problem(
+                        field_name.replace("certificate_file", "chain_file"),
+                        chain_file,
+                        "the chain must not contain the certificate being imported",
+                        "keep only the issuing CA's certificate and those above it, root last",
+                    )
+                )
+            if len(certificate.encode()) > _MAX_CERTIFICATE_BYTES or len(chain.encode()) > _MAX_CHAIN_BYTES:
+                problems.append(
+                    Problem(
+                        field_name,
+                        certificate_file,
+                        "AWS imports a certificate of at most 32 KB and a chain of at most 2 MB",
+                        "check that the right files were given",
+                    )
+                )
+        self._material = (certificate, chain) if not problems else None
+        self._problems = problems
+        return self._material, problems
+
+
+def _pem_bodies(text: str) -> list[str]:
+    return ["".join(body.split()) for body in _PEM.findall(text)]
+
+
+def _read_pem(path: str, field_name: str, *, exactly_one: bool = False) -> tuple[str, list[Problem]]:
+    try:
+        text = Path(path).read_text()
+    except OSError as error:
+        return "", [Problem(field_name, path, f"cannot read the file ({error.strerror})", "check the path")]
+    bodies = _pem_bodies(text)
+    problems: list[Problem] = []
+    if not bodies or (exactly_one and len(bodies) != 1):
+        expected = "exactly one" if exactly_one else "at least one"
+        problems.append(
+            Problem(
+                field_name,
+                path,
+                f"expected {expected} PEM certificate (-----BEGIN CERTIFICATE-----), found {len(bodies)}",
+                "export the certificate(s) in PEM",
+            )
+        )
+    for body in bodies:
+        try:
+            base64.b64decode(body, validate=True)
+        except (binascii.Error, ValueError):
+            problems.append(
+                Problem(field_name, path, "a PEM block is not valid base64", "re-export the file")
+            )
+            break
+    normalised = "".join(
+        "-----BEGIN CERTIFICATE-----\n"
+        + "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
+        + "\n-----END CERTIFICATE-----\n"
+        for body in bodies
+    )
+    return normalised, problems

@@ -1,0 +1,51 @@
+"""The one ARN helper of the constructs: parsing is exact for literals and silent for tokens."""
+
+from __future__ import annotations
+
+import aws_cdk as cdk
+import pytest
+
+from pki_constructs import _arn
+
+CA = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
+
+
+def test_parses_a_ca_arn() -> None:
+    parts = _arn.parse_ca_arn(CA)
+    assert parts is not None
+    assert (parts.partition, parts.region, parts.account) == ("aws", "us-east-1", "111111111111")
+    assert parts.resource_id == "11111111-2222-3333-4444-555555555555"
+
+
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "arn:aws:acm-pca:us-east-1:1:certificate-authority/x",  # short account
+        f"{CA}/certificate/abc",  # a certificate issued by the CA
+        "arn:aws:acm:us-east-1:111111111111:certificate/abc",  # ACM, not Private CA
+        "not an arn",
+    ],
+)
+def test_fails_to_parse_what_is_no_ca_arn(arn: str) -> None:
+    assert _arn.parse_ca_arn(arn) is None
+
+
+def test_tokens_are_unknown_not_wrong() -> None:
+    stack = cdk.Stack()
+    token = cdk.Fn.ref("Something")
+    assert _arn.parse_ca_arn(token) is None and not _arn.is_literal(token)
+    assert _arn.region_of(stack.format_arn(service="sns", resource="t")) is None
+
+
+def test_acm_role_region_account_and_format() -> None:
+    acm = _arn.parse_acm_arn("arn:aws-cn:acm:cn-north-1:111111111111:certificate/abc")
+    assert acm is not None and acm.partition == "aws-cn"
+    role = _arn.parse_role_arn("arn:aws:iam::111111111111:role/pki-constructs/ca-activation/x")
+    assert role is not None and role.region == ""
+    assert _arn.region_of("arn:aws:sns:eu-west-1:111111111111:topic") == "eu-west-1"
+    assert _arn.account_of("arn:aws:sns:eu-west-1:111111111111:topic") == "111111111111"
+    assert _arn.region_of("arn:aws:iam::111111111111:role/x") is None
+    assert (
+        _arn.format_role_arn(partition="aws", account="1" * 12, path="/p/", name="*")
+        == "arn:aws:iam::111111111111:role/p/*"
+    )

@@ -1,0 +1,145 @@
+"""Every prop that takes a CA accepts our constructs, our importer and aws-cdk-lib's own ICertificateAuthority."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import aws_cdk as cdk
+import pytest
+from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_iam as iam
+from aws_cdk.assertions import Annotations
+
+from pki_constructs import (
+    CaBundle,
+    CaExpiryAlarm,
+    CertificateTemplate,
+    CertifiedAlb,
+    DistinguishedName,
+    IssuerRole,
+    MutualTls,
+    MutualTlsApiDomain,
+    MutualTlsTrustStore,
+    PrivateServiceTier,
+    RootCa,
+    ServiceCertificate,
+    SubordinateCa,
+)
+from pki_constructs.ca_facts import ca_facts
+from tests.synth import ACCOUNT, OTHER_ACCOUNT, make_app, make_stack
+
+ARN = f"arn:aws:acm-pca:us-east-1:{ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555"
+
+
+def ours(stack: cdk.Stack) -> acmpca.ICertificateAuthority:
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Kinds Root"))
+    return SubordinateCa(
+        stack, "Issuing", parent=root, subject=DistinguishedName(common_name="Kinds Issuing"), path_length=1
+    )
+
+
+def imported(stack: cdk.Stack) -> acmpca.ICertificateAuthority:
+    return SubordinateCa.from_certificate_authority_attributes(
+        stack, "Imported", certificate_authority_arn=ARN, path_length=1, validity=cdk.Duration.days(1825)
+    )
+
+
+def plain(stack: cdk.Stack) -> acmpca.ICertificateAuthority:
+    return acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Plain", ARN)
+
+
+KINDS = {"ours": ours, "imported": imported, "aws-cdk-lib": plain}
+
+
+def _vpc(stack: cdk.Stack) -> ec2.Vpc:
+    return ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+
+
+PROPS: dict[str, Callable[[cdk.Stack, acmpca.ICertificateAuthority], Any]] = {
+    "SubordinateCa.parent": lambda s, ca: SubordinateCa(
+        s,
+        "Child",
+        parent=ca,
+        subject=DistinguishedName(common_name="Kinds Child"),
+        validity=cdk.Duration.days(100),
+    ),
+    "ServiceCertificate.certificate_authority": lambda s, ca: ServiceCertificate(
+        s, "Cert", certificate_authority=ca, domain_name="svc.internal.example"
+    ),
+    "acm.PrivateCertificate.certificate_authority": lambda s, ca: acm.PrivateCertificate(
+        s, "AcmCert", certificate_authority=ca, domain_name="svc.internal.example"
+    ),
+    "CaBundle.trusted_cas": lambda s, ca: CaBundle(s, "Bundle", trusted_cas=[ca]),
+    "MutualTlsTrustStore.trusted_cas": lambda s, ca: MutualTlsTrustStore(s, "Store", trusted_cas=[ca]),
+    "MutualTls.trusted_cas": lambda s, ca: CertifiedAlb(
+        s,
+        "Alb",
+        vpc=_vpc(s),
+        internet_facing=False,
+        certificates=[
+            acm.Certificate.from_certificate_arn(s, "Cert", f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/x")
+        ],
+        mutual_tls=MutualTls(trusted_cas=[ca]),
+    ),
+    "MutualTlsApiDomain.trusted_cas": lambda s, ca: MutualTlsApiDomain(
+        s,
+        "Api",
+        domain_name="api.example.com",
+        certificate=acm.Certificate.from_certificate_arn(
+            s, "Public", f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/abc"
+        ),
+        trusted_cas=[ca],
+    ),
+    "PrivateServiceTier.certificate_authority": lambda s, ca: PrivateServiceTier(
+        s,
+        "Tier",
+        vpc=_vpc(s),
+        certificate_authority=ca,
+        domain_name="api.internal.example",
+        services=["orders"],
+    ),
+    "CaExpiryAlarm.certificate_authority": lambda s, ca: CaExpiryAlarm(s, "Expiry", certificate_authority=ca),
+    "IssuerRole.certificate_authority": lambda s, ca: IssuerRole(
+        s, "Issuer", certificate_authority=ca, trusted_accounts=[OTHER_ACCOUNT]
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("prop", PROPS)
+def test_every_ca_prop_takes_every_kind_of_ca(kind: str, prop: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    ca = KINDS[kind](stack)
+    PROPS[prop](stack, ca)
+    cdk.assertions.Template.from_stack(stack)  # synthesizes
+
+
+def test_grant_issue_works_on_our_ca_and_is_the_interface() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    ca = ours(stack)
+    assert isinstance(ca, SubordinateCa)
+    role = iam.Role(stack, "Workload", assumed_by=iam.AccountPrincipal(ACCOUNT))
+    ca.grant_issue(role, CertificateTemplate.END_ENTITY_SERVER_AUTH)
+    assert ca.certificate_authority_ref.certificate_authority_arn == ca.certificate_authority_arn
+    cdk.assertions.Template.from_stack(stack)
+
+
+def test_a_plain_parent_skips_its_rules_with_an_info_line_naming_them() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    child = PROPS["SubordinateCa.parent"](stack, plain(stack))
+    infos = Annotations.from_stack(stack).find_info(
+        f"/{child.node.path}",
+        cdk.assertions.Match.string_like_regexp("ruleSkipped.*validity within the parent"),
+    )
+    assert infos
+
+
+def test_facts_of_each_kind() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    assert ca_facts(ours(stack)).created_here
+    assert ca_facts(imported(stack)).path_length == 1
+    facts = ca_facts(plain(stack))
+    assert facts.certificate_authority_arn == ARN and facts.validity is None and not facts.created_here
