@@ -1,8 +1,8 @@
 """The ca_activation handler's cold-start import time and Lambda invocations per activation.
 
-* import: a fresh process per sample times ``exec_module`` of ``lambda/ca_activation/index.py`` alone (boto3
-  is imported lazily, on the first AWS call), and separately with boto3 + botocore.config, which the first
-  invocation pays. Target: handler import <= 0.3 s.
+* import: a fresh process per sample times ``import pki_handlers.ca_activation`` (with ``lambda/`` on
+  ``sys.path``, as Lambda puts the asset root) alone (boto3 is imported lazily, on the first AWS call), and
+  separately with boto3 + botocore.config, which the first invocation pays. Target: handler import <= 0.3 s.
 * invocations: the Provider framework in miniature (on_event, then is_complete until complete) against moto
   answering at once, cross-region (parent us-east-1, child eu-west-1). Target: <= 3.
 
@@ -12,7 +12,6 @@ Run: `.ci/with-env python benchmarks/activation_handler.py [--rounds N]`.
 from __future__ import annotations
 
 import argparse
-import importlib.util
 import json
 import os
 import statistics
@@ -22,14 +21,13 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
-HANDLER = ROOT / "lambda" / "ca_activation" / "index.py"
+LAMBDA_ROOT = ROOT / "lambda"
 
 _IMPORT = """
-import importlib.util, json, time
+import json, sys, time
+sys.path.insert(0, {path!r})
 t = time.perf_counter()
-spec = importlib.util.spec_from_file_location("index", {path!r})
-module = importlib.util.module_from_spec(spec)
-spec.loader.exec_module(module)
+import pki_handlers.ca_activation
 handler = time.perf_counter() - t
 t = time.perf_counter()
 import boto3, botocore.config
@@ -41,7 +39,7 @@ def import_times(rounds: int) -> dict[str, list[float]]:
     samples: dict[str, list[float]] = {"handler": [], "boto3": []}
     for _ in range(rounds + 1):  # the first is a warm-up (disk cache)
         out = subprocess.run(
-            [sys.executable, "-c", _IMPORT.format(path=str(HANDLER))],
+            [sys.executable, "-c", _IMPORT.format(path=str(LAMBDA_ROOT))],
             capture_output=True,
             text=True,
             check=True,
@@ -59,6 +57,7 @@ def invocations_per_activation(activations: int) -> list[int]:
     sys.path.insert(0, str(ROOT))
     from moto import mock_aws
 
+    from tests.handler_loading import load_handler
     from tests.handlers.activation_support import (
         CHILD_REGION,
         PARENT_REGION,
@@ -69,10 +68,7 @@ def invocations_per_activation(activations: int) -> list[int]:
         properties,
     )
 
-    spec = importlib.util.spec_from_file_location("pki_bench_ca_activation", HANDLER)
-    assert spec and spec.loader
-    index: Any = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(index)
+    index: Any = load_handler("ca_activation")
     counts = []
     with mock_aws():
         root = create_root(PARENT_REGION)

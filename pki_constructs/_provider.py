@@ -6,14 +6,35 @@ from aws_cdk import Acknowledgment, Duration, Stack, Validations
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_logs as logs
+from aws_cdk import aws_sqs as sqs
 from aws_cdk import aws_stepfunctions as sfn
 from aws_cdk import custom_resources as cr
 from constructs import Construct
 
-from ._assets import handler_code
+from ._assets import handler_code, handler_entry
+from ._failures import MAX_EVENT_AGE, RETRY_ATTEMPTS, HandlerFailures
 
 HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
 """Handlers need stdlib + boto3 only; the newest runtime keeps cdk-nag's L1 rule quiet."""
+
+# Timeouts, from the worst case of the fault matrix (lambda/README.md "Timeouts"):
+WORST_CALL = Duration.seconds(63)
+"""One AWS call at worst: 3 attempts x (5 s connect + 15 s read) + back-off waits of at most 1 s and 2 s
+(lambda/pki_handlers/aws.py WORST_CALL_SECONDS). A handler starts no call with less than this left."""
+HANDLER_TIMEOUT = Duration.minutes(5)
+"""Every handler function: 300 s fits four worst-case calls, so even a poll that starts with the two calls that
+read the CA's state (DescribeCertificateAuthority, ListTags) makes progress, and no invocation is killed
+mid-call: it returns "not yet" (polls), fails saying "retry" (synchronous handlers) or reports what it did not
+reach (expiry checker)."""
+QUERY_INTERVAL = Duration.seconds(15)
+"""Between is_complete polls. When AWS answers at once an activation needs no poll wait at all (on_event
+issues, the first is_complete imports: benchmarks/activation_handler.py counts 2 invocations)."""
+TOTAL_TIMEOUT = Duration.minutes(40)
+"""The activation's polling budget. aws-cdk-lib's waiter turns it into MaxAttempts = 40 min / 15 s = 160 polls
+(its Step Functions Retry counts attempts, not wall-clock time). The slowest path the matrix allows, every call
+taking its worst case, needs about 12 calls, two of them repeated by each poll, four per 300 s poll: 6 polls,
+31.5 min; 160 polls also cover AWS Private CA answering RequestInProgressException for 40 minutes. CloudFormation
+stops waiting for any custom resource after one hour, so the budget stays below it."""
 
 
 def handler_function(
@@ -23,12 +44,15 @@ def handler_function(
     handler_name: str,
     entry_point: str,
     description: str,
-    timeout: Duration = Duration.minutes(5),
+    timeout: Duration = HANDLER_TIMEOUT,
     environment: dict[str, str] | None = None,
     role_path: str | None = None,
+    dead_letter_queue: sqs.IQueue | None = None,
 ) -> lambda_.Function:
-    """A Lambda function running ``lambda/<handler_name>/index.py:<entry_point>`` with a one-year log group
-    and an inline logging policy (instead of the AWSLambdaBasicExecutionRole managed policy)."""
+    """A Lambda function running ``pki_handlers.<handler_name>.<entry_point>`` (the one handler asset) with a
+    one-year log group and an inline logging policy (instead of the AWSLambdaBasicExecutionRole managed policy).
+
+    ``timeout``: see :data:`HANDLER_TIMEOUT`."""
     log_group = logs.LogGroup(scope, f"{id}Logs", retention=logs.RetentionDays.ONE_YEAR)
     role = iam.Role(
         scope,
@@ -43,16 +67,47 @@ def handler_function(
         id,
         runtime=HANDLER_RUNTIME,
         architecture=lambda_.Architecture.ARM_64,
-        code=handler_code(handler_name),
-        handler=f"index.{entry_point}",
+        code=handler_code(),
+        handler=handler_entry(handler_name, entry_point),
         description=description,
         timeout=timeout,
         memory_size=256,
         role=role,
         log_group=log_group,
         environment=environment,
+        dead_letter_queue=dead_letter_queue,
+        retry_attempts=RETRY_ATTEMPTS if dead_letter_queue is not None else None,
+        max_event_age=MAX_EVENT_AGE if dead_letter_queue is not None else None,
     )
     return function
+
+
+def async_handler_function(
+    scope: Construct,
+    id: str,
+    *,
+    handler_name: str,
+    entry_point: str,
+    description: str,
+    timeout: Duration = HANDLER_TIMEOUT,
+    environment: dict[str, str] | None = None,
+) -> tuple[lambda_.Function, HandlerFailures]:
+    """:func:`handler_function` for asynchronous work (schedules, events): Lambda retries, a dead-letter
+    queue, and alarms on its errors and dead letters that notify the stack's expiry topics
+    (:mod:`._failures`). Give EventBridge targets ``dead_letter_queue=failures.queue`` too."""
+    failures = HandlerFailures(scope, f"{id}Failures", what=description.removeprefix("pki-constructs: "))
+    function = handler_function(
+        scope,
+        id,
+        handler_name=handler_name,
+        entry_point=entry_point,
+        description=description,
+        timeout=timeout,
+        environment=environment,
+        dead_letter_queue=failures.queue,
+    )
+    failures.watch(function)
+    return function, failures
 
 
 class HandlerProvider(Construct):
@@ -69,8 +124,8 @@ class HandlerProvider(Construct):
         handler_name: str,
         description: str,
         asynchronous: bool,
-        total_timeout: Duration = Duration.minutes(30),
-        query_interval: Duration = Duration.seconds(15),
+        total_timeout: Duration = TOTAL_TIMEOUT,
+        query_interval: Duration = QUERY_INTERVAL,
         role_path: str | None = None,
     ) -> None:
         super().__init__(scope, id)

@@ -1,24 +1,25 @@
-"""Loads a Lambda handler module for tests. Every handler file is ``lambda/<name>/index.py`` and
-``lambda`` is a Python keyword, so handlers are loaded by path under a unique module name."""
+"""Loads a Lambda handler module for tests. The handlers are one package, ``lambda/pki_handlers`` (``lambda``
+is a Python keyword, so the package's parent folder is put on ``sys.path``, as Lambda does with the asset root)."""
 
 from __future__ import annotations
 
-import importlib.util
+import importlib
 import sys
 from pathlib import Path
 from types import ModuleType
 
 LAMBDA_DIR = Path(__file__).resolve().parents[1] / "lambda"
+PACKAGE = "pki_handlers"
 
 
 def load_handler(name: str, module_name: str | None = None) -> ModuleType:
-    """A freshly executed ``lambda/<name>/index.py`` (so lazily cached clients start empty), registered in
-    ``sys.modules`` as ``module_name`` (default ``pki_handler_<name>``) for dataclasses and pickling."""
-    spec = importlib.util.spec_from_file_location(
-        module_name or f"pki_handler_{name}", LAMBDA_DIR / name / "index.py"
-    )
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
+    """A freshly executed ``pki_handlers.<name>`` with fresh shared helpers (so lazily cached clients and the
+    deadline start empty). ``module_name``, when given, also registers the module under that name."""
+    if str(LAMBDA_DIR) not in sys.path:
+        sys.path.insert(0, str(LAMBDA_DIR))
+    for loaded in [m for m in sys.modules if m == PACKAGE or m.startswith(PACKAGE + ".")]:
+        del sys.modules[loaded]
+    module = importlib.import_module(f"{PACKAGE}.{name}")
+    if module_name:
+        sys.modules[module_name] = module
     return module

@@ -23,7 +23,8 @@ import pytest
 pytestmark = pytest.mark.slow
 
 ROOT = Path(__file__).resolve().parents[1]
-HANDLERS = sorted(p.parent.name for p in (ROOT / "lambda").glob("*/index.py"))
+PACKAGE = ROOT / "lambda" / "pki_handlers"
+MODULES = sorted(p.relative_to(ROOT / "lambda").as_posix() for p in PACKAGE.glob("*.py"))
 
 CONSUMER_APP = """
 import json, sys
@@ -97,13 +98,13 @@ def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 def test_wheel_ships_every_handler_without_bytecode(wheel: Path) -> None:
     names = zipfile.ZipFile(wheel).namelist()
-    assert "pki_constructs/_lambda/ca_activation/index.py" in names
-    for handler in HANDLERS:
-        assert f"pki_constructs/_lambda/{handler}/index.py" in names
+    assert "pki_handlers/ca_activation.py" in MODULES and "pki_handlers/aws.py" in MODULES
+    for module in MODULES:
+        assert f"pki_constructs/_lambda/{module}" in names
+        packaged = zipfile.ZipFile(wheel).read(f"pki_constructs/_lambda/{module}")
+        assert packaged == (ROOT / "lambda" / module).read_bytes()
     assert not [n for n in names if n.endswith((".pyc", ".pyo")) or "__pycache__" in n]
     assert not [n for n in names if n.startswith(("tests/", "lambda/"))]
-    packaged = zipfile.ZipFile(wheel).read("pki_constructs/_lambda/ca_activation/index.py")
-    assert packaged == (ROOT / "lambda" / "ca_activation" / "index.py").read_bytes()
 
 
 def test_consumer_synths_a_cross_region_subordinate_from_the_wheel_alone(
@@ -149,19 +150,20 @@ def test_consumer_synths_a_cross_region_subordinate_from_the_wheel_alone(
     handler_functions = [
         r
         for r in template["Resources"].values()
-        if r["Type"] == "AWS::Lambda::Function" and r["Properties"].get("Handler", "").startswith("index.")
+        if r["Type"] == "AWS::Lambda::Function"
+        and r["Properties"].get("Handler", "").startswith("pki_handlers.")
     ]
-    assert {f["Properties"]["Handler"] for f in handler_functions} == {"index.on_event", "index.is_complete"}
-    # the staged asset is the packaged handler, and nothing else of the source tree
+    assert {f["Properties"]["Handler"] for f in handler_functions} == {
+        "pki_handlers.ca_activation.on_event",
+        "pki_handlers.ca_activation.is_complete",
+    }
+    # one asset: the packaged handler package, and nothing else of the source tree
+    assert len({json.dumps(f["Properties"]["Code"], sort_keys=True) for f in handler_functions}) == 1
     assets = json.loads((app_dir / "cdk.out" / "Issuing.assets.json").read_text())["files"]
     staged = [app_dir / "cdk.out" / a["source"]["path"] for a in assets.values() if "source" in a]
-    source = (ROOT / "lambda" / "ca_activation" / "index.py").read_bytes()
-    handler_assets = [
-        p for p in staged if (p / "index.py").is_file() and (p / "index.py").read_bytes() == source
-    ]
-    assert handler_assets, staged
-    for asset in handler_assets:
-        assert (asset / "index.py").read_bytes() == (
-            ROOT / "lambda" / "ca_activation" / "index.py"
-        ).read_bytes()
-        assert not list(asset.rglob("*.pyc"))
+    handler_assets = [p for p in staged if (p / "pki_handlers").is_dir()]
+    assert len(handler_assets) == 1, staged
+    [asset] = handler_assets
+    assert sorted(p.relative_to(asset).as_posix() for p in asset.rglob("*") if p.is_file()) == MODULES
+    for module in MODULES:
+        assert (asset / module).read_bytes() == (ROOT / "lambda" / module).read_bytes()

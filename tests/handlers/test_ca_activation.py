@@ -174,7 +174,10 @@ def test_certificate_in_progress_is_polled_without_reissuing(pair: tuple[str, st
 
 def test_throttling_that_outlives_sdk_retries_means_not_yet(pair: tuple[str, str], aws: Faults) -> None:
     root, child = pair
-    assert index._config().retries == {"mode": "standard"}  # the SDK retries first
+    assert index.aws.config().retries == {
+        "mode": "standard",
+        "total_max_attempts": 3,
+    }  # the SDK retries first
     aws.fail("IssueCertificate", "ThrottlingException", "Rate exceeded")
 
     result = index.on_event(event("Create", properties(child, root)), None)

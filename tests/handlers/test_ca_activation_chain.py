@@ -13,6 +13,7 @@ import pytest
 from botocore.stub import ANY, Stubber
 from cryptography import x509
 
+from tests.handler_loading import load_handler as load_named
 from tests.handlers.activation_support import CHILD_REGION, PARENT_REGION, event, load_handler, properties
 from tests.local_pki import LocalCa, generate_key, make_csr, pem
 
@@ -258,4 +259,6 @@ def test_der_reader_matches_cryptography(pki: dict[str, Any]) -> None:
         ca = LocalCa.root(key_algorithm=key_algorithm, days=30)
         assert index.Cert.from_pem(ca.pem).signing_algorithm() == expected
     # UTCTime years >= 50 are 19xx (RFC 5280)
-    assert index._der_time(b"500101000000Z", (0x17, 0, 13)) == dt.datetime(1950, 1, 1, tzinfo=dt.UTC)
+    assert load_named("x509")._der_time(b"500101000000Z", (0x17, 0, 13)) == dt.datetime(
+        1950, 1, 1, tzinfo=dt.UTC
+    )

@@ -279,7 +279,7 @@ def test_the_synthesized_checker_feeds_exactly_the_metric_its_alarms_watch(
     [function] = [
         f["Properties"]
         for f in resources_of_type(template, "AWS::Lambda::Function").values()
-        if f["Properties"]["Handler"] == "index.handler"
+        if f["Properties"]["Handler"] == "pki_handlers.ca_expiry.handler"
     ]
     for name, value in function["Environment"]["Variables"].items():
         monkeypatch.setenv(name, value)
@@ -295,7 +295,13 @@ def test_the_synthesized_checker_feeds_exactly_the_metric_its_alarms_watch(
 
     now = datetime.now(UTC)
     cloudwatch = boto3.client("cloudwatch", region_name=HOME)
-    for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values():
+    expiry_alarms = [
+        a
+        for a in resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+        if a["Properties"].get("Namespace") == function["Environment"]["Variables"]["METRIC_NAMESPACE"]
+    ]
+    assert len(expiry_alarms) == 2  # (the checker's own failure alarms watch other metrics)
+    for alarm in expiry_alarms:
         props = alarm["Properties"]
         [point] = cloudwatch.get_metric_statistics(
             Namespace=props["Namespace"],

@@ -12,7 +12,6 @@ from typing import Any
 import boto3
 import pytest
 from botocore.config import Config
-from botocore.exceptions import ClientError
 from botocore.stub import Stubber
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
@@ -116,7 +115,7 @@ def test_create_exports_certificate_chain_and_encrypted_key(handler: ModuleType,
     assert not set("#$%") & set(value["passphrase"]) and len(value["passphrase"]) >= 32
 
     data = result["Data"]
-    assert result["PhysicalResourceId"] == aws["cert_arn"]
+    assert result["PhysicalResourceId"] == SECRET  # stable: the secret a Delete must look at
     assert data["CertificateArn"] == aws["cert_arn"]
     assert data["SecretArn"] == aws["sm"].describe_secret(SecretId=SECRET)["ARN"]
     assert data["Serial"] == value["serial"] == str(certificate.serial_number)
@@ -132,7 +131,7 @@ def test_response_and_logs_carry_no_key_material(
         result = create(handler, aws)
     value = secret_value(aws)
     response = json.dumps(result)
-    handler_logs = "\n".join(r.getMessage() for r in caplog.records if r.name == "root")
+    handler_logs = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("pki_handlers"))
     assert handler_logs  # it does log what it does ...
     for text in (response, handler_logs):  # ... but never the secret parts
         assert "BEGIN" not in text
@@ -356,7 +355,10 @@ def test_interrupted_earlier_attempt_is_promoted_not_stored_twice(
 
 def test_access_denied_is_not_retried(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
     stubbed["acm"].add_client_error("describe_certificate", "AccessDeniedException")
-    with pytest.raises(ClientError, match="AccessDenied"):
+    with pytest.raises(
+        handler.aws.HandlerError,
+        match=r"DescribeCertificate on arn:\S+ failed: AccessDeniedException.*permission",
+    ):
         handler.on_event(event())
     assert handler.delays == []
 
@@ -417,3 +419,68 @@ def test_delete_does_not_depend_on_the_properties(handler: ModuleType, stubbed: 
     assert handler.on_event(
         {"RequestType": "Delete", "PhysicalResourceId": ARN, "ResourceProperties": {}}
     ) == {"PhysicalResourceId": ARN}
+
+
+# ------------------------------------------------------------------------------------------- no orphaned keys
+
+
+def _stack_delete(handler: ModuleType, aws: dict[str, Any], physical_id: str, original_arn: str) -> None:
+    """What CloudFormation does on stack delete: the export (it depends on the secret) first, then the secret
+    resource by the ARN it recorded at create time."""
+    handler.on_event(
+        {"RequestType": "Delete", "PhysicalResourceId": physical_id, "ResourceProperties": aws["props"]}
+    )
+    try:
+        aws["sm"].delete_secret(SecretId=original_arn, ForceDeleteWithoutRecovery=True)
+    except aws["sm"].exceptions.ResourceNotFoundException:
+        pass  # CloudFormation treats a secret that is already gone as deleted
+
+
+def test_stack_delete_after_an_out_of_band_delete_leaves_no_secret(
+    handler: ModuleType, aws: dict[str, Any]
+) -> None:
+    original_arn = aws["sm"].describe_secret(SecretId=SECRET)["ARN"]
+    created = create(handler, aws)
+    aws["sm"].delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True)  # out of band
+
+    updated = handler.on_event(
+        {
+            "RequestType": "Update",
+            "PhysicalResourceId": created["PhysicalResourceId"],
+            "ResourceProperties": aws["props"],
+        }
+    )
+
+    assert updated["PhysicalResourceId"] == created["PhysicalResourceId"] == SECRET  # the same resource
+    recreated = aws["sm"].describe_secret(SecretId=SECRET)
+    assert recreated["ARN"] != original_arn  # CloudFormation's Delete would miss it ...
+    assert secret_value(aws)["serial"] == updated["Data"]["Serial"]
+    _stack_delete(handler, aws, updated["PhysicalResourceId"], original_arn)
+    assert aws["sm"].list_secrets()["SecretList"] == []  # ... the export's Delete did not
+
+
+def test_delete_leaves_the_stacks_own_secret_to_cloudformation(
+    handler: ModuleType, aws: dict[str, Any]
+) -> None:
+    created = create(handler, aws)
+    handler.on_event(
+        {
+            "RequestType": "Delete",
+            "PhysicalResourceId": created["PhysicalResourceId"],
+            "ResourceProperties": aws["props"],
+        }
+    )
+    assert (
+        secret_value(aws)["serial"] == created["Data"]["Serial"]
+    )  # CloudFormation deletes it (or retains it)
+
+
+def test_delete_keeps_a_recreated_secret_when_the_stack_retains_its_secret(
+    handler: ModuleType, aws: dict[str, Any]
+) -> None:
+    created = create(handler, aws)
+    aws["sm"].delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True)
+    retained = {**aws["props"], "RetainSecret": "true"}
+    handler.on_event({"RequestType": "Update", "PhysicalResourceId": SECRET, "ResourceProperties": retained})
+    handler.on_event({"RequestType": "Delete", "PhysicalResourceId": SECRET, "ResourceProperties": retained})
+    assert secret_value(aws)["serial"] == created["Data"]["Serial"]

@@ -1,6 +1,7 @@
 """Publish a PEM CA bundle (and optional PEM CRLs) of our Private CAs to S3, for mutual-TLS trust stores.
 
-ResourceProperties:
+Provider-framework handler ``pki_handlers.trust_store_bundle.on_event``; ResourceProperties: see
+:class:`TrustBundleProperties`.
 
 * ``CertificateAuthorityArns`` — list of trusted CA ARNs. For each, ``GetCertificateAuthorityCertificate``
   gives the CA certificate and its chain (root last); the bundle holds every certificate once, in a stable
@@ -18,53 +19,94 @@ Objects are rewritten only when their content changes (SHA-256 in object metadat
 request returns the same object version and the trust store is not replaced for nothing.
 
 ``Data``: ``BundleUri``, ``BundleBucket``, ``BundleKey``, ``BundleVersionId``, ``BundleSha256``,
-``CertificateCount``, ``ChainDepth`` and, per revocation entry i, ``RevocationKey<i>``,
-``RevocationVersionId<i>``, ``RevocationSha256<i>``. Rules checked here as well as at synth: at most 25
-CA certificates per bundle, CA chain depth at most 4 (Elastic Load Balancing trust-store quotas).
+``CertificateCount``, ``ChainDepth`` and, per revocation entry i, ``RevocationVersionId<i>`` (the only
+per-CA value synth cannot know: an S3 version id of at most 32 characters; keys and digests synth knows or
+nobody reads are not returned, so the response stays far below CloudFormation's 4,096 bytes at the 25 CAs a
+bundle may hold). Rules checked here as well as at synth: at most 25 CA certificates per bundle, CA chain
+depth at most 4 (Elastic Load Balancing trust-store quotas).
 """
 
 from __future__ import annotations
 
-import base64
-import binascii
 import hashlib
-import logging
-import re
-from functools import cache
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, NotRequired, TypedDict, cast
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from . import aws
+from .arns import parse_ca_arn
+from .aws import LambdaContext
+from .framework import CustomResourceEvent, OnEventResponse
+from .logs import Logger
+from .x509 import PemError, der_to_pem, pem_to_der, split_pem
 
-LOG = logging.getLogger()
-LOG.setLevel(logging.INFO)
+LOG = Logger(__name__)
 
 MAX_CA_CERTIFICATES = 25
 MAX_CHAIN_DEPTH = 4
 MAX_CRL_BYTES = 50 * 1024 * 1024
 
-_CONFIG = Config(retries={"mode": "standard"})
-_PEM_BLOCK = re.compile(r"-----BEGIN ([A-Z0-9 ]+)-----(.*?)-----END \1-----", re.S)
-_CA_ARN = re.compile(r"^arn:[\w-]+:acm-pca:([a-z0-9-]+):\d{12}:certificate-authority/([\w-]+)$")
+
+class RevocationEntry(TypedDict):
+    CertificateAuthorityArn: str
+    CrlBucket: str
+    Key: str
+    CrlPath: NotRequired[str]
+
+
+class TrustBundleProperties(TypedDict):
+    """``Custom::PkiTrustBundle`` ResourceProperties."""
+
+    ServiceToken: NotRequired[str]
+    CertificateAuthorityArns: list[str]
+    CaCertificateVersions: NotRequired[Any]
+    Bucket: str
+    BundleKey: str
+    Revocation: NotRequired[list[RevocationEntry]]
+    Refresh: NotRequired[str]
 
 
 class BundleRuleError(ValueError):
     """The bundle would break an Elastic Load Balancing trust-store quota."""
 
 
-@cache
-def _client(service: str, region: str | None = None) -> Any:
-    return boto3.client(service, region_name=region, config=_CONFIG)
+_client = aws.client
+_ATTEMPTS = 4
+"""Our own bounded back-off on top of the SDK's retries: a synchronous handler has no later poll."""
+
+sleep: Callable[[float], None] = time.sleep
+"""Indirection so tests can run the back-off without waiting."""
 
 
-def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def _call(
+    operation: Callable[..., Any],
+    action: str,
+    resource: str,
+    *,
+    hints: dict[str, str] | None = None,
+    passthrough: frozenset[str] = frozenset(),
+    **kwargs: Any,
+) -> Any:
+    return aws.call_with_backoff(
+        operation,
+        action,
+        resource,
+        attempts=_ATTEMPTS,
+        sleep=sleep,
+        hints=hints,
+        passthrough=passthrough,
+        **kwargs,
+    )
+
+
+def on_event(event: CustomResourceEvent, context: LambdaContext | None = None) -> OnEventResponse:
+    aws.DEADLINE.start(context)
     request = event["RequestType"]
     if request == "Delete":
         # Object versions stay in the (retained, versioned) bucket: a trust store that still references one
         # keeps working until CloudFormation has replaced it. Properties are not read: a Delete never fails.
-        return {"PhysicalResourceId": event["PhysicalResourceId"]}
-    props = event.get("ResourceProperties", {})
+        return {"PhysicalResourceId": str(event.get("PhysicalResourceId", ""))}
+    props = cast(TrustBundleProperties, event.get("ResourceProperties", {}))
     bucket, key = str(props.get("Bucket", "")), str(props.get("BundleKey", ""))
     if not bucket or not key:
         raise ValueError("Bucket and BundleKey are required")
@@ -72,17 +114,23 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
     if request not in ("Create", "Update"):
         raise ValueError(f"unknown RequestType {request!r}")
     ca_arns = [str(a) for a in props.get("CertificateAuthorityArns", [])]
-    LOG.info("%s trust bundle %s for %s", request, physical_id, ca_arns)
-    data = publish_bundle(ca_arns, bucket, key)
-    for index, entry in enumerate(props.get("Revocation") or []):
-        revocation = publish_crl(
-            str(entry["CertificateAuthorityArn"]),
-            str(entry["CrlBucket"]),
-            bucket,
-            str(entry["Key"]),
-            crl_path=str(entry.get("CrlPath") or "crl"),
-        )
-        data.update({f"{name}{index}": value for name, value in revocation.items()})
+    LOG.info(f"{request} trust bundle", bundle=physical_id, certificate_authorities=ca_arns)
+    try:
+        data = publish_bundle(ca_arns, bucket, key)
+        for index, entry in enumerate(props.get("Revocation") or []):
+            revocation = publish_crl(
+                str(entry["CertificateAuthorityArn"]),
+                str(entry["CrlBucket"]),
+                bucket,
+                str(entry["Key"]),
+                crl_path=str(entry.get("CrlPath") or "crl"),
+            )
+            data[f"RevocationVersionId{index}"] = revocation["RevocationVersionId"]
+    except aws.OutOfTime as error:
+        # Synchronous handler: no later poll, so say what to do instead of letting Lambda time out.
+        raise aws.HandlerError(
+            f"{error}; objects are written only when their content changes, so retrying the deployment is safe"
+        ) from error
     return {"PhysicalResourceId": physical_id, "Data": data}
 
 
@@ -98,7 +146,9 @@ def publish_bundle(ca_arns: list[str], bucket: str, key: str) -> dict[str, str]:
     bundle, depth = build_bundle(chains)
     count = bundle.count("-----BEGIN CERTIFICATE-----")
     version, digest = _put_if_changed(bucket, key, bundle.encode(), "application/x-pem-file")
-    LOG.info("bundle s3://%s/%s: %d certificates, depth %d, version %s", bucket, key, count, depth, version)
+    LOG.info(
+        "bundle written", bundle=f"s3://{bucket}/{key}", certificates=count, depth=depth, version=version
+    )
     return {
         "BundleUri": f"s3://{bucket}/{key}",
         "BundleBucket": bucket,
@@ -140,14 +190,22 @@ def build_bundle(chains: list[list[str]]) -> tuple[str, int]:
 
 
 def _ca_chain(ca_arn: str) -> list[str]:
-    region, _ = parse_ca_arn(ca_arn)
+    region = parse_ca_arn(ca_arn).region
     try:
-        response = _client("acm-pca", region).get_certificate_authority_certificate(
-            CertificateAuthorityArn=ca_arn
+        response = _call(
+            _client("acm-pca", region).get_certificate_authority_certificate,
+            "GetCertificateAuthorityCertificate",
+            ca_arn,
+            hints={
+                "AccessDeniedException": "the bundle handler's role may read exactly the trusted CAs; was the CA "
+                "added without a deploy of the construct that grants it?",
+            },
+            passthrough=frozenset({"InvalidStateException"}),
+            CertificateAuthorityArn=ca_arn,
         )
-    except ClientError as error:
-        if error.response.get("Error", {}).get("Code") == "InvalidStateException":
-            raise RuntimeError(
+    except Exception as error:
+        if aws.error_code(error) == "InvalidStateException":
+            raise aws.HandlerError(
                 f"CA {ca_arn} has no certificate yet (not activated); the trust bundle must depend on the "
                 "CA's activation"
             ) from None
@@ -157,39 +215,42 @@ def _ca_chain(ca_arn: str) -> list[str]:
     return chain
 
 
-def parse_ca_arn(ca_arn: str) -> tuple[str, str]:
-    """(region, CA id) of a Private CA ARN."""
-    match = _CA_ARN.match(ca_arn)
-    if match is None:
-        raise ValueError(f"{ca_arn!r} is not an AWS Private CA ARN")
-    return match.group(1), match.group(2)
-
-
 # ---------------------------------------------------------------------------------------------------------
 # CRL
 # ---------------------------------------------------------------------------------------------------------
 
 
+# The handler may read exactly this key and may not list the CRL bucket, so S3 answers a missing object with
+# 403 AccessDenied rather than 404 NoSuchKey.
+_NO_CRL = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})
+
+
 def publish_crl(
     ca_arn: str, crl_bucket: str, bucket: str, key: str, *, crl_path: str = "crl"
 ) -> dict[str, str]:
-    _, ca_id = parse_ca_arn(ca_arn)
+    ca_id = parse_ca_arn(ca_arn).ca_id
     source = f"{crl_path.strip('/')}/{ca_id}.crl"
     try:
-        obj = _client("s3").get_object(Bucket=crl_bucket, Key=source)
-    except ClientError as error:
-        # The handler may read exactly this key and may not list the CRL bucket, so S3 answers a missing
-        # object with 403 AccessDenied rather than 404 NoSuchKey.
-        if error.response.get("Error", {}).get("Code") in ("NoSuchKey", "404", "AccessDenied", "403"):
-            raise RuntimeError(
-                f"no CRL at s3://{crl_bucket}/{source} yet (S3 answered "
-                f"{error.response.get('Error', {}).get('Code')}): AWS Private CA publishes it once the CA has "
-                "issued a certificate (and within 30 minutes of a revocation); deploy again once it exists"
+        obj = _call(
+            _client("s3").get_object,
+            "s3:GetObject",
+            f"s3://{crl_bucket}/{source}",
+            passthrough=_NO_CRL,
+            Bucket=crl_bucket,
+            Key=source,
+        )
+    except Exception as error:
+        code = aws.error_code(error)
+        if code in _NO_CRL:
+            raise aws.HandlerError(
+                f"no CRL at s3://{crl_bucket}/{source} yet (S3 answered {code}): AWS Private CA publishes it "
+                "once the CA has issued a certificate (and within 30 minutes of a revocation); deploy again "
+                "once it exists"
             ) from None
         raise
     pem = crl_to_pem(obj["Body"].read())
     version, digest = _put_if_changed(bucket, key, pem.encode(), "application/x-pem-file")
-    LOG.info("CRL of %s -> s3://%s/%s version %s", ca_arn, bucket, key, version)
+    LOG.info("CRL written", certificate_authority=ca_arn, crl=f"s3://{bucket}/{key}", version=version)
     return {"RevocationKey": key, "RevocationVersionId": version, "RevocationSha256": digest}
 
 
@@ -198,71 +259,50 @@ def crl_to_pem(data: bytes) -> str:
     if len(data) > MAX_CRL_BYTES:
         raise BundleRuleError(f"the CRL is {len(data)} bytes; trust-store revocation files are at most 50 MB")
     if data.lstrip().startswith(b"-----BEGIN"):
-        return der_to_pem(pem_to_der(data.decode("ascii"), "X509 CRL"), "X509 CRL")
+        try:
+            return der_to_pem(pem_to_der(data.decode("ascii"), "X509 CRL"), "X509 CRL")
+        except PemError as error:
+            raise ValueError(f"the CRL object is malformed PEM: {error}") from None
     if not data or data[0] != 0x30:
         raise ValueError("the CRL object is neither DER (an ASN.1 SEQUENCE) nor PEM")
     return der_to_pem(data, "X509 CRL")
 
 
 # ---------------------------------------------------------------------------------------------------------
-# PEM helpers (stdlib only)
-# ---------------------------------------------------------------------------------------------------------
-
-
-def split_pem(text: str, label: str) -> list[str]:
-    """Every ``label`` block of ``text``, normalised."""
-    return [
-        der_to_pem(_b64(body), label)
-        for found, body in _PEM_BLOCK.findall(text.replace("\r", ""))
-        if found == label
-    ]
-
-
-def pem_to_der(pem: str, label: str) -> bytes:
-    for found, body in _PEM_BLOCK.findall(pem.replace("\r", "")):
-        if found == label:
-            return _b64(body)
-    raise ValueError(f"no PEM block {label!r} found")
-
-
-def der_to_pem(der: bytes, label: str) -> str:
-    encoded = base64.b64encode(der).decode("ascii")
-    lines = [encoded[i : i + 64] for i in range(0, len(encoded), 64)]
-    return f"-----BEGIN {label}-----\n" + "\n".join(lines) + f"\n-----END {label}-----\n"
-
-
-def _b64(body: str) -> bytes:
-    try:
-        return base64.b64decode("".join(body.split()), validate=True)
-    except binascii.Error as error:
-        raise ValueError(f"malformed PEM body: {error}") from None
-
-
-# ---------------------------------------------------------------------------------------------------------
 # S3
 # ---------------------------------------------------------------------------------------------------------
+
+# A missing object is 404 only to a caller S3 deems allowed to list the bucket; otherwise it is 403.
+_MISSING = frozenset({"404", "NoSuchKey", "NotFound", "403"})
 
 
 def _put_if_changed(bucket: str, key: str, body: bytes, content_type: str) -> tuple[str, str]:
     """Write ``body`` unless the latest version already holds it; return (version id, sha256 hex)."""
     digest = hashlib.sha256(body).hexdigest()
     s3 = _client("s3")
+    where = f"s3://{bucket}/{key}"
     try:
-        head = s3.head_object(Bucket=bucket, Key=key)
-    except ClientError as error:
-        # A missing object is 404 only to a caller S3 deems allowed to list the bucket; otherwise it is 403.
+        head = _call(s3.head_object, "s3:HeadObject", where, passthrough=_MISSING, Bucket=bucket, Key=key)
+    except Exception as error:
         # Either way there is nothing to compare with: write (a real permission problem fails the write).
-        if error.response.get("Error", {}).get("Code") not in ("404", "NoSuchKey", "NotFound", "403"):
+        if aws.error_code(error) not in _MISSING:
             raise
         head = None
     if head is not None and head.get("Metadata", {}).get("sha256") == digest and head.get("VersionId"):
         return str(head["VersionId"]), digest
-    response = s3.put_object(
-        Bucket=bucket, Key=key, Body=body, ContentType=content_type, Metadata={"sha256": digest}
+    response = _call(
+        s3.put_object,
+        "s3:PutObject",
+        where,
+        Bucket=bucket,
+        Key=key,
+        Body=body,
+        ContentType=content_type,
+        Metadata={"sha256": digest},
     )
     version = response.get("VersionId")
     if not version or version == "null":
-        raise RuntimeError(
+        raise aws.HandlerError(
             f"s3://{bucket} is not versioned: trust stores follow object versions, enable versioning"
         )
     return str(version), digest

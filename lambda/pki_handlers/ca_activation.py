@@ -1,7 +1,7 @@
 """Activates a subordinate AWS Private CA whose parent CloudFormation cannot reach: a parent in another
 Region or account (and, through an SSM parameter, a parent whose ARN is not known at synth time).
 
-Provider-framework handler (``on_event`` + ``is_complete``); stdlib + boto3 only, never imports pki_constructs.
+Provider-framework handler (``pki_handlers.ca_activation.on_event`` + ``.is_complete``); stdlib + boto3 only.
 
 Steps: read the child's CSR -> ``IssueCertificate`` on the parent, in the parent's Region (assuming a role
 when one is given), with ``SubordinateCACertificate_PathLen{N}/V1`` -> poll ``GetCertificate`` from
@@ -25,7 +25,7 @@ ResourceProperties (schema version "1"; CloudFormation passes every scalar as a 
     ParentFingerprint              any string that changes when the parent CA is replaced         optional
                                    (a new value re-issues; used with ParentArnParameter)
     IssuerRoleArn                  role in the parent's account to assume for the parent calls    optional
-    ExternalId                     sts:AssumeRole ExternalId                                      optional
+    ExternalId                     sts:AssumeRole ExternalId (sessions last 900 s, the minimum)  optional
 
 Lifecycle (research/reliability_security.md §4 and list (b)):
 
@@ -38,8 +38,10 @@ Lifecycle (research/reliability_security.md §4 and list (b)):
   certificate, an Update rollback re-imports the previous certificate instead of issuing a third, and a stale
   ``is_complete`` poll (aws-cdk#31541) sees it was superseded and stops without side effects.
   IssueCertificate also carries a deterministic idempotency token (it only lasts five minutes).
-* ``is_complete`` polls without sleeping: RequestInProgressException, throttling that outlived the SDK's
-  retries and ConcurrentModificationException mean "not yet" (when that happens in ``on_event`` before the child
+* ``is_complete`` polls without sleeping: RequestInProgressException, ConcurrentModificationException and
+  every transient failure (throttling with each service's own code, STS ``Throttling`` included, a 5xx, a
+  connection error or read timeout, all after the SDK's retries) mean "not yet", and so does too little time
+  left in the invocation to start another call (``context.get_remaining_time_in_millis()``) (when that happens in ``on_event`` before the child
   is claimed, its response carries ``PkiCaActivationClaimPending`` and ``is_complete`` claims); RequestFailedException, InvalidStateException,
   AccessDenied, LimitExceededException, CertificateMismatchException... fail with the AWS reason.
 * A failed Create/Update rewinds the tags (the Provider ignores the Delete after a failed Create).
@@ -51,14 +53,19 @@ Lifecycle (research/reliability_security.md §4 and list (b)):
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import functools
 import hashlib
 import json
 import os
 import re
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
+
+from . import aws
+from .arns import is_ca_arn, issuer_of, region_of
+from .aws import LambdaContext
+from .framework import CustomResourceEvent, IsCompleteResponse, OnEventResponse
+from .logs import Logger
+from .x509 import Cert, PemError, certificates
 
 SCHEMA_VERSION = "1"
 TAG_ACTIVATION = "pki-constructs:activation"
@@ -68,21 +75,41 @@ NONE = "none"
 CLAIM_PENDING = "PkiCaActivationClaimPending"
 """Set by on_event when AWS said "not yet" before the child was claimed; the Provider framework passes it on to
 is_complete, which then claims the child itself instead of taking the missing claim for a newer request's."""
+SESSION_NAME = "pki-constructs-ca-activation"
 
-_CA_ARN = re.compile(r"^arn:(aws[a-z-]*):acm-pca:([a-z0-9-]+):(\d{12}):certificate-authority/[0-9a-zA-Z-]+$")
 _PHYSICAL_ID = re.compile(r"^(arn:[^/]+:certificate-authority/[0-9a-zA-Z-]+)/activation/([0-9a-f]{16})$")
-_PEM = re.compile(r"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.S)
 
-# Errors after which polling again may succeed; everything else is terminal.
-_NOT_YET = {
-    "RequestInProgressException",
-    "ConcurrentModificationException",
-    "ThrottlingException",
-    "TooManyRequestsException",
-    "RequestLimitExceeded",
-    "ServiceUnavailable",
-    "InternalFailure",
-}
+LOG = Logger(__name__)
+
+
+class ParentArnParameter(TypedDict):
+    Name: str
+    Region: str
+
+
+class ValidityProperty(TypedDict):
+    Type: str
+    Value: str | int
+
+
+class ActivationProperties(TypedDict):
+    """``Custom::PkiCaActivation`` ResourceProperties (see the module docstring)."""
+
+    ServiceToken: NotRequired[str]
+    SchemaVersion: NotRequired[str]
+    CertificateAuthorityArn: str
+    ParentCertificateAuthorityArn: NotRequired[str]
+    ParentArnParameter: NotRequired[ParentArnParameter]
+    PathLength: str
+    Validity: ValidityProperty
+    SigningAlgorithm: NotRequired[str]
+    ParentFingerprint: NotRequired[str]
+    IssuerRoleArn: NotRequired[str]
+    ExternalId: NotRequired[str]
+
+
+# AWS answers that mean "not yet" for this handler in particular (the generic transient ones are in aws.py).
+_NOT_YET = frozenset({"RequestInProgressException", "ConcurrentModificationException"})
 _HINTS = {
     "RequestFailedException": "the parent refused to issue: a CA certificate must expire before its parent's "
     "and have a smaller path length (AWS rule), and the key algorithm must be one the parent supports",
@@ -115,29 +142,19 @@ _CHILD_HINTS = {
 }
 
 
-class ActivationError(Exception):
+class ActivationError(aws.HandlerError):
     """A terminal failure; its message becomes the CloudFormation status reason."""
 
 
-class NotYet(Exception):
-    """AWS is still working; ``is_complete`` will be asked again."""
+NotYet = aws.Transient
+"""AWS is still working, throttling or unreachable, or the invocation is nearly over: ``is_complete`` will be
+asked again."""
 
 
 # ------------------------------------------------------------------------------------------ AWS clients
 
 
-@functools.cache
-def _config() -> Any:
-    from botocore.config import Config
-
-    return Config(retries={"mode": "standard"})
-
-
-@functools.cache
-def _plain_client(service: str, region: str) -> Any:
-    import boto3
-
-    return boto3.client(service, region_name=region, config=_config())
+_plain_client = aws.client
 
 
 def client(service: str, region: str, role_arn: str | None = None, external_id: str | None = None) -> Any:
@@ -145,75 +162,50 @@ def client(service: str, region: str, role_arn: str | None = None, external_id: 
     so credentials never outlive a container's cache)."""
     if not role_arn:
         return _plain_client(service, region)
-    import boto3
-
-    kwargs: dict[str, Any] = {"RoleArn": role_arn, "RoleSessionName": "pki-constructs-ca-activation"}
-    if external_id:
-        kwargs["ExternalId"] = external_id
     try:
-        credentials = client("sts", os.environ.get("AWS_REGION") or region).assume_role(**kwargs)[
-            "Credentials"
-        ]
-    except Exception as error:
-        raise _terminal(error, f"sts:AssumeRole {role_arn}") from error
-    return boto3.client(
-        service,
-        region_name=region,
-        aws_access_key_id=credentials["AccessKeyId"],
-        aws_secret_access_key=credentials["SecretAccessKey"],
-        aws_session_token=credentials["SessionToken"],
-        config=_config(),
-    )
+        return aws.assumed_client(
+            service,
+            region,
+            role_arn,
+            external_id,
+            SESSION_NAME,
+            sts=client("sts", os.environ.get("AWS_REGION") or region),
+        )
+    except aws.HandlerError as error:
+        raise ActivationError(str(error)) from error.__cause__
 
 
-def _code(error: BaseException) -> str:
-    response = getattr(error, "response", None)
-    if isinstance(response, dict):
-        return str(response.get("Error", {}).get("Code", ""))
-    return ""
-
-
-def _terminal(error: BaseException, action: str, hints: dict[str, str] = _HINTS) -> Exception:
-    """NotYet for transient AWS errors; otherwise an ActivationError with the AWS reason and a hint."""
-    code = _code(error)
-    if code in _NOT_YET:
-        return NotYet(f"{action}: {code}")
-    if not code:
-        return error if isinstance(error, Exception) else ActivationError(str(error))
-    message = getattr(error, "response", {}).get("Error", {}).get("Message", "")
-    hint = hints.get(code)
-    return ActivationError(f"{action} failed: {code}: {message}" + (f" ({hint})" if hint else ""))
+def _api(operation: str) -> str:
+    """``issue_certificate`` -> ``IssueCertificate``: the name in AWS's documentation and CloudTrail."""
+    return "".join(part.title() for part in operation.split("_"))
 
 
 def _call(api: Any, operation: str, action: str, hints: dict[str, str] = _HINTS, **kwargs: Any) -> Any:
     try:
-        return getattr(api, operation)(**kwargs)
-    except Exception as error:
-        raise _terminal(error, action, hints) from error
-
-
-def _log(message: str, **fields: Any) -> None:
-    print(json.dumps({"message": message, **fields}, default=str))
+        return aws.call(getattr(api, operation), action, "", hints=hints, passthrough=_NOT_YET, **kwargs)
+    except aws.HandlerError as error:
+        raise ActivationError(str(error)) from error.__cause__
+    except aws.Transient:
+        raise
+    except Exception as error:  # a passthrough code
+        raise NotYet(f"{action}: {aws.error_code(error)}") from error
 
 
 # ------------------------------------------------------------------------------------------ properties
 
 
-def _region(arn: str) -> str:
-    return arn.split(":")[3]
-
-
 class Props:
     """The parsed ResourceProperties (see the module docstring)."""
 
-    def __init__(self, raw: dict[str, Any]) -> None:
+    def __init__(self, raw: ActivationProperties | dict[str, Any]) -> None:
+        raw = cast(dict[str, Any], raw)
         version = str(raw.get("SchemaVersion", SCHEMA_VERSION))
         if version != SCHEMA_VERSION:
             raise ActivationError(
                 f"unsupported SchemaVersion {version!r}; this handler reads {SCHEMA_VERSION!r}"
             )
         self.child_arn = str(raw.get("CertificateAuthorityArn", ""))
-        if not _CA_ARN.match(self.child_arn):
+        if not is_ca_arn(self.child_arn):
             raise ActivationError(f"CertificateAuthorityArn {self.child_arn!r} is not a Private CA ARN")
         self.parent_arn: str | None = raw.get("ParentCertificateAuthorityArn") or None
         parameter = raw.get("ParentArnParameter") or None
@@ -224,7 +216,7 @@ class Props:
             raise ActivationError(
                 "exactly one of ParentCertificateAuthorityArn and ParentArnParameter is required"
             )
-        if self.parent_arn is not None and not _CA_ARN.match(self.parent_arn):
+        if self.parent_arn is not None and not is_ca_arn(self.parent_arn):
             raise ActivationError(
                 f"ParentCertificateAuthorityArn {self.parent_arn!r} is not a Private CA ARN"
             )
@@ -234,7 +226,10 @@ class Props:
                 f"PathLength {self.path_length} is not 0..3 (the AWS subordinate templates)"
             )
         validity = raw.get("Validity") or {}
-        self.validity = {"Type": str(validity.get("Type", "")), "Value": int(validity.get("Value", 0))}
+        self.validity: dict[str, Any] = {
+            "Type": str(validity.get("Type", "")),
+            "Value": int(validity.get("Value", 0)),
+        }
         if self.validity["Type"] not in {"DAYS", "MONTHS", "YEARS", "END_DATE", "ABSOLUTE"}:
             raise ActivationError(
                 f"Validity {validity!r} needs a Type of DAYS, MONTHS, YEARS, END_DATE or ABSOLUTE"
@@ -272,21 +267,21 @@ class Props:
         assert self.parameter is not None
         name, region = self.parameter
         ssm = client("ssm", region, self.role_arn, self.external_id)
-        response = _call(ssm, "get_parameter", f"ssm:GetParameter {name} ({region})", Name=name)
+        response = _call(ssm, "get_parameter", f"ssm:GetParameter on {name} ({region})", Name=name)
         value = str(response["Parameter"]["Value"]).strip()
-        if not _CA_ARN.match(value):
+        if not is_ca_arn(value):
             raise ActivationError(f"SSM parameter {name} ({region}) holds {value!r}, not a Private CA ARN")
         return value
 
 
-def _old_props(event: dict[str, Any]) -> Props | None:
+def _old_props(event: CustomResourceEvent) -> Props | None:
     try:
         return Props(event.get("OldResourceProperties") or {})
     except (ActivationError, KeyError, TypeError, ValueError):
         return None  # an older or foreign schema: treat as changed
 
 
-def _unchanged_update(event: dict[str, Any], props: Props) -> bool:
+def _unchanged_update(event: CustomResourceEvent, props: Props) -> bool:
     old = _old_props(event)
     return (
         event["RequestType"] == "Update"
@@ -299,112 +294,18 @@ def _unchanged_update(event: dict[str, Any], props: Props) -> bool:
 # ------------------------------------------------------------------------------------------ certificates
 
 
-def _der_item(data: bytes, i: int) -> tuple[int, int, int]:
-    """(tag, value start, value end) of the DER element at ``i``."""
-    tag, length = data[i], data[i + 1]
-    i += 2
-    if length & 0x80:
-        count = length & 0x7F
-        length = int.from_bytes(data[i : i + count], "big")
-        i += count
-    return tag, i, i + length
+def _certificate(text: str) -> Cert:
+    try:
+        return Cert.from_pem(text)
+    except PemError as error:
+        raise ActivationError(f"AWS returned an unreadable certificate: {error}") from None
 
 
-def _der_children(data: bytes, start: int, end: int) -> list[tuple[int, int, int]]:
-    items, i = [], start
-    while i < end:
-        item = _der_item(data, i)
-        items.append(item)
-        i = item[2]
-    return items
-
-
-def _der_time(data: bytes, item: tuple[int, int, int]) -> dt.datetime:
-    tag, start, end = item
-    text = data[start:end].decode()
-    if tag == 0x17:  # UTCTime: YY >= 50 means 19YY (RFC 5280)
-        year = int(text[:2])
-        text = f"{19 if year >= 50 else 20}{text}"
-    return dt.datetime.strptime(text, "%Y%m%d%H%M%SZ").replace(tzinfo=dt.UTC)
-
-
-_KEY_OIDS = {
-    bytes.fromhex("2a864886f70d010101"): "RSA",
-    bytes.fromhex("608648016503040311"): "ML_DSA_44",
-    bytes.fromhex("608648016503040312"): "ML_DSA_65",
-    bytes.fromhex("608648016503040313"): "ML_DSA_87",
-}
-_EC_KEY = bytes.fromhex("2a8648ce3d0201")
-_CURVE_SIGNING = {
-    bytes.fromhex("2a8648ce3d030107"): "SHA256WITHECDSA",
-    bytes.fromhex("2b81040022"): "SHA384WITHECDSA",
-    bytes.fromhex("2b81040023"): "SHA512WITHECDSA",
-    bytes.fromhex("2a811ccf5501822d"): "SM3WITHSM2",
-}
-
-
-class Cert:
-    """The few fields of an X.509 certificate the handler needs, read with a minimal DER walker."""
-
-    def __init__(self, der: bytes) -> None:
-        self.der = der
-        _, start, _ = _der_item(der, 0)
-        _, tbs_start, tbs_end = _der_item(der, start)
-        fields = _der_children(der, tbs_start, tbs_end)
-        if fields[0][0] == 0xA0:  # explicit version
-            fields = fields[1:]
-        serial, _, issuer, validity, subject, key = fields[:6]
-        self.serial = der[serial[1] : serial[2]].lstrip(b"\x00") or b"\x00"
-        self.issuer = der[issuer[1] : issuer[2]]
-        self.subject = der[subject[1] : subject[2]]
-        not_before, not_after = _der_children(der, validity[1], validity[2])[:2]
-        self.not_before = _der_time(der, not_before)
-        self.not_after = _der_time(der, not_after)
-        algorithm = _der_children(der, key[1], key[2])[0]
-        parts = _der_children(der, algorithm[1], algorithm[2])
-        self.key_oid = der[parts[0][1] : parts[0][2]]
-        self.key_params = der[parts[1][1] : parts[1][2]] if len(parts) > 1 and parts[1][0] == 0x06 else b""
-
-    @classmethod
-    def from_pem(cls, text: str) -> Cert:
-        blocks = _pem_blocks(text)
-        if len(blocks) != 1:
-            raise ActivationError(f"expected one PEM certificate, found {len(blocks)}")
-        return blocks[0]
-
-    @property
-    def self_issued(self) -> bool:
-        return self.issuer == self.subject
-
-    @property
-    def pem(self) -> str:
-        body = base64.b64encode(self.der).decode()
-        lines = "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
-        return f"-----BEGIN CERTIFICATE-----\n{lines}\n-----END CERTIFICATE-----\n"
-
-    @property
-    def fingerprint(self) -> str:
-        digest = hashlib.sha256(self.der).hexdigest().upper()
-        return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
-
-    @property
-    def serial_hex(self) -> str:
-        return ":".join(f"{b:02x}" for b in self.serial)
-
-    def signing_algorithm(self) -> str:
-        """The IssueCertificate SigningAlgorithm matching this (parent) certificate's key."""
-        if self.key_oid == _EC_KEY and self.key_params in _CURVE_SIGNING:
-            return _CURVE_SIGNING[self.key_params]
-        family = _KEY_OIDS.get(self.key_oid)
-        if family == "RSA":
-            return "SHA256WITHRSA"
-        if family:
-            return family
-        raise ActivationError("cannot derive a signing algorithm from the parent's key; set SigningAlgorithm")
-
-
-def _pem_blocks(text: str) -> list[Cert]:
-    return [Cert(base64.b64decode("".join(body.split()))) for body in _PEM.findall(text or "")]
+def _certificates(text: str) -> list[Cert]:
+    try:
+        return certificates(text or "")
+    except PemError as error:
+        raise ActivationError(f"AWS returned an unreadable certificate chain: {error}") from None
 
 
 def ordered_chain(certificate: Cert, candidates: list[Cert]) -> list[Cert]:
@@ -451,12 +352,12 @@ def _split(value: str | None) -> list[str]:
 class Activation:
     """One activation attempt for one request; every step reads state first, so it can run any number of times."""
 
-    def __init__(self, props: Props, event: dict[str, Any]) -> None:
+    def __init__(self, props: Props, event: CustomResourceEvent) -> None:
         self.props = props
         self.event = event
         self.digest = props.digest
         self.request = hashlib.sha256(str(event.get("RequestId", "")).encode()).hexdigest()[:12]
-        self.child = client("acm-pca", _region(props.child_arn))
+        self.child = client("acm-pca", region_of(props.child_arn))
         self._parent_arn: str | None = None
         self._parent: Any = None
 
@@ -473,7 +374,7 @@ class Activation:
     def parent(self) -> Any:
         if self._parent is None:
             self._parent = client(
-                "acm-pca", _region(self.parent_arn), self.props.role_arn, self.props.external_id
+                "acm-pca", region_of(self.parent_arn), self.props.role_arn, self.props.external_id
             )
         return self._parent
 
@@ -485,11 +386,15 @@ class Activation:
 
     def _child_call(self, operation: str, **kwargs: Any) -> Any:
         return _call(
-            self.child, operation, f"{operation} on child {self.props.child_arn}", _CHILD_HINTS, **kwargs
+            self.child,
+            operation,
+            f"{_api(operation)} on child {self.props.child_arn}",
+            _CHILD_HINTS,
+            **kwargs,
         )
 
     def _parent_call(self, operation: str, **kwargs: Any) -> Any:
-        return _call(self.parent, operation, f"{operation} on parent {self.parent_arn}", **kwargs)
+        return _call(self.parent, operation, f"{_api(operation)} on parent {self.parent_arn}", **kwargs)
 
     def status(self) -> dict[str, Any]:
         ca = self._child_call("describe_certificate_authority", CertificateAuthorityArn=self.props.child_arn)
@@ -578,7 +483,7 @@ class Activation:
         parent_ca = self._parent_call(
             "get_certificate_authority_certificate", CertificateAuthorityArn=self.parent_arn
         )
-        parent_cert = Cert.from_pem(parent_ca["Certificate"])
+        parent_cert = _certificate(parent_ca["Certificate"])
         now = dt.datetime.now(dt.UTC)
         end = _validity_end(self.props.validity, now)
         if end >= parent_cert.not_after:
@@ -586,31 +491,38 @@ class Activation:
                 f"requested validity {self.props.validity} ends {end:%Y-%m-%d} but the parent's certificate expires "
                 f"{parent_cert.not_after:%Y-%m-%d}; AWS requires a CA certificate to expire before its parent's"
             )
+        signing_algorithm = self.props.signing_algorithm or parent_cert.signing_algorithm()
+        if signing_algorithm is None:
+            raise ActivationError(
+                "cannot derive a signing algorithm from the parent's key; set SigningAlgorithm"
+            )
         issued = self._parent_call(
             "issue_certificate",
             CertificateAuthorityArn=self.parent_arn,
             Csr=csr.encode(),
-            SigningAlgorithm=self.props.signing_algorithm or parent_cert.signing_algorithm(),
+            SigningAlgorithm=signing_algorithm,
             TemplateArn=self.template_arn,
             Validity=self.props.validity,
             IdempotencyToken=self.idempotency_token,
         )
         certificate_arn = str(issued["CertificateArn"])
-        _log("issued", certificate_arn=certificate_arn, parent=self.parent_arn, template=self.template_arn)
+        LOG.info(
+            "issued", certificate_arn=certificate_arn, parent=self.parent_arn, template=self.template_arn
+        )
         self._tag({TAG_CERTIFICATE: certificate_arn})
         return certificate_arn
 
     def fetch_and_import(self, certificate_arn: str, ca: dict[str, Any]) -> dict[str, str]:
-        issuer_arn = certificate_arn.split("/certificate/")[0]
+        issuer_arn = issuer_of(certificate_arn)
         response = _call(
             self.parent,
             "get_certificate",
-            f"GetCertificate {certificate_arn}",
+            f"GetCertificate on {certificate_arn}",
             CertificateAuthorityArn=issuer_arn,
             CertificateArn=certificate_arn,
         )
-        certificate = Cert.from_pem(response["Certificate"])
-        candidates = _pem_blocks(response.get("CertificateChain", ""))
+        certificate = _certificate(response["Certificate"])
+        candidates = _certificates(response.get("CertificateChain", ""))
         try:
             chain = ordered_chain(certificate, candidates)
         except ActivationError:
@@ -621,13 +533,15 @@ class Activation:
                 f"GetCertificateAuthorityCertificate on {issuer_arn}",
                 CertificateAuthorityArn=issuer_arn,
             )
-            candidates += _pem_blocks(issuer["Certificate"]) + _pem_blocks(issuer.get("CertificateChain", ""))
+            candidates += _certificates(issuer["Certificate"]) + _certificates(
+                issuer.get("CertificateChain", "")
+            )
             chain = ordered_chain(certificate, candidates)
         if ca["Status"] == "ACTIVE":
             current = self._child_call(
                 "get_certificate_authority_certificate", CertificateAuthorityArn=self.props.child_arn
             )
-            if Cert.from_pem(current["Certificate"]).der == certificate.der:
+            if _certificate(current["Certificate"]).der == certificate.der:
                 return self.data(certificate, certificate_arn, issuer_arn)
         self._child_call(
             "import_certificate_authority_certificate",
@@ -635,7 +549,9 @@ class Activation:
             Certificate=certificate.pem.encode(),
             CertificateChain="".join(c.pem for c in chain).encode(),
         )
-        _log("imported", child=self.props.child_arn, certificate_arn=certificate_arn, chain_length=len(chain))
+        LOG.info(
+            "imported", child=self.props.child_arn, certificate_arn=certificate_arn, chain_length=len(chain)
+        )
         return self.data(certificate, certificate_arn, issuer_arn)
 
     def data(self, certificate: Cert, certificate_arn: str, parent_arn: str) -> dict[str, str]:
@@ -672,21 +588,25 @@ class Activation:
 # ------------------------------------------------------------------------------------------ entry points
 
 
-def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def on_event(event: CustomResourceEvent, context: LambdaContext | None = None) -> OnEventResponse:
     """Create/Update: claim the child and request its certificate. Delete: disable the child if it is ours."""
+    aws.DEADLINE.start(context)
     kind = event["RequestType"]
-    _log("on_event", request_type=kind, logical_id=event.get("LogicalResourceId"))
+    LOG.info("on_event", request_type=kind, logical_id=event.get("LogicalResourceId"))
     if kind == "Delete":
         try:
             return _delete(event)
         except NotYet as pending:  # throttled beyond the SDK's retries: is_complete disables it
-            _log("delete not yet done; is_complete will continue", reason=str(pending))
+            LOG.info("delete not yet done; is_complete will continue", reason=str(pending))
             return {"PhysicalResourceId": str(event.get("PhysicalResourceId", ""))}
     props = Props(event["ResourceProperties"])
-    response = {"PhysicalResourceId": props.physical_id, "Data": {"CertificateAuthorityArn": props.child_arn}}
+    response: dict[str, Any] = {
+        "PhysicalResourceId": props.physical_id,
+        "Data": {"CertificateAuthorityArn": props.child_arn},
+    }
     if _unchanged_update(event, props):
-        _log("no change that needs a new certificate", physical_id=props.physical_id)
-        return response
+        LOG.info("no change that needs a new certificate", physical_id=props.physical_id)
+        return cast(OnEventResponse, response)
     activation = Activation(props, event)
     claimed = False
     try:
@@ -696,22 +616,24 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         if reuse is None:
             activation.issue()
     except NotYet as pending:
-        _log("not yet; is_complete will continue", reason=str(pending), claimed=claimed)
+        LOG.info("not yet; is_complete will continue", reason=str(pending), claimed=claimed)
         if not claimed:
             response[CLAIM_PENDING] = True
     except Exception:
         _cleanup(activation)
         raise
-    return response
+    return cast(OnEventResponse, response)
 
 
-def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def is_complete(event: CustomResourceEvent, context: LambdaContext | None = None) -> IsCompleteResponse:
     """Poll: issue if on_event could not, fetch the certificate once issued, import it with its chain."""
+    aws.DEADLINE.start(context)
     kind = event["RequestType"]
     if kind == "Delete":
         try:
             _delete(event)  # idempotent: reads state, disables only if still needed
-        except NotYet:
+        except NotYet as pending:
+            LOG.info("delete not yet done", reason=str(pending))
             return {"IsComplete": False}
         return {"IsComplete": True}
     props = Props(event["ResourceProperties"])
@@ -723,21 +645,21 @@ def is_complete(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
         tags = activation.tags()
         if _split(tags.get(TAG_ACTIVATION)) == [activation.digest, activation.request]:
             certificate_arn = tags.get(TAG_CERTIFICATE)
-        elif event.get(CLAIM_PENDING):  # on_event was told "not yet" before it could claim the child
+        elif cast(dict[str, Any], event).get(CLAIM_PENDING):  # on_event was told "not yet" before its claim
             certificate_arn = activation.claim(ca)
         else:
-            _log("superseded by another request; stopping without changes", tags=tags)
+            LOG.info("superseded by another request; stopping without changes", tags=tags)
             return {"IsComplete": True}
         if certificate_arn in (None, "", NONE):
             certificate_arn = activation.issue()
         data = activation.fetch_and_import(str(certificate_arn), ca)
     except NotYet as pending:
-        _log("not yet", reason=str(pending))
+        LOG.info("not yet", reason=str(pending))
         return {"IsComplete": False}
     except Exception:
         _cleanup(activation)
         raise
-    _log("activated", **data)
+    LOG.info("activated", **data)
     return {"IsComplete": True, "Data": data}
 
 
@@ -745,44 +667,56 @@ def _cleanup(activation: Activation) -> None:
     try:
         activation.forget()
     except Exception as error:  # never hide the original failure
-        _log("cleanup failed", error=str(error))
+        LOG.error("cleanup failed", error=str(error))
 
 
-def _delete(event: dict[str, Any]) -> dict[str, Any]:
+def _delete(event: CustomResourceEvent) -> OnEventResponse:
     physical_id = str(event.get("PhysicalResourceId", ""))
     match = _PHYSICAL_ID.match(physical_id)
     if not match:
-        _log(
+        LOG.info(
             "placeholder physical id (a Create that never finished); nothing to delete",
             physical_id=physical_id,
         )
         return {"PhysicalResourceId": physical_id}
     child_arn, digest = match.groups()
-    acm_pca = client("acm-pca", _region(child_arn))
+    acm_pca = client("acm-pca", region_of(child_arn))
     try:
-        status = acm_pca.describe_certificate_authority(CertificateAuthorityArn=child_arn)[
-            "CertificateAuthority"
-        ]
+        status = _call(
+            acm_pca,
+            "describe_certificate_authority",
+            f"DescribeCertificateAuthority on child {child_arn}",
+            _CHILD_HINTS,
+            CertificateAuthorityArn=child_arn,
+        )["CertificateAuthority"]
         tags = {
             t["Key"]: t.get("Value", "")
-            for t in acm_pca.list_tags(CertificateAuthorityArn=child_arn).get("Tags", [])
+            for t in _call(
+                acm_pca,
+                "list_tags",
+                f"reading child {child_arn}",
+                _CHILD_HINTS,
+                CertificateAuthorityArn=child_arn,
+            ).get("Tags", [])
         }
-    except Exception as error:
-        if _code(error) in ("ResourceNotFoundException", "InvalidStateException"):
-            _log("child CA is gone; nothing to do", child=child_arn)
+    except ActivationError as error:
+        if aws.error_code(error.__cause__ or error) in ("ResourceNotFoundException", "InvalidStateException"):
+            LOG.info("child CA is gone; nothing to do", child=child_arn)
             return {"PhysicalResourceId": physical_id}
-        raise _terminal(error, f"reading child {child_arn}", _CHILD_HINTS) from error
+        raise
     current = _split(tags.get(TAG_ACTIVATION))
     if not current or current[0] != digest:
-        _log("not the child's current activation (replaced or never completed); leaving it", child=child_arn)
+        LOG.info(
+            "not the child's current activation (replaced or never completed); leaving it", child=child_arn
+        )
     elif status["Status"] == "ACTIVE":
         _call(
             acm_pca,
             "update_certificate_authority",
-            f"disabling child {child_arn}",
+            f"UpdateCertificateAuthority (disabling) on child {child_arn}",
             _CHILD_HINTS,
             CertificateAuthorityArn=child_arn,
             Status="DISABLED",
         )
-        _log("disabled child CA", child=child_arn)
+        LOG.info("disabled child CA", child=child_arn)
     return {"PhysicalResourceId": physical_id}

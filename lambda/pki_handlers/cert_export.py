@@ -2,17 +2,13 @@
 
 Entry points:
 
-* ``on_event`` — custom-resource Provider handler (Create/Update export, Delete leaves the secret to its
-  owner, CloudFormation).
-* ``handler`` — EventBridge entry point (ACM "Certificate Available"/"Approaching Expiration" events and a
-  daily schedule): re-exports when ACM has renewed the certificate, so the secret never holds an expired one.
+* ``pki_handlers.cert_export.on_event`` — custom-resource Provider handler (Create/Update export; Delete removes
+  only a secret this handler re-created, see below).
+* ``pki_handlers.cert_export.handler`` — EventBridge entry point (ACM "Certificate Available"/"Approaching
+  Expiration" events and a daily schedule): re-exports when ACM has renewed the certificate, so the secret never
+  holds an expired one. Failures raise, so the function's retries, dead-letter queue and alarm see them.
 
-ResourceProperties / event input (strings):
-
-* ``CertificateArn`` — the ACM private certificate.
-* ``SecretName`` — the secret to write (owned by the stack; recreated or restored here if it was deleted
-  out of band).
-* ``KmsKeyArn`` — the customer-managed key the secret is encrypted with.
+ResourceProperties / event input (strings): see :class:`ExportProperties`.
 
 The secret value is JSON: ``certificate``, ``certificate_chain``, ``private_key`` (PKCS#8 PEM encrypted with
 ``passphrase``), ``passphrase``, ``certificate_arn``, ``serial``, ``not_after``. Each export is stored as a
@@ -20,54 +16,73 @@ secret version whose ClientRequestToken is derived from (certificate ARN, serial
 repeated export of the same certificate generation is detected without reading the secret value, and a
 new key gets a version encrypted with it.
 
+No orphaned key material: the PhysicalResourceId is the secret *name* (stable across certificate
+replacements, which are Updates). When the stack's secret was deleted out of band, the export re-creates it
+under the same name, tagged ``pki-constructs:recreated-by`` — a new ARN CloudFormation does not know. On Delete,
+the handler deletes a secret of that name only if it carries that tag (and ``RetainSecret`` is not "true"), so a
+stack delete leaves no secret behind, while the stack's own secret stays CloudFormation's to delete. Physical
+ids of older versions (the certificate ARN) make Delete a no-op.
+
 ``Data`` carries ARNs, serial, NotAfter and the SHA-256 fingerprint — never PEM, key or passphrase; nothing
 secret is logged.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
 import json
-import logging
-import re
 import secrets
 import time
 import uuid
 from collections.abc import Callable
 from datetime import UTC, datetime
-from functools import cache
-from typing import Any
+from typing import Any, NotRequired, TypedDict, cast
 
-import boto3
-from botocore.config import Config
-from botocore.exceptions import ClientError
+from . import aws
+from .aws import LambdaContext
+from .framework import CustomResourceEvent, OnEventResponse
+from .logs import Logger
+from .x509 import PemError, certificate_fingerprint, normalise_pem
 
-LOG = logging.getLogger()
-LOG.setLevel(logging.INFO)
+LOG = Logger(__name__)
 
-_CONFIG = Config(retries={"mode": "standard"})
 _TOKEN_NAMESPACE = uuid.UUID("8d6a3f0e-3c1f-4d0b-9a55-6f1b0c2d7e41")
-_THROTTLING = {"ThrottlingException", "TooManyRequestsException", "Throttling", "RequestLimitExceeded"}
 _ATTEMPTS = 6
 """Our own bounded back-off on top of the SDK's retries (ACM export is throttled per account)."""
 _RENEWAL_HINT = (
     "check the CA is ACTIVE and that acm.amazonaws.com holds IssueCertificate/GetCertificate permission "
     "on it (AWS::ACMPCA::Permission)"
 )
-_PEM_CERT = re.compile(r"-----BEGIN CERTIFICATE-----(.+?)-----END CERTIFICATE-----", re.S)
+RECREATED_TAG = "pki-constructs:recreated-by"
+_HINTS = {
+    "AccessDeniedException": "the function's role lacks this permission (granted by the ServiceCertificate on the "
+    "exact certificate, secret and KMS key); look for an SCP, permissions boundary or a KMS key policy that "
+    "denies it",
+    "LimitExceededException": "ACM's ExportCertificate quota is exhausted; retry later or request an increase",
+    "EncryptionFailure": "Secrets Manager could not use the KMS key: the key policy must allow this role "
+    "kms:GenerateDataKey via secretsmanager",
+    "KMSInvalidStateException": "the secret's KMS key is disabled or pending deletion: enable it",
+}
 
 sleep: Callable[[float], None] = time.sleep
 """Indirection so tests can run the back-off without waiting."""
+
+
+class ExportProperties(TypedDict):
+    """``Custom::PkiCertificateExport`` ResourceProperties, and the renewal rules' event input."""
+
+    ServiceToken: NotRequired[str]
+    CertificateArn: str
+    SecretName: str
+    KmsKeyArn: str
+    RetainSecret: NotRequired[str]
+    Trigger: NotRequired[str]
 
 
 class NotYetIssued(RuntimeError):
     """The certificate exists but ACM has not issued it (yet)."""
 
 
-@cache
-def _client(service: str) -> Any:
-    return boto3.client(service, config=_CONFIG)
+_client = aws.client
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -75,20 +90,49 @@ def _client(service: str) -> Any:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def on_event(event: CustomResourceEvent, context: LambdaContext | None = None) -> OnEventResponse:
+    aws.DEADLINE.start(context)
     request = event["RequestType"]
     if request == "Delete":
-        # The secret belongs to the stack (CloudFormation deletes it); the certificate belongs to ACM. Nothing
-        # here reads the properties, so a Delete never fails on them (a failed Delete can block the stack).
-        LOG.info("Delete of export %s: nothing to do", event["PhysicalResourceId"])
-        return {"PhysicalResourceId": event["PhysicalResourceId"]}
+        return _delete(event)
     props = _props(event.get("ResourceProperties", {}))
-    LOG.info("%s export of %s into secret %s", request, props["CertificateArn"], props["SecretName"])
+    LOG.info(f"{request} export", certificate_arn=props["CertificateArn"], secret=props["SecretName"])
     if request not in ("Create", "Update"):
         raise ValueError(f"unknown RequestType {request!r}")
-    data = export_if_needed(props["CertificateArn"], props["SecretName"], props["KmsKeyArn"])
-    # One physical id per certificate: a new certificate (ACM replacement) is a new export resource.
-    return {"PhysicalResourceId": props["CertificateArn"], "Data": data}
+    data = _export_or_fail(props)
+    # The secret's name: a new certificate (ACM replacement) is an Update of the same export, and Delete knows
+    # which secret to look at without reading properties.
+    return {"PhysicalResourceId": props["SecretName"], "Data": data}
+
+
+def _delete(event: CustomResourceEvent) -> OnEventResponse:
+    physical_id = str(event.get("PhysicalResourceId", ""))
+    retain = str(cast(dict[str, Any], event.get("ResourceProperties") or {}).get("RetainSecret", "")).lower()
+    if not physical_id or physical_id.startswith("arn:") or retain == "true":
+        # An older export (physical id = certificate ARN), or a retained secret: CloudFormation owns the rest.
+        LOG.info("Delete of export: nothing to do", physical_id=physical_id)
+        return {"PhysicalResourceId": physical_id}
+    secret = _describe_secret(physical_id)
+    tags = {t.get("Key"): t.get("Value") for t in (secret or {}).get("Tags", [])}
+    if secret is None or secret.get("DeletedDate") is not None or RECREATED_TAG not in tags:
+        LOG.info("Delete of export: the secret is CloudFormation's to delete", secret=physical_id)
+        return {"PhysicalResourceId": physical_id}
+    try:
+        _call(
+            _client("secretsmanager").delete_secret,
+            physical_id,
+            passthrough=frozenset({"ResourceNotFoundException"}),
+            SecretId=physical_id,
+            ForceDeleteWithoutRecovery=True,
+        )
+    except Exception as error:
+        if aws.error_code(error) != "ResourceNotFoundException":
+            raise
+    LOG.info(
+        "deleted the secret this handler re-created (CloudFormation knows only the original)",
+        secret=physical_id,
+    )
+    return {"PhysicalResourceId": physical_id}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -96,18 +140,28 @@ def on_event(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def handler(event: dict[str, Any], context: Any = None) -> dict[str, Any]:
+def handler(event: ExportProperties | dict[str, Any], context: LambdaContext | None = None) -> dict[str, str]:
     """Re-export when ACM renewed the certificate; fail loudly (Lambda error metric) when it could not."""
-    props = _props(event)
-    trigger = event.get("Trigger") or event.get("detail-type") or "schedule"
-    LOG.info("renewal check of %s (trigger: %s)", props["CertificateArn"], trigger)
-    data = export_if_needed(props["CertificateArn"], props["SecretName"], props["KmsKeyArn"])
+    aws.DEADLINE.start(context)
+    props = _props(cast(dict[str, Any], event))
+    trigger = event.get("Trigger") or cast(dict[str, Any], event).get("detail-type") or "schedule"
+    LOG.info("renewal check", certificate_arn=props["CertificateArn"], trigger=trigger)
+    data = _export_or_fail(props)
     if datetime.fromisoformat(data["NotAfter"]) <= datetime.now(UTC):
         raise RuntimeError(
             f"certificate {props['CertificateArn']} expired at {data['NotAfter']} and ACM has not "
             f"renewed it; {_RENEWAL_HINT}"
         )
     return data
+
+
+def _export_or_fail(props: ExportProperties) -> dict[str, str]:
+    try:
+        return export_if_needed(props["CertificateArn"], props["SecretName"], props["KmsKeyArn"])
+    except aws.OutOfTime as error:
+        raise aws.HandlerError(
+            f"{error}; nothing half-written is kept (each export is one secret version): retry"
+        ) from error
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -122,11 +176,13 @@ def export_if_needed(certificate_arn: str, secret_name: str, kms_key_arn: str) -
     token = version_token(certificate_arn, serial, kms_key_arn)
     secret = _describe_secret(secret_name)
     if secret is not None and secret.get("DeletedDate") is not None:
-        LOG.info("secret %s is scheduled for deletion; restoring it", secret_name)
-        _call(_client("secretsmanager").restore_secret, SecretId=secret_name)
+        LOG.info("secret is scheduled for deletion; restoring it", secret=secret_name)
+        _call(_client("secretsmanager").restore_secret, secret_name, SecretId=secret_name)
     if secret is not None and "AWSCURRENT" in secret.get("VersionIdsToStages", {}).get(token, []):
-        LOG.info("secret %s already holds serial %s; nothing to export", secret_name, serial)
-        current_pem = _call(_client("acm").get_certificate, CertificateArn=certificate_arn)["Certificate"]
+        LOG.info("secret already holds this serial; nothing to export", secret=secret_name, serial=serial)
+        current_pem = _call(_client("acm").get_certificate, certificate_arn, CertificateArn=certificate_arn)[
+            "Certificate"
+        ]
         return _data(certificate_arn, secret["ARN"], token, description, fingerprint_sha256(current_pem))
 
     exported = _export(certificate_arn)
@@ -140,11 +196,11 @@ def export_if_needed(certificate_arn: str, secret_name: str, kms_key_arn: str) -
         }
     )
     if secret is None:
-        LOG.info("secret %s does not exist (deleted out of band?); creating it", secret_name)
+        LOG.info("secret does not exist (deleted out of band?); re-creating it", secret=secret_name)
         secret_arn = _create_secret(secret_name, kms_key_arn, token, value, certificate_arn)
     else:
         secret_arn = _put_secret_value(secret_name, token, value)
-    LOG.info("exported serial %s of %s into %s", serial, certificate_arn, secret_arn)
+    LOG.info("exported", serial=serial, certificate_arn=certificate_arn, secret_arn=secret_arn)
     return _data(certificate_arn, secret_arn, token, description, fingerprint)
 
 
@@ -155,23 +211,27 @@ def version_token(certificate_arn: str, serial: str, kms_key_arn: str) -> str:
 
 def fingerprint_sha256(certificate_pem: str) -> str:
     """SHA-256 over the DER of the first certificate in ``certificate_pem``, as colon-separated hex."""
-    match = _PEM_CERT.search(certificate_pem)
-    if match is None:
-        raise ValueError("ACM returned no PEM certificate")
-    der = base64.b64decode("".join(match.group(1).split()))
-    digest = hashlib.sha256(der).hexdigest().upper()
-    return ":".join(digest[i : i + 2] for i in range(0, len(digest), 2))
+    try:
+        return certificate_fingerprint(certificate_pem)
+    except PemError:
+        raise ValueError("ACM returned no PEM certificate") from None
 
 
-def _props(props: dict[str, Any]) -> dict[str, str]:
+def _props(props: dict[str, Any]) -> ExportProperties:
     missing = [k for k in ("CertificateArn", "SecretName", "KmsKeyArn") if not props.get(k)]
     if missing:
         raise ValueError(f"missing properties: {', '.join(missing)}")
-    return {k: str(props[k]) for k in ("CertificateArn", "SecretName", "KmsKeyArn")}
+    return {
+        "CertificateArn": str(props["CertificateArn"]),
+        "SecretName": str(props["SecretName"]),
+        "KmsKeyArn": str(props["KmsKeyArn"]),
+    }
 
 
 def _describe_issued(certificate_arn: str) -> dict[str, Any]:
-    certificate = _call(_client("acm").describe_certificate, CertificateArn=certificate_arn)["Certificate"]
+    certificate = _call(_client("acm").describe_certificate, certificate_arn, CertificateArn=certificate_arn)[
+        "Certificate"
+    ]
     status = certificate.get("Status")
     if certificate.get("Type") != "PRIVATE":
         raise ValueError(
@@ -179,7 +239,7 @@ def _describe_issued(certificate_arn: str) -> dict[str, Any]:
             "(issued by a Private CA) are exported here"
         )
     if status == "ISSUED":
-        return certificate  # type: ignore[no-any-return]
+        return cast(dict[str, Any], certificate)
     if status == "PENDING_VALIDATION":
         raise NotYetIssued(
             f"{certificate_arn} is not issued yet (status PENDING_VALIDATION); the export must depend on the "
@@ -202,27 +262,39 @@ def _export(certificate_arn: str) -> dict[str, str]:
     passphrase = secrets.token_urlsafe(32)
     try:
         response = _call(
-            _client("acm").export_certificate, CertificateArn=certificate_arn, Passphrase=passphrase.encode()
+            _client("acm").export_certificate,
+            certificate_arn,
+            passthrough=frozenset({"RequestInProgressException"}),
+            CertificateArn=certificate_arn,
+            Passphrase=passphrase.encode(),
         )
-    except ClientError as error:
-        if _code(error) == "RequestInProgressException":
+    except Exception as error:
+        if aws.error_code(error) == "RequestInProgressException":
             raise NotYetIssued(
                 f"{certificate_arn} is still being issued by ACM; retry the deployment"
             ) from None
         raise
     return {
-        "certificate": _normalise_pem(response["Certificate"]),
-        "certificate_chain": _normalise_pem(response.get("CertificateChain", "")),
-        "private_key": _normalise_pem(response["PrivateKey"]),
+        "certificate": normalise_pem(response["Certificate"]),
+        "certificate_chain": normalise_pem(response.get("CertificateChain", "")),
+        "private_key": normalise_pem(response["PrivateKey"]),
         "passphrase": passphrase,
     }
 
 
 def _describe_secret(secret_name: str) -> dict[str, Any] | None:
     try:
-        return _call(_client("secretsmanager").describe_secret, SecretId=secret_name)  # type: ignore[no-any-return]
-    except ClientError as error:
-        if _code(error) == "ResourceNotFoundException":
+        return cast(
+            dict[str, Any],
+            _call(
+                _client("secretsmanager").describe_secret,
+                secret_name,
+                passthrough=frozenset({"ResourceNotFoundException"}),
+                SecretId=secret_name,
+            ),
+        )
+    except Exception as error:
+        if aws.error_code(error) == "ResourceNotFoundException":
             return None
         raise
 
@@ -231,28 +303,31 @@ def _put_secret_value(secret_name: str, token: str, value: str) -> str:
     try:
         response = _call(
             _client("secretsmanager").put_secret_value,
+            secret_name,
+            passthrough=frozenset({"ResourceExistsException"}),
             SecretId=secret_name,
             ClientRequestToken=token,
             SecretString=value,
         )
-    except ClientError as error:
-        if _code(error) != "ResourceExistsException":
+    except Exception as error:
+        if aws.error_code(error) != "ResourceExistsException":
             raise
         # Same token, different value: this generation is stored already but is no longer AWSCURRENT (the
         # label was moved, e.g. back from a version for another KMS key). Promote that version rather than
         # storing the key a second time.
-        LOG.info("version %s of %s exists; making it current", token, secret_name)
+        LOG.info("version exists; making it current", secret=secret_name, version=token)
         return _promote(secret_name, token)
     return str(response["ARN"])
 
 
 def _promote(secret_name: str, token: str) -> str:
     client = _client("secretsmanager")
-    secret = _call(client.describe_secret, SecretId=secret_name)
+    secret = _call(client.describe_secret, secret_name, SecretId=secret_name)
     current = [v for v, stages in secret.get("VersionIdsToStages", {}).items() if "AWSCURRENT" in stages]
     if token not in current:
         _call(
             client.update_secret_version_stage,
+            secret_name,
             SecretId=secret_name,
             VersionStage="AWSCURRENT",
             MoveToVersionId=token,
@@ -264,11 +339,13 @@ def _promote(secret_name: str, token: str) -> str:
 def _create_secret(secret_name: str, kms_key_arn: str, token: str, value: str, certificate_arn: str) -> str:
     response = _call(
         _client("secretsmanager").create_secret,
+        secret_name,
         Name=secret_name,
         KmsKeyId=kms_key_arn,
         ClientRequestToken=token,
         SecretString=value,
         Description=f"ACM private certificate {certificate_arn}, exported by pki-constructs",
+        Tags=[{"Key": RECREATED_TAG, "Value": "pki-constructs cert_export"}],
     )
     return str(response["ARN"])
 
@@ -286,36 +363,30 @@ def _data(
     }
 
 
-def _call(function: Callable[..., Any], **kwargs: Any) -> Any:
-    """Call with a bounded exponential back-off on throttling, beyond the SDK's own three attempts."""
-    for attempt in range(_ATTEMPTS):
-        try:
-            return function(**kwargs)
-        except ClientError as error:
-            if _code(error) not in _THROTTLING or attempt == _ATTEMPTS - 1:
-                if _code(error) in _THROTTLING:
-                    raise RuntimeError(
-                        f"{function.__name__} still throttled after {_ATTEMPTS} attempts; "
-                        "retry the deployment or raise the account's API quota"
-                    ) from error
-                raise
-            delay = min(20.0, 0.5 * 2**attempt) * (0.5 + secrets.randbelow(1000) / 1000)
-            LOG.info("%s throttled; retrying in %.1f s", function.__name__, delay)
-            sleep(delay)
-    raise AssertionError("unreachable")
+def _operation(function: Callable[..., Any]) -> str:
+    """``export_certificate`` -> ``ExportCertificate`` (the API name people search for)."""
+    return "".join(part.title() for part in function.__name__.split("_"))
 
 
-def _code(error: ClientError) -> str:
-    return str(error.response.get("Error", {}).get("Code", ""))
+def _call(
+    function: Callable[..., Any], resource: str, *, passthrough: frozenset[str] = frozenset(), **kwargs: Any
+) -> Any:
+    """Call with a bounded exponential back-off on transient failures (throttling, 5xx, network), beyond the
+    SDK's own attempts, never past the invocation's deadline; anything else fails naming the call, the
+    resource and the fix."""
+    return aws.call_with_backoff(
+        function,
+        _operation(function),
+        resource,
+        attempts=_ATTEMPTS,
+        sleep=sleep,
+        hints=_HINTS,
+        passthrough=passthrough,
+        **kwargs,
+    )
 
 
 def _iso(value: datetime | str) -> str:
     if isinstance(value, str):
         return value
     return value.astimezone(UTC).isoformat()
-
-
-def _normalise_pem(text: str) -> str:
-    lines = [line.strip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
-    body = "\n".join(line for line in lines if line)
-    return body + "\n" if body else ""
