@@ -111,7 +111,7 @@ def async_handler_function(
 
 
 class HandlerProvider(Construct):
-    """A ``cr.Provider`` whose onEvent (and optional isComplete) handlers come from ``lambda/<handler_name>``.
+    """A ``cr.Provider`` whose onEvent (and optional isComplete) handlers are ``pki_handlers.<handler_name>.on_event``/``.is_complete`` (``lambda/pki_handlers``).
 
     Use :meth:`of` to get the stack's single instance for a handler.
     """

@@ -4,7 +4,7 @@ ACM's ``DaysToExpiry`` exists only for ACM certificates. A root or subordinate C
 metric and no event, and when it expires every certificate under it fails at once. :class:`CaExpiryAlarm`
 closes that gap:
 
-- a scheduled Lambda (``lambda/ca_expiry``, one per stack, shared by every ``CaExpiryAlarm`` in it) reads
+- a scheduled Lambda (``pki_handlers.ca_expiry``, one per stack, shared by every ``CaExpiryAlarm`` in it) reads
   ``NotAfter`` with ``DescribeCertificateAuthority`` and publishes ``DaysToExpiry`` in the ``PkiConstructs``
   namespace with a ``CertificateAuthorityArn`` dimension, every ``check_interval`` and right after each
   successful deployment of the stack (a CloudFormation stack-status rule, so the alarms get data at once);
@@ -44,7 +44,7 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-from ._provider import handler_function
+from ._provider import async_handler_function
 from .ca_facts import ca_facts, note_skipped_rules
 from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
@@ -147,13 +147,14 @@ class CaExpiryMonitor(Construct):
         super().__init__(scope, id)
         self.check_interval = check_interval
         self._arns: list[str] = []
-        self.function: lambda_.Function = handler_function(
+        self.function, self.failures = async_handler_function(
             self,
             "Function",
             handler_name=_HANDLER,
             entry_point="handler",
             description="pki-constructs: publishes DaysToExpiry of Private CA certificates",
-            # Room for SDK back-off when many CAs are throttled; a normal run takes seconds.
+            # The handler starts no call with less than its worst case (42 s) left, so a dead Region costs
+            # one call's worth and the rest of the CAs are still published; a normal run takes seconds.
             timeout=Duration.minutes(5),
             environment={"METRIC_NAMESPACE": CA_METRIC_NAMESPACE},
         )
@@ -185,7 +186,7 @@ class CaExpiryMonitor(Construct):
             "Schedule",
             description="pki-constructs: check Private CA certificate expiry",
             schedule=events.Schedule.rate(check_interval),
-            targets=[targets.LambdaFunction(self.function, event=payload, retry_attempts=2)],
+            targets=[self._target(payload)],
         )
         # Without this the alarms would start in ALARM (missing data) until the first scheduled run.
         self.on_deploy = events.Rule(
@@ -200,9 +201,14 @@ class CaExpiryMonitor(Construct):
                     "status-details": {"status": ["CREATE_COMPLETE", "UPDATE_COMPLETE"]},
                 },
             ),
-            targets=[targets.LambdaFunction(self.function, event=payload, retry_attempts=2)],
+            targets=[self._target(payload)],
         )
         add_late_validation(self, self._size_problems)
+
+    def _target(self, payload: events.RuleTargetInput) -> targets.LambdaFunction:
+        return targets.LambdaFunction(
+            self.function, event=payload, retry_attempts=2, dead_letter_queue=self.failures.queue
+        )
 
     @classmethod
     def of(cls, scope: Construct, *, check_interval: Duration) -> CaExpiryMonitor:

@@ -9,6 +9,7 @@ from aws_cdk import aws_cloudwatch_actions as cloudwatch_actions
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from ._failures import notify_failures_to
 from .expiry_topic import ExpiryTopic
 
 
@@ -38,4 +39,5 @@ def days_to_expiry_alarm(
     notified = created.topic if created else topic
     if notified is not None:
         alarm.add_alarm_action(cloudwatch_actions.SnsAction(notified))
+        notify_failures_to(scope, notified)  # handler failures reach the same people
     return alarm, created, notified

@@ -10,9 +10,8 @@ allowed. Its trust policy admits only the activation handler role of the named c
   secret; it stops a confused deputy from assuming the role by accident), which the child's activation
   passes to ``AssumeRole``;
 * the maximum session is IAM's minimum, one hour (``MaxSessionDuration`` is 3600-43200 seconds, IAM API
-  reference, CreateRole). The handler's ``AssumeRole`` takes the default session of one hour; each
-  invocation assumes the role afresh, so asking for ``DurationSeconds=900`` (the ``AssumeRole`` minimum) would
-  be enough (a change for ``lambda/ca_activation``).
+  reference, CreateRole). The handler's ``AssumeRole`` asks for ``DurationSeconds=900``, the ``AssumeRole``
+  minimum: each invocation assumes the role afresh (``lambda/pki_handlers/aws.py``).
 """
 
 from __future__ import annotations

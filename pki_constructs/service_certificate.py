@@ -33,13 +33,12 @@ from aws_cdk import aws_events as events
 from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct
 
-from ._provider import HandlerProvider, handler_function
+from ._provider import HandlerProvider, async_handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .ca_facts import ca_facts, note_skipped_rules
 from .domain_names import dedupe_names, names_problems
@@ -457,17 +456,27 @@ class ServiceCertificate(Resource):
         )
         for statement in statements:
             provider.add_to_handler_policy(statement)
+        # A secret the handler had to re-create (deleted out of band) has an ARN CloudFormation does not know;
+        # the export's Delete removes it, so no private key outlives the stack (lambda/pki_handlers/cert_export).
+        provider.add_to_handler_policy(
+            iam.PolicyStatement(
+                actions=["secretsmanager:DeleteSecret"],
+                resources=[self.secret_arn_pattern],
+                conditions={"StringLike": {f"secretsmanager:ResourceTag/{_RECREATED_TAG}": "*"}},
+            )
+        )
         properties = {
             "CertificateArn": self.certificate_arn,
             "SecretName": self.secret_name,
             "KmsKeyArn": key.key_arn,
         }
+        retain = removal_policy not in (None, RemovalPolicy.DESTROY)
         self.export_resource = CustomResource(
             self,
             "Export",
             service_token=provider.service_token,
             resource_type="Custom::PkiCertificateExport",
-            properties=properties,
+            properties={**properties, **({"RetainSecret": "true"} if retain else {})},
         )
         # The secret is addressed by name (so a recreated secret is found), not by a reference.
         self.export_resource.node.add_dependency(self.secret)
@@ -482,6 +491,7 @@ class ServiceCertificate(Resource):
             ),
             retry_attempts=4,
             max_event_age=Duration.hours(6),
+            dead_letter_queue=renewal.failures.queue,
         )
         events.Rule(
             self,
@@ -502,6 +512,7 @@ class ServiceCertificate(Resource):
                     renewal.function,
                     event=events.RuleTargetInput.from_object({**properties, "Trigger": "schedule"}),
                     retry_attempts=4,
+                    dead_letter_queue=renewal.failures.queue,
                 )
             ],
         )
@@ -522,6 +533,12 @@ class ServiceCertificate(Resource):
                 ],
                 resources=[self.secret_arn_pattern],
             ),
+            # CreateSecret of a re-created secret tags it (the mark the export's Delete looks for).
+            iam.PolicyStatement(
+                actions=["secretsmanager:TagResource"],
+                resources=[self.secret_arn_pattern],
+                conditions={"ForAllValues:StringEquals": {"aws:TagKeys": [_RECREATED_TAG]}},
+            ),
             iam.PolicyStatement(
                 actions=["kms:GenerateDataKey", "kms:Decrypt"],
                 resources=[key.key_arn],
@@ -534,6 +551,10 @@ class ServiceCertificate(Resource):
         return f"secretsmanager.{stack.region}.{stack.url_suffix}"
 
 
+_RECREATED_TAG = "pki-constructs:recreated-by"
+"""Set by lambda/pki_handlers/cert_export.py (RECREATED_TAG) on a secret it had to re-create."""
+
+
 def _no_export_problem(what: str) -> Problem:
     return Problem(
         "export",
@@ -544,13 +565,13 @@ def _no_export_problem(what: str) -> Problem:
 
 
 class _RenewalFunction(Construct):
-    """The stack's one function that re-exports renewed certificates (``lambda/cert_export`` ``handler``)."""
+    """The stack's one function that re-exports renewed certificates (``pki_handlers.cert_export.handler``)."""
 
     ID = "PkiConstructsCertExportRenewal"
 
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
-        self.function: lambda_.Function = handler_function(
+        self.function, self.failures = async_handler_function(
             self,
             "Function",
             handler_name="cert_export",

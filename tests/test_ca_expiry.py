@@ -84,6 +84,15 @@ def ca_stack() -> tuple[cdk.Stack, RootCa, SubordinateCa, dict[str, Any]]:
     return stack, root, sub, template_of(stack)
 
 
+def _expiry_alarms(template: dict[str, Any]) -> dict[str, Any]:
+    """The DaysToExpiry alarms (not the checker's own failure alarms, see pki_constructs/_failures.py)."""
+    return {
+        k: a
+        for k, a in resources_of_type(template, "AWS::CloudWatch::Alarm").items()
+        if a["Properties"].get("MetricName") == "DaysToExpiry"
+    }
+
+
 def _alarm_for(template: dict[str, Any], arn: Any) -> dict[str, Any]:
     [alarm] = [
         a["Properties"]
@@ -95,7 +104,7 @@ def _alarm_for(template: dict[str, Any], arn: Any) -> dict[str, Any]:
 
 def test_an_alarm_per_ca_on_our_metric(ca_stack: Any) -> None:
     stack, root, sub, template = ca_stack
-    assert len(resources_of_type(template, "AWS::CloudWatch::Alarm")) == 2
+    assert len(_expiry_alarms(template)) == 2
     for ca, threshold in ((root, 90), (sub, 400)):
         alarm = _alarm_for(template, stack.resolve(ca.certificate_authority_arn))
         assert (alarm["Namespace"], alarm["MetricName"]) == ("PkiConstructs", "DaysToExpiry")
@@ -112,7 +121,7 @@ def test_one_checker_per_stack_scheduled_and_run_after_each_deploy(ca_stack: Any
     [function] = [
         f["Properties"]
         for f in resources_of_type(template, "AWS::Lambda::Function").values()
-        if f["Properties"].get("Handler") == "index.handler"
+        if f["Properties"].get("Handler") == "pki_handlers.ca_expiry.handler"
     ]
     assert function["Environment"]["Variables"] == {"METRIC_NAMESPACE": "PkiConstructs"}
     rules = {k: r["Properties"] for k, r in resources_of_type(template, "AWS::Events::Rule").items()}
@@ -287,7 +296,7 @@ def test_same_ca_twice_is_checked_once() -> None:
     monitor = stack.node.find_child("PkiConstructsCaExpiryMonitor")
     assert isinstance(monitor, CaExpiryMonitor)
     assert monitor.certificate_authority_arns == [CA_ARN]
-    assert len(resources_of_type(template_of(stack), "AWS::CloudWatch::Alarm")) == 2
+    assert len(_expiry_alarms(template_of(stack))) == 2
 
 
 def test_cross_account_ca_warns() -> None:
@@ -336,5 +345,5 @@ def test_ca_of_another_stack_is_read_weakly_not_exported(region: str) -> None:
 
 
 def _alarm_dimensions(template: dict[str, Any]) -> list[dict[str, Any]]:
-    (alarm,) = resources_of_type(template, "AWS::CloudWatch::Alarm").values()
+    (alarm,) = _expiry_alarms(template).values()
     return alarm["Properties"]["Dimensions"]  # type: ignore[no-any-return]

@@ -79,6 +79,8 @@ def _alarms(template: dict[str, Any]) -> dict[tuple[str, str, str], dict[str, An
     found = {}
     for alarm in resources_of_type(template, "AWS::CloudWatch::Alarm").values():
         props = alarm["Properties"]
+        if props.get("MetricName") != "DaysToExpiry":
+            continue  # a handler's failure alarm (pki_constructs/_failures.py)
         [dimension] = props["Dimensions"]
         found[(props["Namespace"], dimension["Name"], str(dimension["Value"]))] = props
     return found

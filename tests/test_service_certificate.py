@@ -171,13 +171,13 @@ def test_renewal_reexports_on_acm_events_and_daily(exported: dict[str, Any]) -> 
     }
     assert schedule["ScheduleExpression"] == "rate(1 day)"
     function = template["Resources"][event_rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]]
-    assert function["Properties"]["Handler"] == "index.handler"
+    assert function["Properties"]["Handler"] == "pki_handlers.cert_export.handler"
     assert schedule["Targets"][0]["Arn"] == event_rule["Targets"][0]["Arn"]
     # The same single function serves the second certificate too.
     functions = [
         k
         for k, f in resources_of_type(template, "AWS::Lambda::Function").items()
-        if f["Properties"].get("Handler") == "index.handler"
+        if f["Properties"].get("Handler") == "pki_handlers.cert_export.handler"
     ]
     assert len(functions) == 1
 

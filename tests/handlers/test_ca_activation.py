@@ -1,4 +1,4 @@
-"""lambda/ca_activation against moto: the whole flow across two regions (two moto backends) and accounts,
+"""pki_handlers.ca_activation against moto: the whole flow across two regions (two moto backends) and accounts,
 and every fault of research list (b) that applies, injected with botocore before-call hooks on top of moto's
 state (moto never answers RequestInProgress, throttling, AccessDenied, mismatches or quota errors).
 

@@ -1,4 +1,4 @@
-"""lambda/ca_activation with AWS scripted by botocore Stubbers whose answers come from tests/local_pki (certificates
+"""pki_handlers.ca_activation with AWS scripted by botocore Stubbers whose answers come from tests/local_pki (certificates
 shaped like the AWS templates): what the handler imports is a chain a real verifier accepts, root last, with
 the PathLen template's constraints; plus the child states moto cannot reach (CREATING, FAILED)."""
 

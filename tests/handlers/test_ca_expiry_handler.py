@@ -1,4 +1,4 @@
-"""lambda/ca_expiry: DescribeCertificateAuthority -> NotAfter -> PutMetricData, proven against moto.
+"""pki_handlers.ca_expiry: DescribeCertificateAuthority -> NotAfter -> PutMetricData, proven against moto.
 
 moto's acm-pca keeps real state (PENDING_CERTIFICATE until import, DELETED after delete, NotAfter of the
 imported certificate) and moto's CloudWatch records PutMetricData for GetMetricStatistics/ListMetrics.

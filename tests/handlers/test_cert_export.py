@@ -1,4 +1,4 @@
-"""lambda/cert_export: ACM private certificate -> Secrets Manager, against moto and Stubber faults."""
+"""pki_handlers.cert_export: ACM private certificate -> Secrets Manager, against moto and Stubber faults."""
 
 from __future__ import annotations
 

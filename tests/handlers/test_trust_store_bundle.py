@@ -1,4 +1,4 @@
-"""lambda/trust_store_bundle: CA bundle and PEM CRL publication, against moto S3/PCA and local CAs."""
+"""pki_handlers.trust_store_bundle: CA bundle and PEM CRL publication, against moto S3/PCA and local CAs."""
 
 from __future__ import annotations
 
