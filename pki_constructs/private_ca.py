@@ -41,6 +41,7 @@ from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarc
 from .imported_ca import ImportedCertificateAuthority
 from .issuance_events import ca_certificate_issued_rule
 from .offline_parent import OfflineParent
+from .review_metadata import record_ca
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
@@ -165,6 +166,7 @@ class CertificateAuthorityBase(Resource):
                 actions=["IssueCertificate", "GetCertificate", "ListPermissions"],
             )
         cost.register(self)
+        record_ca(self)
         if short_lived:
             add_late_validation(self, self._acm_certificates_from_short_lived_ca)
 

@@ -23,6 +23,7 @@ from .expiry_alarm import ExpiryAlarm, cfn_certificate_of
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
 from .expiry_rules import region_of_arn
+from .review_metadata import record_certificate
 
 __all__ = [
     "ACM_KEY_ALGORITHMS",
@@ -191,6 +192,7 @@ class PublicCertificate(Resource):
             key_algorithm=algorithm,
             certificate_name=certificate_name,
         )
+        record_certificate(self)
         self.key_algorithm: str = algorithm.name
 
     @property

@@ -47,6 +47,7 @@ from .expiry_alarm import ExpiryAlarm
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
 from .private_ca import CertificateAuthorityBase
+from .review_metadata import record_certificate
 
 ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
     KeyAlgorithm.RSA_2048: acm.KeyAlgorithm.RSA_2048,
@@ -243,6 +244,7 @@ class ServiceCertificate(Resource):
             subject_alternative_names=sans or None,
             key_algorithm=ACM_KEY_ALGORITHMS[self.key_algorithm],
         )
+        record_certificate(self)
         if ca is not None and ca.acm_permission is not None:
             # Issuance needs only the caller's rights; renewal needs ACM's own permission on the CA.
             self._resource.node.add_dependency(ca.acm_permission)

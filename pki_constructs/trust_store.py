@@ -24,6 +24,7 @@ from ._provider import HandlerProvider
 from .ca_facts import ca_facts, note_skipped_rules
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
+from .review_metadata import record_trust_store
 from .revocation import CrlType
 
 MAX_CA_CERTIFICATES = 25
@@ -344,6 +345,7 @@ class CaBundle(Construct):
                 **({"Refresh": str(refresh)} if refresh is not None else {}),
             },
         )
+        record_trust_store(self)
         if isinstance(self.bucket, s3.Bucket) and self.bucket.policy is not None:
             self.resource.node.add_dependency(self.bucket.policy)  # SSL-only policy in place before writing
         self.object_version = self.resource.get_att_string("BundleVersionId")

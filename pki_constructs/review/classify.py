@@ -1,0 +1,355 @@
+"""The PKI meaning of a change set: which changes break trust, which re-issue and keep it, what it costs.
+
+- A CA resource that CloudFormation replaces is a new CA with a new key: nothing issued under the old key
+  chains to it, so every CA, certificate, trust store and service beneath it is hit ("trust-breaking").
+  The same holds for a CA that moves to another parent.
+- A CA whose own certificate or activation changes while the CA resource stays (a renewal: same key, new
+  certificate) keeps trust: what it issued still chains. So does an end-entity certificate re-issued by the
+  same CA.
+- Trust-store content changes (CAs added or removed) change who is accepted, without breaking a chain.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from .assembly import App
+from .changes import Action, Change, Key, references
+from .hierarchy import Ca, Pki, read
+from .posture import posture_changes
+
+
+class Status(enum.IntEnum):
+    """The exit status of ``pki-review``."""
+
+    NOTHING = 0
+    """Nothing PKI-relevant changed."""
+    REVIEW = 1
+    """Review needed: re-issues, trust-store contents, security posture, cost, CAs or certificates added."""
+    TRUST_BREAKING = 2
+    """A CA gets a new key or a new parent: require an explicit approval."""
+
+
+SERVICE_TYPES = {
+    "AWS::ElasticLoadBalancingV2::Listener": "listener",
+    "AWS::ElasticLoadBalancingV2::ListenerCertificate": "listener certificate",
+    "AWS::CloudFront::Distribution": "CloudFront distribution",
+    "AWS::ApiGateway::DomainName": "API domain",
+    "AWS::ApiGatewayV2::DomainName": "API domain",
+    "Custom::PkiCertificateExport": "export to Secrets Manager",
+}
+"""Resources that present a certificate or check clients against a trust store: the services a reviewer
+must know about."""
+_PASS_THROUGH = {"AWS::ElasticLoadBalancingV2::TrustStore"}
+"""Between a trust bundle and the listener that uses it."""
+
+
+@dataclass
+class BlastRadius:
+    ca: Ca
+    why: str
+    ca_ids: set[str] = field(default_factory=set)
+    cas: list[str] = field(default_factory=list)
+    certificates: list[str] = field(default_factory=list)
+    trust_stores: list[str] = field(default_factory=list)
+    services: list[str] = field(default_factory=list)
+    new_monthly_usd: int = 0
+
+
+@dataclass
+class CostLine:
+    usage_mode: str
+    count: int
+    each_usd: int
+    sign: int
+    what: str
+
+
+@dataclass
+class Review:
+    breaking: list[BlastRadius] = field(default_factory=list)
+    reissues: list[str] = field(default_factory=list)
+    trust_store_changes: list[str] = field(default_factory=list)
+    posture: list[str] = field(default_factory=list)
+    cost: list[CostLine] = field(default_factory=list)
+    still_billing: list[Ca] = field(default_factory=list)
+    added: dict[str, list[str]] = field(default_factory=dict)
+    removed: dict[str, list[str]] = field(default_factory=dict)
+    updated_cas: list[str] = field(default_factory=list)
+    other_resources: int = 0
+
+    @property
+    def monthly_delta_usd(self) -> int:
+        return sum(line.sign * line.count * line.each_usd for line in self.cost)
+
+    @property
+    def status(self) -> Status:
+        if self.breaking:
+            return Status.TRUST_BREAKING
+        if (
+            self.reissues
+            or self.trust_store_changes
+            or self.posture
+            or self.cost
+            or any(self.added.values())
+            or any(self.removed.values())
+            or self.updated_cas
+        ):
+            return Status.REVIEW
+        return Status.NOTHING
+
+
+def classify(old: App, new: App, changes: dict[Key, Change]) -> Review:
+    before, after = read(old), read(new)
+    review = Review(posture=posture_changes(changes, before, after))
+    services = _Services(old, new)
+    hit: set[str] = set()  # CA ids inside some blast radius
+
+    for ca_id in _top_down(after, before):
+        old_ca, new_ca = before.cas.get(ca_id), after.cas.get(ca_id)
+        if old_ca is None or new_ca is None or ca_id in hit:
+            continue
+        why = _breaking_reason(old_ca, new_ca, changes)
+        if why is not None:
+            radius = _blast_radius(new_ca, why, before, after, changes, services)
+            hit.update([ca_id, *radius.ca_ids])
+            review.breaking.append(radius)
+
+    _reissues(review, before, after, changes, hit)
+    _trust_store_changes(review, before, after)
+    _cost(review, before, after, changes)
+    _added_and_removed(review, before, after, changes)
+    pki_keys = _pki_keys(before) | _pki_keys(after)
+    review.other_resources = sum(
+        1 for key, c in changes.items() if c.action is not Action.NONE and key not in pki_keys
+    )
+    return review
+
+
+# ------------------------------------------------------------------------------------------ trust-breaking
+
+
+def _top_down(*sides: Pki) -> list[str]:
+    """CA ids, parents before children, so the highest broken CA owns the blast radius."""
+    depth: dict[str, int] = {}
+    for pki in sides:
+        for ca_id in pki.cas:
+            depth[ca_id] = max(depth.get(ca_id, 0), len(pki.chain(ca_id)))
+    return sorted(depth, key=lambda ca_id: (depth[ca_id], ca_id))
+
+
+def _breaking_reason(old: Ca, new: Ca, changes: dict[Key, Change]) -> str | None:
+    change = changes.get(new.key)
+    if old.key != new.key:
+        return f"its CA resource moved from `{old.key[1]}` to `{new.key[1]}` (a new CA)"
+    if change is not None and change.action is Action.REPLACE:
+        return "replaced: " + ", ".join(f"`{cause}` changed" for cause in change.causes)
+    if old.parent != new.parent:
+        return f"moves from parent `{old.parent}` to `{new.parent}`: its chain ends at another CA"
+    return None
+
+
+def _blast_radius(
+    ca: Ca, why: str, before: Pki, after: Pki, changes: dict[Key, Change], services: _Services
+) -> BlastRadius:
+    radius = BlastRadius(ca=ca, why=why, new_monthly_usd=ca.monthly_usd)
+    below = _descendants(ca.id, after) | _descendants(ca.id, before)
+    radius.ca_ids = below
+    for ca_id in sorted(below):
+        sub = after.cas.get(ca_id) or before.cas[ca_id]
+        change = changes.get(sub.key)
+        if change is not None and change.action is Action.REPLACE:
+            note = "replaced too"
+        elif ca_id not in after.cas:
+            note = "removed"
+        else:
+            note = "re-signed, same key"
+        radius.cas.append(f"{sub.label} ({note})")
+    issuers = {ca.id, *below}
+    certificates = {
+        cert.id: cert
+        for pki in (before, after)
+        for cert in pki.certificates.values()
+        if cert.issuer in issuers
+    }
+    radius.certificates = [certificates[i].label for i in sorted(certificates)]
+    trust_stores = {
+        store.id: store
+        for pki in (before, after)
+        for store in pki.trust_stores.values()
+        if issuers & {c for trusted in store.cas for c in [trusted, *pki.chain(trusted)]}
+    }
+    radius.trust_stores = [trust_stores[i].label for i in sorted(trust_stores)]
+    keys = [c.key for c in certificates.values()] + [s.key for s in trust_stores.values()]
+    radius.services = services.using(keys)
+    return radius
+
+
+def _descendants(ca_id: str, pki: Pki) -> set[str]:
+    found: set[str] = set()
+    todo = [ca_id]
+    while todo:
+        for child in pki.children(todo.pop()):
+            if child not in found:
+                found.add(child)
+                todo.append(child)
+    return found
+
+
+class _Services:
+    """Who uses a certificate or trust bundle, from the references in the templates of both sides."""
+
+    def __init__(self, *apps: App) -> None:
+        self._users: dict[Key, set[Key]] = {}
+        self._types: dict[Key, str] = {}
+        self._paths: dict[Key, str] = {}
+        for app in apps:
+            for name, stack in app.items():
+                for logical_id, resource in stack.resources.items():
+                    key = (name, logical_id)
+                    self._types[key] = str(resource.get("Type"))
+                    path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+                    if isinstance(path, str):
+                        self._paths[key] = path.removesuffix("/Resource")
+                    for target in references(resource.get("Properties"), name):
+                        self._users.setdefault(target, set()).add(key)
+
+    def using(self, keys: Iterable[Key]) -> list[str]:
+        seen: set[Key] = set()
+        found: list[str] = []
+        todo = list(keys)
+        while todo:
+            for user in sorted(self._users.get(todo.pop(), ())):
+                if user in seen:
+                    continue
+                seen.add(user)
+                kind = self._types.get(user, "")
+                if kind in _PASS_THROUGH:
+                    todo.append(user)
+                elif kind in SERVICE_TYPES:
+                    name = self._paths.get(user, f"{user[0]}/{user[1]}")
+                    found.append(f"`{name}` ({SERVICE_TYPES[kind]})")
+        return sorted(found)
+
+
+# ------------------------------------------------------------------------------------------ trust kept
+
+
+def _reissues(review: Review, before: Pki, after: Pki, changes: dict[Key, Change], hit: set[str]) -> None:
+    parts: dict[str, list[Change]] = {}
+    for pki in (before, after):
+        for key, ca_id in pki.ca_parts.items():
+            change = changes.get(key)
+            if change is not None and change.action is not Action.NONE and change not in parts.get(ca_id, []):
+                parts.setdefault(ca_id, []).append(change)
+    for ca_id, part_changes in sorted(parts.items()):
+        if ca_id in hit or ca_id not in before.cas or ca_id not in after.cas:
+            continue
+        what = sorted({cause.split(" (")[0] for c in part_changes for cause in (c.causes or c.changed)})
+        because = f" (`{'`, `'.join(what)}` changed)" if what else ""
+        review.reissues.append(
+            f"CA {after.cas[ca_id].label}: CA certificate re-issued with the same key{because}. "
+            "Re-issue, trust kept: what it issued still chains."
+        )
+    hit_issuers = hit
+    for cert_id, new_cert in sorted(after.certificates.items()):
+        old_cert = before.certificates.get(cert_id)
+        change = changes.get(new_cert.key)
+        if old_cert is None or change is None or new_cert.issuer in hit_issuers:
+            continue
+        if old_cert.issuer != new_cert.issuer:
+            review.reissues.append(
+                f"Certificate {new_cert.label}: re-issued by `{new_cert.issuer}` instead of `{old_cert.issuer}`; "
+                "clients must trust the new issuer."
+            )
+        elif change.action is Action.REPLACE:
+            review.reissues.append(
+                f"Certificate {new_cert.label}: re-issued with a new key ({', '.join(f'`{c}`' for c in change.causes)}"
+                " changed); same issuer, trust kept."
+            )
+
+
+def _trust_store_changes(review: Review, before: Pki, after: Pki) -> None:
+    for store_id, new_store in sorted(after.trust_stores.items()):
+        old_store = before.trust_stores.get(store_id)
+        if old_store is None:
+            continue
+        added = [c for c in new_store.cas if c not in old_store.cas]
+        removed = [c for c in old_store.cas if c not in new_store.cas]
+        if added:
+            review.trust_store_changes.append(
+                f"Trust store {new_store.label} now trusts {_names(added, after)}: their clients are accepted."
+            )
+        if removed:
+            review.trust_store_changes.append(
+                f"Trust store {new_store.label} no longer trusts {_names(removed, before)}: "
+                "their clients are refused."
+            )
+
+
+def _names(ca_ids: list[str], pki: Pki) -> str:
+    return ", ".join(pki.cas[c].label if c in pki.cas else f"`{c}`" for c in ca_ids)
+
+
+# ------------------------------------------------------------------------------------------ cost
+
+
+def _cost(review: Review, before: Pki, after: Pki, changes: dict[Key, Change]) -> None:
+    lines: dict[tuple[str, int, int, str], int] = {}
+
+    def add(ca: Ca, sign: int, what: str) -> None:
+        k = (ca.usage_mode, ca.monthly_usd, sign, what)
+        lines[k] = lines.get(k, 0) + 1
+
+    for ca_id, ca in after.cas.items():
+        old = before.cas.get(ca_id)
+        if old is None:
+            add(ca, +1, "new")
+            continue
+        change = changes.get(ca.key)
+        if old.key != ca.key or (change is not None and change.action is Action.REPLACE):
+            add(ca, +1, "replacement")
+            if old.retained_on_replace:
+                review.still_billing.append(old)
+            else:
+                add(old, -1, "replaced (deleted)")
+    for ca_id, old in before.cas.items():
+        if ca_id not in after.cas:
+            if old.retained_on_delete:
+                review.still_billing.append(old)
+            else:
+                add(old, -1, "removed (deleted)")
+    review.cost = [
+        CostLine(usage_mode=mode, count=count, each_usd=usd, sign=sign, what=what)
+        for (mode, usd, sign, what), count in sorted(lines.items(), key=lambda item: (-item[0][2], item[0]))
+    ]
+
+
+# ------------------------------------------------------------------------------------------ other
+
+
+def _added_and_removed(review: Review, before: Pki, after: Pki, changes: dict[Key, Change]) -> None:
+    def labels(side: Pki, other: Pki) -> dict[str, list[str]]:
+        return {
+            "CAs": [c.label for i, c in sorted(side.cas.items()) if i not in other.cas],
+            "certificates": [c.label for i, c in sorted(side.certificates.items()) if i not in other.certificates],
+            "trust stores": [s.label for i, s in sorted(side.trust_stores.items()) if i not in other.trust_stores],
+        }
+
+    review.added = labels(after, before)
+    review.removed = labels(before, after)
+    for ca_id, ca in sorted(after.cas.items()):
+        change = changes.get(ca.key)
+        if ca_id in before.cas and change is not None and change.action is Action.UPDATE:
+            review.updated_cas.append(f"CA {ca.label} updated in place: `{'`, `'.join(change.changed)}`.")
+
+
+def _pki_keys(pki: Pki) -> set[Key]:
+    return (
+        {c.key for c in pki.cas.values()}
+        | set(pki.ca_parts)
+        | {c.key for c in pki.certificates.values()}
+        | {s.key for s in pki.trust_stores.values()}
+    )

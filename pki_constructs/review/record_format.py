@@ -1,0 +1,34 @@
+"""The shape of the ``pki-constructs`` template metadata that constructs write and ``pki-review`` reads.
+
+Written by :mod:`pki_constructs.review_metadata` (at synth, from the constructs), read here from plain JSON,
+so a template alone (a ``cdk.out`` folder or a snapshot file) is enough for a review. Every record sits under
+``Resources.<LogicalId>.Metadata["pki-constructs"]``. Ids are construct paths (``Stack/Construct``): unique in
+an app and stable across synths, so a CA in one stack (or region) names its parent in another.
+
+- ``{"kind": "ca", "id", "name", "parent", "usageMode", "monthlyUsd"}`` on the ``AWS::ACMPCA::CertificateAuthority``.
+  ``parent`` is the parent CA's id, ``"arn:..."`` for a CA known by ARN, ``"external"`` (an ARN token) or
+  ``"offline"``; ``null`` for a root.
+- ``{"kind": "ca-certificate", "ca"}`` on the CA's own certificate (``AWS::ACMPCA::Certificate``) and
+  ``{"kind": "ca-activation", "ca"}`` on what installs it (``AWS::ACMPCA::CertificateAuthorityActivation`` or
+  the ``Custom::PkiCaActivation`` custom resource, which both issues and installs it).
+- ``{"kind": "certificate", "id", "name", "issuer"}`` on an ``AWS::CertificateManager::Certificate``; ``issuer``
+  is a CA id, ``"acm"`` for a public ACM certificate, or ``"external"``.
+- ``{"kind": "trust-store", "id", "cas": [ids]}`` on the bundle (``Custom::PkiTrustBundle``) that trust
+  stores, mTLS listeners and API domains read; it holds each CA with its chain up to the root.
+"""
+
+from __future__ import annotations
+
+KEY = "pki-constructs"
+VERSION = 1
+
+CA = "ca"
+CA_CERTIFICATE = "ca-certificate"
+CA_ACTIVATION = "ca-activation"
+CERTIFICATE = "certificate"
+TRUST_STORE = "trust-store"
+
+ROOT_PARENT = None
+ISSUER_PUBLIC_ACM = "acm"
+EXTERNAL = "external"
+OFFLINE = "offline"
