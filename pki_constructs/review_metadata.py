@@ -71,7 +71,9 @@ def _write_certificate(certificate: Any) -> None:
             "kind": fmt.CERTIFICATE,
             "id": certificate.node.path,
             "name": _literal(names[0]),
-            "issuer": _issuer_id(getattr(certificate, "certificate_authority", None), root=fmt.ISSUER_PUBLIC_ACM),
+            "issuer": _issuer_id(
+                getattr(certificate, "certificate_authority", None), root=fmt.ISSUER_PUBLIC_ACM
+            ),
         },
     )
 
@@ -81,7 +83,11 @@ def _write_trust_store(bundle: Any) -> None:
     if resource is not None:
         _put(
             resource,
-            {"kind": fmt.TRUST_STORE, "id": bundle.node.path, "cas": [ca.node.path for ca in bundle.trusted_cas]},
+            {
+                "kind": fmt.TRUST_STORE,
+                "id": bundle.node.path,
+                "cas": [ca.node.path for ca in bundle.trusted_cas],
+            },
         )
 
 

@@ -51,7 +51,9 @@ def _load_folder(folder: Path) -> App:
         return _load_assembly(folder, json.loads(manifest.read_text()))
     templates = sorted(folder.glob("*.template.json"))
     if not templates and any(folder.iterdir()):
-        raise ReviewInputError(f"{folder}: neither a cloud assembly (manifest.json) nor *.template.json files")
+        raise ReviewInputError(
+            f"{folder}: neither a cloud assembly (manifest.json) nor *.template.json files"
+        )
     return {
         p.name.removesuffix(".template.json"): StackTemplate(
             p.name.removesuffix(".template.json"), DEFAULT_REGION, json.loads(p.read_text())
@@ -83,7 +85,9 @@ def _load_json(data: Any, *, default_name: str) -> App:
         return {name: StackTemplate(name, DEFAULT_REGION, template) for name, template in data.items()}
     if not data:
         return {}
-    raise ReviewInputError(f"{default_name}: not a CloudFormation template nor a {{stack name: template}} map")
+    raise ReviewInputError(
+        f"{default_name}: not a CloudFormation template nor a {{stack name: template}} map"
+    )
 
 
 def _is_template(data: dict[str, Any]) -> bool:

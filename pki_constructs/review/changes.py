@@ -18,9 +18,9 @@ from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
-from .assembly import DEFAULT_REGION, App
+from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError  # the "review" extra
 
-from cfnlint.schema import PROVIDER_SCHEMA_MANAGER, ResourceNotFoundError
+from .assembly import DEFAULT_REGION, App
 
 Key = tuple[str, str]
 """(stack name, logical id): CloudFormation's identity of a resource."""

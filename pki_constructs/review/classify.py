@@ -334,8 +334,12 @@ def _added_and_removed(review: Review, before: Pki, after: Pki, changes: dict[Ke
     def labels(side: Pki, other: Pki) -> dict[str, list[str]]:
         return {
             "CAs": [c.label for i, c in sorted(side.cas.items()) if i not in other.cas],
-            "certificates": [c.label for i, c in sorted(side.certificates.items()) if i not in other.certificates],
-            "trust stores": [s.label for i, s in sorted(side.trust_stores.items()) if i not in other.trust_stores],
+            "certificates": [
+                c.label for i, c in sorted(side.certificates.items()) if i not in other.certificates
+            ],
+            "trust stores": [
+                s.label for i, s in sorted(side.trust_stores.items()) if i not in other.trust_stores
+            ],
         }
 
     review.added = labels(after, before)

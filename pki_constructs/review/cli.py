@@ -7,7 +7,7 @@ import sys
 import traceback
 from pathlib import Path
 
-from . import ReviewInputError, compare, render
+from .assembly import ReviewInputError
 
 INPUT_ERROR = 3
 """Not 2: CI reads 2 as "trust-breaking", so a usage or input error must not look like one."""
@@ -26,11 +26,22 @@ def main(argv: list[str] | None = None) -> int:
         "two template snapshot files. Exit status: 0 nothing PKI-relevant, 1 review needed, 2 trust-breaking, "
         "3 input error.",
     )
-    parser.add_argument("old", type=Path, help="before: a cdk.out folder, a template or snapshot JSON file, or "
-                        "an empty folder or /dev/null for a first deploy")
+    parser.add_argument(
+        "old",
+        type=Path,
+        help="before: a cdk.out folder, a template or snapshot JSON file, or "
+        "an empty folder or /dev/null for a first deploy",
+    )
     parser.add_argument("new", type=Path, help="after: same kinds as OLD")
     parser.add_argument("-o", "--output", type=Path, help="also write the Markdown to this file")
     args = parser.parse_args(argv)
+    try:
+        # Imported here, not above: without cfn-lint (the "review" extra) this must still exit 3 with advice.
+        from .api import compare
+        from .report import render
+    except ImportError as error:
+        print(f"pki-review: {error}; install it with: pip install 'pki-constructs[review]'", file=sys.stderr)
+        return INPUT_ERROR
     try:
         review = compare(args.old, args.new)
     except (ReviewInputError, OSError, ValueError) as error:

@@ -27,8 +27,13 @@ def posture_changes(changes: dict[Key, Change], before: Pki, after: Pki) -> list
     for key, change in changes.items():
         rules = RULES.get(change.type, ())
         if not rules or change.action in (Action.REMOVE, Action.NONE):
-            if change.action is Action.REMOVE and change.type == "AWS::ElasticLoadBalancingV2::TrustStoreRevocation":
-                findings.append(f"`{_name(key)}`: trust-store revocation list removed (revoked clients accepted).")
+            if (
+                change.action is Action.REMOVE
+                and change.type == "AWS::ElasticLoadBalancingV2::TrustStoreRevocation"
+            ):
+                findings.append(
+                    f"`{_name(key)}`: trust-store revocation list removed (revoked clients accepted)."
+                )
             continue
         name = ca_names.get(key) or f"`{_name(key)}`"
         old = change.properties_old if change.action is not Action.ADD else None
@@ -104,12 +109,18 @@ def _world_rules(rules: Any) -> set[str]:
 
 def _port_text(rule: dict[str, Any], cidr: str) -> str:
     protocol = str(rule.get("IpProtocol", "-1"))
-    ports = f"{rule.get('FromPort')}-{rule.get('ToPort')}" if rule.get("FromPort") != rule.get("ToPort") else rule.get("FromPort")
+    ports = (
+        f"{rule.get('FromPort')}-{rule.get('ToPort')}"
+        if rule.get("FromPort") != rule.get("ToPort")
+        else rule.get("FromPort")
+    )
     return f"{cidr} {'all traffic' if protocol == '-1' else f'{protocol} {ports}'}"
 
 
 def _security_group(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
-    opened = _world_rules(new.get("SecurityGroupIngress")) - _world_rules((old or {}).get("SecurityGroupIngress"))
+    opened = _world_rules(new.get("SecurityGroupIngress")) - _world_rules(
+        (old or {}).get("SecurityGroupIngress")
+    )
     if opened:
         yield f"security group opened to the internet: {', '.join(sorted(opened))}."
 

@@ -16,15 +16,21 @@ MAX_ITEMS = 8
 def render(review: Review) -> str:
     status = review.status
     lines = [f"# PKI change review: {HEADLINES[status]} (exit {int(status)})", ""]
-    lines += _section("Replacements that break trust", [line for r in review.breaking for line in _breaking(r)])
-    lines += _section("Re-issues that do not break trust", [f"- {t}" for t in review.reissues + review.trust_store_changes])
+    lines += _section(
+        "Replacements that break trust", [line for r in review.breaking for line in _breaking(r)]
+    )
+    lines += _section(
+        "Re-issues that do not break trust", [f"- {t}" for t in review.reissues + review.trust_store_changes]
+    )
     lines += _section("Security posture changes", [f"- {t}" for t in review.posture])
     lines += _section("Cost delta", _cost(review))
     other = _other(review)
     if other:
         lines += _section("Other PKI changes", other)
     if review.other_resources:
-        lines.append(f"_{review.other_resources} other resource change(s) with no PKI meaning; see the template diff._")
+        lines.append(
+            f"_{review.other_resources} other resource change(s) with no PKI meaning; see the template diff._"
+        )
     return "\n".join(lines).rstrip() + "\n"
 
 
@@ -57,12 +63,14 @@ def _list(items: list[str]) -> str:
 def _cost(review: Review) -> list[str]:
     lines = [
         f"- {'+' if line.sign > 0 else '-'}${line.count * line.each_usd}/month: {line.what} {line.usage_mode} CA"
-        f"{'s' if line.count > 1 else ''} × {line.count} (${line.each_usd}/month each)"
+        f"{'s' if line.count > 1 else ''} x {line.count} (${line.each_usd}/month each)"
         for line in review.cost
     ]
     if review.cost:
         delta = review.monthly_delta_usd
-        lines.append(f"- **Net: {'+' if delta >= 0 else '-'}${abs(delta)}/month** (per-certificate fees not included)")
+        lines.append(
+            f"- **Net: {'+' if delta >= 0 else '-'}${abs(delta)}/month** (per-certificate fees not included)"
+        )
     if review.still_billing:
         total = sum(ca.monthly_usd for ca in review.still_billing)
         lines.append(
