@@ -163,6 +163,58 @@ def test_a_ca_added_to_a_trust_store_is_a_content_change(tmp_path: Path) -> None
     assert "no longer trusts **Example Issuing CA G2** (`Review/Second`): their clients are refused." in text
 
 
+def cross_region(app: cdk.App, o: dict[str, Any]) -> None:
+    home = cdk.Stack(app, "Home", env=env("us-east-1"))
+    workload = cdk.Stack(app, "Workload", env=env("eu-west-1"))
+    root = RootCa(
+        home, "Root", subject=subject("Example Root CA G1"), crl=CrlConfiguration(omit_extension=True)
+    )
+    other = RootCa(
+        home, "OtherRoot", subject=subject("Example Root CA R2"), crl=CrlConfiguration(omit_extension=True)
+    )
+    SubordinateCa(
+        workload,
+        "Issuing",
+        parent=other if o.get("reparent") else root,
+        subject=subject("Example Issuing CA G1"),
+        validity=cdk.Duration.days(o.get("issuing_days", 1825)),
+        crl=CrlConfiguration(omit_extension=True),
+    )
+
+
+def review_of_apps(
+    tmp_path: Path,
+    build: Callable[[cdk.App, dict[str, Any]], None],
+    before: dict[str, Any],
+    after: dict[str, Any],
+) -> tuple[str, int]:
+    outputs = []
+    for name, options in (("old", before), ("new", after)):
+        app = make_app(outdir=str(tmp_path / name))
+        build(app, options)
+        outputs.append(Path(app.synth().directory))
+    review = compare(*outputs)
+    return render(review), int(review.status)
+
+
+def test_renewing_a_ca_activated_across_regions_is_a_reissue_that_keeps_trust(tmp_path: Path) -> None:
+    text, status = review_of_apps(tmp_path, cross_region, {}, {"issuing_days": 1500})
+    assert status == 1
+    assert (
+        "- CA **Example Issuing CA G1** (`Workload/Issuing`): CA certificate re-issued with the same key "
+        "(`Validity` changed). Re-issue, trust kept" in text
+    )
+
+
+def test_moving_a_ca_to_another_parent_breaks_trust(tmp_path: Path) -> None:
+    text, status = review_of_apps(tmp_path, cross_region, {}, {"reparent": True})
+    assert status == 2
+    assert (
+        "- CA **Example Issuing CA G1** (`Workload/Issuing`), subordinate: moves from parent `Home/Root` to "
+        "`Home/OtherRoot`: its chain ends at another CA." in text
+    )
+
+
 # ------------------------------------------------------------------------------------------ posture
 
 
@@ -425,7 +477,9 @@ def test_fails_with_3_and_advice_without_cfn_lint(tmp_path: Path) -> None:
         "import sys\nsys.modules['cfnlint'] = None\nfrom pki_constructs.review.cli import main\n"
         "sys.exit(main(['/dev/null', '/dev/null']))\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False)
+    result = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
     assert result.returncode == 3
     assert "pip install 'pki-constructs[review]'" in result.stderr
 
