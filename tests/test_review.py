@@ -342,7 +342,7 @@ def test_a_new_ca_adds_its_monthly_cost(tmp_path: Path) -> None:
     text, status = review_of(tmp_path, hierarchy, {}, {"second_issuer": True})
     assert status == 1
     assert "- +$400/month: new GENERAL_PURPOSE CA x 1 ($400/month each)" in text
-    assert "- Added 1 CAs: **Example Issuing CA G2** (`Review/Second`)" in text
+    assert "- Added 1 CA: **Example Issuing CA G2** (`Review/Second`) under `Review/Root`" in text
 
 
 def test_an_unrelated_change_exits_0(tmp_path: Path) -> None:

@@ -123,7 +123,9 @@ def classify(old: App, new: App, changes: dict[Key, Change]) -> Review:
     _added_and_removed(review, before, after, changes)
     pki_keys = _pki_keys(before) | _pki_keys(after)
     review.other_resources = sum(
-        1 for key, c in changes.items() if c.action is not Action.NONE and key not in pki_keys
+        1
+        for key, c in changes.items()
+        if c.action is not Action.NONE and key not in pki_keys and c.type != "AWS::CDK::Metadata"
     )
     return review
 
@@ -212,7 +214,7 @@ class _Services:
                     self._types[key] = str(resource.get("Type"))
                     path = (resource.get("Metadata") or {}).get("aws:cdk:path")
                     if isinstance(path, str):
-                        self._paths[key] = path.removesuffix("/Resource")
+                        self._paths[key] = path.removesuffix("/Resource").removesuffix("/Default")
                     for target in references(resource.get("Properties"), name):
                         self._users.setdefault(target, set()).add(key)
 
@@ -333,7 +335,11 @@ def _cost(review: Review, before: Pki, after: Pki, changes: dict[Key, Change]) -
 def _added_and_removed(review: Review, before: Pki, after: Pki, changes: dict[Key, Change]) -> None:
     def labels(side: Pki, other: Pki) -> dict[str, list[str]]:
         return {
-            "CAs": [c.label for i, c in sorted(side.cas.items()) if i not in other.cas],
+            "CAs": [
+                f"{c.label} under `{c.parent}`" if c.parent else f"{c.label} (root)"
+                for i, c in sorted(side.cas.items())
+                if i not in other.cas
+            ],
             "certificates": [
                 c.label for i, c in sorted(side.certificates.items()) if i not in other.certificates
             ],

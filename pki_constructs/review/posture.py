@@ -32,17 +32,21 @@ def posture_changes(changes: dict[Key, Change], before: Pki, after: Pki) -> list
                 and change.type == "AWS::ElasticLoadBalancingV2::TrustStoreRevocation"
             ):
                 findings.append(
-                    f"`{_name(key)}`: trust-store revocation list removed (revoked clients accepted)."
+                    f"`{_name(key, change)}`: trust-store revocation list removed (revoked clients accepted)."
                 )
             continue
-        name = ca_names.get(key) or f"`{_name(key)}`"
+        name = ca_names.get(key) or f"`{_name(key, change)}`"
         old = change.properties_old if change.action is not Action.ADD else None
         for rule in rules:
             findings.extend(f"{name}: {finding}" for finding in rule(name, change.properties_new, old))
     return findings
 
 
-def _name(key: Key) -> str:
+def _name(key: Key, change: Change) -> str:
+    """The construct path when the template has it (``cdk synth`` writes it), else stack/logical id."""
+    path = ((change.new or change.old or {}).get("Metadata") or {}).get("aws:cdk:path")
+    if isinstance(path, str):
+        return path.removesuffix("/Resource").removesuffix("/Default")
     return f"{key[0]}/{key[1]}"
 
 
@@ -89,7 +93,7 @@ def _bucket(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator
             yield f"bucket opened: public access block `{'`, `'.join(opened)}` turned off."
     acl = new.get("AccessControl")
     if acl in _PUBLIC_ACLS and (old is None or old.get("AccessControl") != acl):
-        yield f"bucket opened: ACL `{acl}`."
+        yield f"bucket {_opened(old)}: ACL `{acl}`."
 
 
 # ------------------------------------------------------------------------------------------ security groups
@@ -122,13 +126,17 @@ def _security_group(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> 
         (old or {}).get("SecurityGroupIngress")
     )
     if opened:
-        yield f"security group opened to the internet: {', '.join(sorted(opened))}."
+        yield f"security group {_opened(old)} to the internet: {', '.join(sorted(opened))}."
 
 
 def _ingress(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     opened = _world_rules([new]) - _world_rules([old] if old else [])
     if opened:
-        yield f"security group opened to the internet: {', '.join(sorted(opened))}."
+        yield f"security group {_opened(old)} to the internet: {', '.join(sorted(opened))}."
+
+
+def _opened(old: dict[str, Any] | None) -> str:
+    return "opened" if old is not None else "(new) open"
 
 
 # ------------------------------------------------------------------------------------------ TLS

@@ -85,6 +85,7 @@ def _other(review: Review) -> list[str]:
     for verb, groups in (("Added", review.added), ("Removed", review.removed)):
         for what, items in groups.items():
             if items:
-                lines.append(f"- {verb} {len(items)} {what}: {_list(items)}")
+                noun = what if len(items) > 1 else what.removesuffix("s")
+                lines.append(f"- {verb} {len(items)} {noun}: {_list(items)}")
     lines += [f"- {line}" for line in review.updated_cas]
     return lines
