@@ -89,6 +89,13 @@ def hierarchy(stack: cdk.Stack, o: dict[str, Any]) -> None:
             certificate_authority=second if o.get("moved") else issuing,
             domain_name=o.get("domain", "api.example.internal"),
         )
+    if o.get("plain_acm"):
+        cdk.aws_certificatemanager.PrivateCertificate(
+            stack,
+            "Plain",
+            domain_name="plain.example.internal",
+            certificate_authority=issuing.certificate_authority,
+        )
     trusted = [issuing, second] if o.get("trust_second") else [issuing]
     MutualTlsTrustStore(stack, "TrustStore", trusted_cas=trusted)
 
@@ -108,6 +115,12 @@ def test_a_root_subject_change_replaces_the_root_and_names_everything_beneath(tm
     assert "Retained (RETAIN), still billing $400/month until deleted by hand: **Example Root CA G1**" in text
     # the subordinate is inside the root's blast radius, not a second entry
     assert text.count("- CA **") == 1
+
+
+def test_a_plain_acm_private_certificate_is_in_the_blast_radius_too(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, hierarchy, {"plain_acm": True}, {"plain_acm": True, "root_unit": "X"})
+    assert status == 2
+    assert "`plain.example.internal` (`Review/Plain" in text.split("Certificates beneath:")[1].splitlines()[0]
 
 
 def test_a_usage_mode_change_replaces_the_ca_and_changes_its_cost(tmp_path: Path) -> None:

@@ -7,7 +7,7 @@ from typing import Any
 
 from . import record_format as fmt
 from .assembly import App
-from .changes import Key
+from .changes import Key, references
 
 
 @dataclass(frozen=True)
@@ -77,7 +77,35 @@ def read(app: App) -> Pki:
             record = (resource.get("Metadata") or {}).get(fmt.KEY)
             if isinstance(record, dict):
                 _add(pki, record, (stack_name, logical_id), resource)
+    _add_unrecorded_certificates(pki, app)
     return pki
+
+
+def _add_unrecorded_certificates(pki: Pki, app: App) -> None:
+    """ACM private certificates made without our constructs (``acm.PrivateCertificate``) from one of our CAs:
+    their ``CertificateAuthorityArn`` refers to the CA or its activation in the same stack."""
+    owner = {ca.key: ca.id for ca in pki.cas.values()} | pki.ca_parts
+    recorded = {certificate.key for certificate in pki.certificates.values()}
+    for stack_name, stack in app.items():
+        for logical_id, resource in stack.resources.items():
+            key = (stack_name, logical_id)
+            if resource.get("Type") != "AWS::CertificateManager::Certificate" or key in recorded:
+                continue
+            properties = resource.get("Properties") or {}
+            issuers = [
+                owner[k]
+                for k in references(properties.get("CertificateAuthorityArn"), stack_name)
+                if k in owner
+            ]
+            if issuers:
+                path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+                cert_id = (
+                    path.removesuffix("/Resource") if isinstance(path, str) else f"{stack_name}/{logical_id}"
+                )
+                name = properties.get("DomainName")
+                pki.certificates[cert_id] = Certificate(
+                    cert_id, name if isinstance(name, str) else cert_id, issuers[0], key
+                )
 
 
 def _add(pki: Pki, record: dict[str, Any], key: Key, resource: dict[str, Any]) -> None:
