@@ -28,6 +28,7 @@ from pki_constructs import (
     UsageMode,
 )
 from pki_constructs.review import Status, compare, render
+from pki_constructs.review.changes import create_only_properties
 from pki_constructs.review.cli import INPUT_ERROR, main
 from pki_constructs.review.posture import cloudfront_tls_floor, elb_tls_floor
 from tests.synth import ROOT, env, make_app
@@ -502,3 +503,20 @@ def test_every_public_name_of_the_review_resolves() -> None:
 
     for name in review.__all__:
         assert getattr(review, name).__name__ == name
+
+
+def test_replacement_rules_come_from_the_cloudformation_schemas() -> None:
+    ca = create_only_properties("AWS::ACMPCA::CertificateAuthority", "us-east-1")
+    assert {("Subject",), ("KeyAlgorithm",), ("UsageMode",)} <= set(ca)
+    assert ("RevocationConfiguration",) not in ca  # updated in place
+    assert ("Validity",) in create_only_properties("AWS::ACMPCA::Certificate", "eu-west-1")
+    assert create_only_properties("Custom::PkiCaActivation", "us-east-1") == ()
+
+
+def test_reads_the_reference_snapshot_file(tmp_path: Path) -> None:
+    snapshot = ROOT / "tests/__snapshots__/test_reference_app/test_snapshot_every_stack.json"
+    assert compare(snapshot, snapshot).status == 0
+    first = compare(Path("/dev/null"), snapshot)
+    assert first.status == 1
+    assert len(render(first).splitlines()) < 80
+    assert [line.count for line in first.cost] == [3]

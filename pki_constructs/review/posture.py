@@ -9,6 +9,7 @@ below 1.2); a new IAM policy is a new grant, not a widened one, and is left to t
 from __future__ import annotations
 
 import fnmatch
+import json
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -309,7 +310,23 @@ def _grant_rule(*documents: Callable[[dict[str, Any]], list[Any]]) -> Rule:
 
 
 def _short(text: str, limit: int = 90) -> str:
+    text = _readable(json.loads(text)) if text.startswith("{") else text
     return text if len(text) <= limit else text[: limit - 3] + "..."
+
+
+def _readable(value: Any) -> str:
+    """``{"Ref": "X"}`` -> ``X``, ``{"Fn::GetAtt": ["X", "Arn"]}`` -> ``X.Arn``, joins spelled out."""
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dict) and len(value) == 1:
+        (function, argument), *_ = value.items()
+        if function == "Ref":
+            return str(argument)
+        if function == "Fn::GetAtt" and isinstance(argument, list):
+            return ".".join(map(str, argument))
+        if function == "Fn::Join" and isinstance(argument, list) and len(argument) == 2:
+            return str(argument[0]).join(_readable(part) for part in argument[1])
+    return canonical(value)
 
 
 def _doc(*path: str) -> Callable[[dict[str, Any]], list[Any]]:
