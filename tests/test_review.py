@@ -18,6 +18,7 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 
 from pki_constructs import (
+    CertificateTemplate,
     CrlConfiguration,
     DistinguishedName,
     MutualTlsTrustStore,
@@ -90,6 +91,9 @@ def hierarchy(stack: cdk.Stack, o: dict[str, Any]) -> None:
             certificate_authority=second if o.get("moved") else issuing,
             domain_name=o.get("domain", "api.example.internal"),
         )
+    if o.get("worker"):
+        worker = iam.Role(stack, "Worker", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+        issuing.grant_issue(worker, CertificateTemplate.END_ENTITY_CLIENT_AUTH)
     if o.get("plain_acm"):
         cdk.aws_certificatemanager.PrivateCertificate(
             stack,
@@ -122,6 +126,13 @@ def test_a_plain_acm_private_certificate_is_in_the_blast_radius_too(tmp_path: Pa
     text, status = review_of(tmp_path, hierarchy, {"plain_acm": True}, {"plain_acm": True, "root_unit": "X"})
     assert status == 2
     assert "`plain.example.internal` (`Review/Plain" in text.split("Certificates beneath:")[1].splitlines()[0]
+
+
+def test_roles_that_issue_at_runtime_are_services_in_the_blast_radius(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, hierarchy, {"worker": True}, {"worker": True, "root_unit": "X"})
+    assert status == 2
+    services = text.split("  - Services: ")[1].splitlines()[0]
+    assert "`Review/WorkerDefaultPolicy" in services and "(issues certificates at runtime)" in services
 
 
 def test_a_usage_mode_change_replaces_the_ca_and_changes_its_cost(tmp_path: Path) -> None:

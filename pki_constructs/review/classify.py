@@ -12,8 +12,10 @@
 from __future__ import annotations
 
 import enum
+import json
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import Any
 
 from .assembly import App
 from .changes import Action, Change, Key, references
@@ -185,8 +187,24 @@ def _blast_radius(
     }
     radius.trust_stores = [trust_stores[i].label for i in sorted(trust_stores)]
     keys = [c.key for c in certificates.values()] + [s.key for s in trust_stores.values()]
-    radius.services = services.using(keys)
+    ca_keys = {
+        key
+        for pki in (before, after)
+        for key in [
+            *(c.key for i, c in pki.cas.items() if i in issuers),
+            *(k for k, i in pki.ca_parts.items() if i in issuers),
+        ]
+    }
+    radius.services = services.using(keys) + services.issuing_from(ca_keys)
     return radius
+
+
+def _statements(document: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for s in _as_list(document.get("Statement")) if isinstance(s, dict)]
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [] if value is None else [value]
 
 
 def _descendants(ca_id: str, pki: Pki) -> set[str]:
@@ -207,6 +225,7 @@ class _Services:
         self._users: dict[Key, set[Key]] = {}
         self._types: dict[Key, str] = {}
         self._paths: dict[Key, str] = {}
+        self._policies: list[tuple[Key, dict[str, Any]]] = []
         for app in apps:
             for name, stack in app.items():
                 for logical_id, resource in stack.resources.items():
@@ -217,6 +236,33 @@ class _Services:
                         self._paths[key] = path.removesuffix("/Resource").removesuffix("/Default")
                     for target in references(resource.get("Properties"), name):
                         self._users.setdefault(target, set()).add(key)
+                    properties = resource.get("Properties") or {}
+                    documents = [properties.get("PolicyDocument")] + [
+                        p.get("PolicyDocument")
+                        for p in properties.get("Policies") or []
+                        if isinstance(p, dict)
+                    ]
+                    self._policies += [(key, d) for d in documents if isinstance(d, dict)]
+
+    def issuing_from(self, ca_keys: set[Key]) -> list[str]:
+        """Roles allowed to issue end-entity certificates from these CAs at runtime (``grant_issue``): what
+        they issued chains to the old CA. Statements limited to CA templates (activation machinery) are not
+        services."""
+        found = []
+        for key, document in self._policies:
+            for statement in _statements(document):
+                actions = [a.lower() for a in _as_list(statement.get("Action")) if isinstance(a, str)]
+                if statement.get("Effect") != "Allow" or "acm-pca:issuecertificate" not in actions:
+                    continue
+                if not set(references(statement.get("Resource"), key[0])) & ca_keys:
+                    continue
+                templates = json.dumps(statement.get("Condition", {}))
+                if "CACertificate" in templates and "EndEntity" not in templates:
+                    continue
+                name = self._paths.get(key, f"{key[0]}/{key[1]}")
+                found.append(f"`{name}` (issues certificates at runtime)")
+                break
+        return sorted(set(found))
 
     def using(self, keys: Iterable[Key]) -> list[str]:
         seen: set[Key] = set()
