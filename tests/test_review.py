@@ -91,6 +91,8 @@ def hierarchy(stack: cdk.Stack, o: dict[str, Any]) -> None:
             certificate_authority=second if o.get("moved") else issuing,
             domain_name=o.get("domain", "api.example.internal"),
         )
+    if o.get("disable_issuing"):
+        issuing.activation.add_property_override("Status", "DISABLED")  # type: ignore[attr-defined]
     if o.get("worker"):
         worker = iam.Role(stack, "Worker", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
         issuing.grant_issue(worker, CertificateTemplate.END_ENTITY_CLIENT_AUTH)
@@ -165,6 +167,13 @@ def test_renewing_a_ca_certificate_is_a_reissue_that_keeps_trust(tmp_path: Path)
         "(`Validity` changed). Re-issue, trust kept" in text
     )
     assert "## Replacements that break trust\nNone." in text
+
+
+def test_disabling_a_ca_is_not_a_reissue(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, hierarchy, {}, {"disable_issuing": True})
+    assert status == 1
+    assert "- CA **Example Issuing CA G1** (`Review/Issuing`): activation status now `DISABLED`." in text
+    assert "re-issued" not in text
 
 
 def test_a_certificate_for_another_name_is_reissued_by_the_same_ca(tmp_path: Path) -> None:

@@ -295,10 +295,18 @@ def _reissues(review: Review, before: Pki, after: Pki, changes: dict[Key, Change
     for ca_id, part_changes in sorted(parts.items()):
         if ca_id in hit or ca_id not in before.cas or ca_id not in after.cas:
             continue
+        ca = after.cas[ca_id]
+        if all(c.action is Action.ADD for c in part_changes):  # e.g. an offline parent's signature arrives
+            review.reissues.append(f"CA {ca.label}: activated (its first CA certificate is installed).")
+            continue
+        if all(c.action is Action.UPDATE and c.changed == ["Status"] for c in part_changes):
+            status = [c.properties_new.get("Status") for c in part_changes]
+            review.updated_cas.append(f"CA {ca.label}: activation status now `{status[0]}`.")
+            continue
         what = sorted({cause.split(" (")[0] for c in part_changes for cause in (c.causes or c.changed)})
         because = f" (`{'`, `'.join(what)}` changed)" if what else ""
         review.reissues.append(
-            f"CA {after.cas[ca_id].label}: CA certificate re-issued with the same key{because}. "
+            f"CA {ca.label}: CA certificate re-issued with the same key{because}. "
             "Re-issue, trust kept: what it issued still chains."
         )
     hit_issuers = hit
