@@ -417,6 +417,12 @@ def test_reference_first_synth_is_a_short_report(reference: Path, tmp_path: Path
     assert review.status == 1
     assert len(text.splitlines()) < 80
     assert "- +$1200/month: new GENERAL_PURPOSE CAs x 3 ($400/month each)" in text
+    # every CA, certificate and trust bundle of the reference app carries its record
+    assert [len(review.added[what]) for what in ("CAs", "certificates", "trust stores")] == [3, 5, 1]
+    assert (
+        "**MyCompany Issuing CA eu-west-1 G1** (`PkiReference-Workload/IssuingCa`) under `PkiReference-Pki/RootCa`"
+        in text
+    )
 
 
 def test_reference_root_subject_change_exits_2_naming_everything_beneath(

@@ -7,7 +7,7 @@ an app and stable across synths, so a CA in one stack (or region) names its pare
 
 - ``{"kind": "ca", "id", "name", "parent", "usageMode", "monthlyUsd"}`` on the ``AWS::ACMPCA::CertificateAuthority``.
   ``parent`` is the parent CA's id, ``"arn:..."`` for a CA known by ARN, ``"external"`` (an ARN token) or
-  ``"offline"``; ``null`` for a root.
+  ``"offline"``; absent for a root (CDK drops null metadata values).
 - ``{"kind": "ca-certificate", "ca"}`` on the CA's own certificate (``AWS::ACMPCA::Certificate``) and
   ``{"kind": "ca-activation", "ca"}`` on what installs it (``AWS::ACMPCA::CertificateAuthorityActivation`` or
   the ``Custom::PkiCaActivation`` custom resource, which both issues and installs it).
