@@ -425,11 +425,16 @@ def test_reference_first_synth_is_a_short_report(reference: Path, tmp_path: Path
     )
 
 
+@pytest.fixture(scope="module")
+def new_unit(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The reference app with another organizationalUnit in cdk.json's pki-reference context."""
+    return reference_assembly(tmp_path_factory.mktemp("ou"), organizationalUnit="Security")
+
+
 def test_reference_root_subject_change_exits_2_naming_everything_beneath(
-    reference: Path, tmp_path_factory: pytest.TempPathFactory, capsys: pytest.CaptureFixture[str]
+    reference: Path, new_unit: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    changed = reference_assembly(tmp_path_factory.mktemp("ou"), organizationalUnit="Security")
-    assert main([str(reference), str(changed)]) == 2
+    assert main([str(reference), str(new_unit)]) == 2
     text = capsys.readouterr().out
     root_entry = text.split("\n- CA ")[1]  # the root owns the blast radius
     assert root_entry.startswith(
@@ -546,3 +551,26 @@ def test_reads_the_reference_snapshot_file(tmp_path: Path) -> None:
     assert first.status == 1
     assert len(render(first).splitlines()) < 80
     assert [line.count for line in first.cost] == [3]
+
+
+def without_records(assembly: Path, into: Path) -> Path:
+    """The templates as synthesized before constructs wrote pki-constructs records."""
+    into.mkdir()
+    for template_file in assembly.glob("*.template.json"):
+        template = json.loads(template_file.read_text())
+        for resource in template["Resources"].values():
+            resource.get("Metadata", {}).pop("pki-constructs", None)
+        (into / template_file.name).write_text(json.dumps(template))
+    return into
+
+
+def test_a_base_synthesized_before_the_records_is_matched_by_resource(
+    reference: Path, new_unit: Path, tmp_path: Path
+) -> None:
+    """The first pull request after upgrading compares a base without records: same resources, no verdict."""
+    old = without_records(reference, tmp_path / "old")
+    assert compare(old, reference).status == 0
+    breaking = compare(old, new_unit)
+    assert breaking.status == 2
+    assert [radius.ca.id for radius in breaking.breaking] == ["PkiReference-Pki/RootCa"]
+    assert len(breaking.breaking[0].certificates) == 3

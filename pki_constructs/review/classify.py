@@ -19,7 +19,7 @@ from typing import Any
 
 from .assembly import App
 from .changes import Action, Change, Key, references
-from .hierarchy import Ca, Pki, read
+from .hierarchy import Ca, Pki, align, read
 from .posture import posture_changes
 
 
@@ -105,6 +105,7 @@ class Review:
 
 def classify(old: App, new: App, changes: dict[Key, Change]) -> Review:
     before, after = read(old), read(new)
+    align(before, after, old, new)
     review = Review(posture=posture_changes(changes, before, after))
     services = _Services(old, new)
     hit: set[str] = set()  # CA ids inside some blast radius

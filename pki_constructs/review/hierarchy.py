@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from . import record_format as fmt
@@ -20,6 +20,8 @@ class Ca:
     key: Key
     retained_on_delete: bool
     retained_on_replace: bool
+    recorded: bool = True
+    """False for a CA known only by its resource (a template from before the records existed, or L1s)."""
 
     @property
     def label(self) -> str:
@@ -77,8 +79,101 @@ def read(app: App) -> Pki:
             record = (resource.get("Metadata") or {}).get(fmt.KEY)
             if isinstance(record, dict):
                 _add(pki, record, (stack_name, logical_id), resource)
+    _add_unrecorded_cas(pki, app)
     _add_unrecorded_certificates(pki, app)
     return pki
+
+
+UNKNOWN_PARENT = "unknown"
+
+
+def _add_unrecorded_cas(pki: Pki, app: App) -> None:
+    """CAs without a record, known by their resource (no parent, no price), and the certificate and
+    activation that refer to them. :func:`align` matches them to the other side's records by resource."""
+    recorded = {ca.key for ca in pki.cas.values()}
+    found: dict[Key, str] = {}
+    for stack_name, stack in app.items():
+        for logical_id, resource in stack.resources.items():
+            key = (stack_name, logical_id)
+            if resource.get("Type") != "AWS::ACMPCA::CertificateAuthority" or key in recorded:
+                continue
+            properties = resource.get("Properties") or {}
+            name = (properties.get("Subject") or {}).get("CommonName")
+            ca_id = _path(resource) or f"{stack_name}/{logical_id}"
+            pki.cas[ca_id] = Ca(
+                id=ca_id,
+                name=name if isinstance(name, str) else ca_id,
+                parent=UNKNOWN_PARENT,
+                usage_mode=str(properties.get("UsageMode", "GENERAL_PURPOSE")),
+                monthly_usd=0,
+                key=key,
+                retained_on_delete=resource.get("DeletionPolicy") == "Retain",
+                retained_on_replace=resource.get("UpdateReplacePolicy") == "Retain",
+                recorded=False,
+            )
+            found[key] = ca_id
+    for stack_name, stack in app.items():
+        for logical_id, resource in stack.resources.items():
+            pointer = _PART_POINTERS.get(str(resource.get("Type")))
+            if pointer is None or (stack_name, logical_id) in pki.ca_parts:
+                continue
+            named = references((resource.get("Properties") or {}).get(pointer), stack_name)
+            owners = [found[k] for k in named if k in found]
+            if owners:
+                pki.ca_parts[(stack_name, logical_id)] = owners[0]
+
+
+_PART_POINTERS = {
+    "AWS::ACMPCA::Certificate": "CertificateSigningRequest",
+    "AWS::ACMPCA::CertificateAuthorityActivation": "CertificateAuthorityArn",
+    "Custom::PkiCaActivation": "CertificateAuthorityArn",
+}
+"""The property through which a CA's own certificate and activation name the CA."""
+
+
+def _path(resource: dict[str, Any]) -> str | None:
+    path = (resource.get("Metadata") or {}).get("aws:cdk:path")
+    return path.removesuffix("/Resource") if isinstance(path, str) else None
+
+
+def align(before: Pki, after: Pki, old_app: App, new_app: App) -> None:
+    """Match what ``before`` knows without records (a base synthesized before the constructs wrote them) to
+    ``after``'s records of the same CloudFormation resource: unrecorded CAs and their certificates take the
+    new ids (and parents); other certificates and trust stores whose resource existed are taken as they are
+    now, so only real changes remain."""
+    renamed: dict[str, str] = {}
+    by_key = {ca.key: ca for ca in before.cas.values() if not ca.recorded}
+    for new in after.cas.values():
+        old = by_key.get(new.key)
+        if old is not None and new.id not in before.cas:
+            del before.cas[old.id]
+            same_price = old.usage_mode == new.usage_mode
+            before.cas[new.id] = replace(
+                old, id=new.id, parent=new.parent, monthly_usd=new.monthly_usd if same_price else 0
+            )
+            renamed[old.id] = new.id
+    before.ca_parts = {key: renamed.get(ca_id, ca_id) for key, ca_id in before.ca_parts.items()}
+    certificates = {c.key: c for c in before.certificates.values()}
+    for new_cert in after.certificates.values():
+        old_cert = certificates.get(new_cert.key)
+        if new_cert.id in before.certificates:
+            continue
+        if old_cert is not None:
+            del before.certificates[old_cert.id]
+            issuer = renamed.get(old_cert.issuer or "", old_cert.issuer)
+            before.certificates[new_cert.id] = replace(old_cert, id=new_cert.id, issuer=issuer)
+        elif _same_resource(old_app, new_app, new_cert.key):  # e.g. a public certificate: nothing to infer
+            before.certificates[new_cert.id] = new_cert
+    for store in after.trust_stores.values():
+        if store.id not in before.trust_stores and _same_resource(old_app, new_app, store.key):
+            before.trust_stores[store.id] = store  # its old contents are unknown: assume unchanged
+
+
+def _same_resource(old_app: App, new_app: App, key: Key) -> bool:
+    old, new = old_app.get(key[0]), new_app.get(key[0])
+    if old is None or new is None or key[1] not in old.resources:
+        return False
+    return bool(old.resources[key[1]].get("Type") == new.resources[key[1]].get("Type"))
 
 
 def _add_unrecorded_certificates(pki: Pki, app: App) -> None:
@@ -98,10 +193,7 @@ def _add_unrecorded_certificates(pki: Pki, app: App) -> None:
                 if k in owner
             ]
             if issuers:
-                path = (resource.get("Metadata") or {}).get("aws:cdk:path")
-                cert_id = (
-                    path.removesuffix("/Resource") if isinstance(path, str) else f"{stack_name}/{logical_id}"
-                )
+                cert_id = _path(resource) or f"{stack_name}/{logical_id}"
                 name = properties.get("DomainName")
                 pki.certificates[cert_id] = Certificate(
                     cert_id, name if isinstance(name, str) else cert_id, issuers[0], key
