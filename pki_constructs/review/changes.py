@@ -38,6 +38,7 @@ class Action(enum.Enum):
 class Change:
     key: Key
     type: str
+    region: str
     action: Action
     old: dict[str, Any] | None = field(repr=False)
     new: dict[str, Any] | None = field(repr=False)
@@ -74,8 +75,8 @@ def _compare(key: Key, old: dict[str, Any] | None, new: dict[str, Any] | None, r
     if old is None or new is None:
         resource = new if old is None else old
         action = Action.ADD if old is None else Action.REMOVE
-        return Change(key, str(resource["Type"]), action, old, new)  # type: ignore[index]
-    change = Change(key, str(new["Type"]), Action.NONE, old, new)
+        return Change(key, str(resource["Type"]), region, action, old, new)  # type: ignore[index]
+    change = Change(key, str(new["Type"]), region, Action.NONE, old, new)
     if old["Type"] != new["Type"]:
         change.action, change.causes = Action.REPLACE, [f"type {old['Type']} -> {new['Type']}"]
         return change
@@ -97,8 +98,7 @@ def _propagate_replacements(changes: dict[Key, Change], exports: dict[str, set[K
         for key, change in changes.items():
             if change.action not in (Action.NONE, Action.UPDATE):
                 continue
-            region = DEFAULT_REGION  # schemas agree across regions on what replaces
-            for path in create_only_properties(change.type, region):
+            for path in create_only_properties(change.type, change.region):
                 targets = set(references(_at(change.properties_new, path), key[0], exports)) & replaced
                 if targets:
                     target = sorted(targets)[0]
