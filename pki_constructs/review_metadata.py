@@ -61,7 +61,7 @@ def _write_ca(ca: Any) -> None:
 
 
 def _write_certificate(certificate: Any) -> None:
-    resource = _cfn_resource(certificate.certificate)
+    resource = _cfn_resource(certificate)
     if resource is None:
         return
     names = getattr(certificate, "domain_names", None) or [getattr(certificate, "domain_name", "")]
@@ -98,7 +98,7 @@ def _issuer_id(issuer: object, *, root: str | None) -> str | None:
     """A CA of this app by construct path; one known by ARN by its literal ARN; otherwise what it is."""
     if issuer is None:
         return root
-    if isinstance(issuer, Construct) and hasattr(issuer, "usage_mode"):  # RootCa / SubordinateCa
+    if isinstance(issuer, Construct) and hasattr(issuer, "monthly_cost_usd"):  # a RootCa / SubordinateCa
         return issuer.node.path
     arn = getattr(issuer, "certificate_authority_arn", None)
     if isinstance(arn, str):
@@ -111,11 +111,10 @@ def _literal(value: str) -> str:
 
 
 def _cfn_resource(construct: object) -> CfnResource | None:
-    if isinstance(construct, CfnResource):
-        return construct
-    if isinstance(construct, Construct) and isinstance(construct.node.default_child, CfnResource):
-        return construct.node.default_child
-    return None
+    """The resource itself, or the CfnResource found through default children (L3 -> L2 -> L1)."""
+    while isinstance(construct, Construct) and not isinstance(construct, CfnResource):
+        construct = construct.node.default_child
+    return construct if isinstance(construct, CfnResource) else None
 
 
 def _put(resource: CfnResource, record: dict[str, Any]) -> None:
