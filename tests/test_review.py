@@ -101,7 +101,7 @@ def hierarchy(stack: cdk.Stack, o: dict[str, Any]) -> None:
             stack,
             "Plain",
             domain_name="plain.example.internal",
-            certificate_authority=issuing.certificate_authority,
+            certificate_authority=issuing,
         )
     trusted = [issuing, second] if o.get("trust_second") else [issuing]
     MutualTlsTrustStore(stack, "TrustStore", trusted_cas=trusted)
