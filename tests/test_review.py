@@ -75,6 +75,7 @@ def hierarchy(stack: cdk.Stack, o: dict[str, Any]) -> None:
         validity=cdk.Duration.days(o.get("issuing_days", 1825)),
         crl=CrlConfiguration(omit_extension=True),
         usage_mode=o.get("usage_mode", UsageMode.GENERAL_PURPOSE),
+        acm_renewal_permission=o.get("acm_renewal"),
     )
     if o.get("second_issuer"):
         second = SubordinateCa(
@@ -91,6 +92,8 @@ def hierarchy(stack: cdk.Stack, o: dict[str, Any]) -> None:
             certificate_authority=second if o.get("moved") else issuing,
             domain_name=o.get("domain", "api.example.internal"),
         )
+    if o.get("destroy_issuing"):
+        issuing.apply_removal_policy(cdk.RemovalPolicy.DESTROY)
     if o.get("disable_issuing"):
         issuing.activation.add_property_override("Status", "DISABLED")  # type: ignore[attr-defined]
     if o.get("worker"):
@@ -174,6 +177,21 @@ def test_disabling_a_ca_is_not_a_reissue(tmp_path: Path) -> None:
     assert status == 1
     assert "- CA **Example Issuing CA G1** (`Review/Issuing`): activation status now `DISABLED`." in text
     assert "re-issued" not in text
+
+
+def test_dropping_acm_renewal_permission_is_a_posture_change(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, hierarchy, {}, {"acm_renewal": False})
+    assert status == 1
+    assert (
+        "- **Example Issuing CA G1** (`Review/Issuing`): ACM renewal permission removed: ACM private "
+        "certificates from this CA will fail to renew." in text
+    )
+
+
+def test_a_ca_no_longer_retained_is_named(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, hierarchy, {}, {"destroy_issuing": True})
+    assert status == 1
+    assert "- CA **Example Issuing CA G1** (`Review/Issuing`) is no longer retained" in text
 
 
 def test_a_certificate_for_another_name_is_reissued_by_the_same_ca(tmp_path: Path) -> None:

@@ -409,6 +409,12 @@ def _added_and_removed(review: Review, before: Pki, after: Pki, changes: dict[Ke
         change = changes.get(ca.key)
         if ca_id in before.cas and change is not None and change.action is Action.UPDATE:
             review.updated_cas.append(f"CA {ca.label} updated in place: `{'`, `'.join(change.changed)}`.")
+        old = before.cas.get(ca_id)
+        if old is not None and old.retained_on_delete and not ca.retained_on_delete:
+            review.updated_cas.append(
+                f"CA {ca.label} is no longer retained: deleting its stack or the construct deletes the CA, and "
+                "every certificate it issued can no longer be renewed or revoked."
+            )
 
 
 def _pki_keys(pki: Pki) -> set[Key]:

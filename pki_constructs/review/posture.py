@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from .changes import Action, Change, Key, canonical
+from .changes import Action, Change, Key, canonical, references
 from .hierarchy import Pki
 
 Rule = Callable[[str, dict[str, Any], dict[str, Any] | None], Iterator[str]]
@@ -26,21 +26,36 @@ def posture_changes(changes: dict[Key, Change], before: Pki, after: Pki) -> list
     ca_names = {ca.key: ca.label for pki in (before, after) for ca in pki.cas.values()}
     findings: list[str] = []
     for key, change in changes.items():
+        if change.action is Action.REMOVE:
+            findings.extend(_removed(key, change, ca_names))
+            continue
         rules = RULES.get(change.type, ())
-        if not rules or change.action in (Action.REMOVE, Action.NONE):
-            if (
-                change.action is Action.REMOVE
-                and change.type == "AWS::ElasticLoadBalancingV2::TrustStoreRevocation"
-            ):
-                findings.append(
-                    f"`{_name(key, change)}`: trust-store revocation list removed (revoked clients accepted)."
-                )
+        if not rules or change.action is Action.NONE:
             continue
         name = ca_names.get(key) or f"`{_name(key, change)}`"
         old = change.properties_old if change.action is not Action.ADD else None
         for rule in rules:
             findings.extend(f"{name}: {finding}" for finding in rule(name, change.properties_new, old))
     return findings
+
+
+def _removed(key: Key, change: Change, ca_names: dict[Key, str]) -> Iterator[str]:
+    """Removals that loosen: a trust store's revocation list; ACM's permission to renew from a CA that stays."""
+    if change.type == "AWS::ElasticLoadBalancingV2::TrustStoreRevocation":
+        yield f"`{_name(key, change)}`: trust-store revocation list removed (revoked clients accepted)."
+    if (
+        change.type == "AWS::ACMPCA::Permission"
+        and change.properties_old.get("Principal") == "acm.amazonaws.com"
+    ):
+        cas = [
+            ca_names[k]
+            for k in references(change.properties_old.get("CertificateAuthorityArn"), key[0])
+            if k in ca_names
+        ]
+        if cas:  # the CA stays (a replaced CA replaces its permission instead of removing it)
+            yield (
+                f"{cas[0]}: ACM renewal permission removed: ACM private certificates from this CA will fail to renew."
+            )
 
 
 def _name(key: Key, change: Change) -> str:
