@@ -267,6 +267,50 @@ def test_moving_a_ca_to_another_parent_breaks_trust(tmp_path: Path) -> None:
     )
 
 
+def rotation(stack: cdk.Stack, o: dict[str, Any]) -> None:
+    """Issue 17's rotation, one step per value of ``step``: 0 G1 alone; 1 G2 beside it, trusted too;
+    2 the service certificate moves to G2; 3 G1 is removed."""
+    step = o["step"]
+    root = RootCa(
+        stack, "Root", subject=subject("Example Root CA"), crl=CrlConfiguration(omit_extension=True)
+    )
+    generations = {
+        name: SubordinateCa(stack, name, parent=root, subject=subject(f"Example Issuing CA {name}"))
+        for name, present in (("G1", step < 3), ("G2", step >= 1))
+        if present
+    }
+    ServiceCertificate(
+        stack,
+        "Api",
+        certificate_authority=generations["G2" if step >= 2 else "G1"],
+        domain_name="api.example.internal",
+    )
+    MutualTlsTrustStore(stack, "TrustStore", trusted_cas=list(generations.values()))
+
+
+def test_rotation_steps_are_named_for_what_they_are_and_never_break_trust(tmp_path: Path) -> None:
+    """Issue 17 item 5: a new generation beside the old one, clients moved, the old one retired."""
+    text, status = review_of(tmp_path, rotation, {"step": 0}, {"step": 1})
+    assert status == 1
+    assert "- Added 1 CA: **Example Issuing CA G2** (`Review/G2`) under `Review/Root`" in text
+    assert "- +$400/month: new GENERAL_PURPOSE CA x 1" in text
+    assert "Trust store `Review/TrustStore/Bundle` now trusts **Example Issuing CA G2** (`Review/G2`)" in text
+
+    text, status = review_of(tmp_path, rotation, {"step": 1}, {"step": 2})
+    assert status == 1
+    assert (
+        "Certificate `api.example.internal` (`Review/Api`): re-issued by `Review/G2` instead of `Review/G1`"
+        in text
+    )
+
+    text, status = review_of(tmp_path, rotation, {"step": 2}, {"step": 3})
+    assert status == 1
+    assert "no longer trusts **Example Issuing CA G1** (`Review/G1`): their clients are refused." in text
+    assert "- Removed 1 CA: **Example Issuing CA G1** (`Review/G1`) under `Review/Root`" in text
+    assert "still billing $400/month until deleted by hand: **Example Issuing CA G1** (`Review/G1`)" in text
+    assert "## Replacements that break trust\nNone." in text
+
+
 # ------------------------------------------------------------------------------------------ posture
 
 
