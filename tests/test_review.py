@@ -37,13 +37,19 @@ from tests.synth import ROOT, env, make_app
 Build = Callable[[cdk.Stack, dict[str, Any]], None]
 
 
+_SYNTHS: dict[tuple[str, str], str] = {}
+
+
 def synth(build: Build, **options: Any) -> dict[str, Any]:
-    """{stack name: template} of a one-stack app, as a snapshot file holds it."""
-    app = make_app()
-    stack = cdk.Stack(app, "Review", env=env())
-    build(stack, options)
-    assembly = app.synth()
-    return {s.stack_name: s.template for s in assembly.stacks}
+    """{stack name: template} of a one-stack app, as a snapshot file holds it. Tests share the synth of the
+    same builder and options (the baselines repeat), which keeps this module's run time down."""
+    key = (f"{build.__module__}.{build.__qualname__}", repr(sorted(options.items())))
+    if key not in _SYNTHS:
+        app = make_app()
+        stack = cdk.Stack(app, "Review", env=env())
+        build(stack, options)
+        _SYNTHS[key] = json.dumps({s.stack_name: s.template for s in app.synth().stacks})
+    return dict(json.loads(_SYNTHS[key]))
 
 
 def review_of(tmp_path: Path, build: Build, before: dict[str, Any], after: dict[str, Any]) -> tuple[str, int]:
