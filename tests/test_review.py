@@ -269,7 +269,8 @@ def test_moving_a_ca_to_another_parent_breaks_trust(tmp_path: Path) -> None:
     assert status == 2
     assert (
         "- CA **Example Issuing CA G1** (`Workload/Issuing`), subordinate: moves from parent `Home/Root` to "
-        "`Home/OtherRoot`: its chain ends at another CA." in text
+        "`Home/OtherRoot`. Same key, another chain: relying parties that trust only the old chain refuse what "
+        "it issued." in text
     )
 
 

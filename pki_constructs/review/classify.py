@@ -57,7 +57,8 @@ class BlastRadius:
     certificates: list[str] = field(default_factory=list)
     trust_stores: list[str] = field(default_factory=list)
     services: list[str] = field(default_factory=list)
-    new_monthly_usd: int = 0
+    new_key: bool = True
+    """False when the CA keeps its key but moves to another parent."""
 
 
 @dataclass
@@ -114,9 +115,9 @@ def classify(old: App, new: App, changes: dict[Key, Change]) -> Review:
         old_ca, new_ca = before.cas.get(ca_id), after.cas.get(ca_id)
         if old_ca is None or new_ca is None or ca_id in hit:
             continue
-        why = _breaking_reason(old_ca, new_ca, changes)
-        if why is not None:
-            radius = _blast_radius(new_ca, why, before, after, changes, services)
+        reason = _breaking_reason(old_ca, new_ca, changes)
+        if reason is not None:
+            radius = _blast_radius(new_ca, reason, before, after, changes, services)
             hit.update([ca_id, *radius.ca_ids])
             review.breaking.append(radius)
 
@@ -145,21 +146,22 @@ def _top_down(*sides: Pki) -> list[str]:
     return sorted(depth, key=lambda ca_id: (depth[ca_id], ca_id))
 
 
-def _breaking_reason(old: Ca, new: Ca, changes: dict[Key, Change]) -> str | None:
+def _breaking_reason(old: Ca, new: Ca, changes: dict[Key, Change]) -> tuple[str, bool] | None:
+    """Why the CA breaks trust, and whether it gets a new key; None when it does not."""
     change = changes.get(new.key)
     if old.key != new.key:
-        return f"its CA resource moved from `{old.key[1]}` to `{new.key[1]}` (a new CA)"
+        return f"its CA resource moved from `{old.key[1]}` to `{new.key[1]}` (a new CA)", True
     if change is not None and change.action is Action.REPLACE:
-        return "replaced: " + ", ".join(f"`{cause}` changed" for cause in change.causes)
+        return "replaced: " + ", ".join(f"`{cause}` changed" for cause in change.causes), True
     if old.parent != new.parent:
-        return f"moves from parent `{old.parent}` to `{new.parent}`: its chain ends at another CA"
+        return f"moves from parent `{old.parent}` to `{new.parent}`", False
     return None
 
 
 def _blast_radius(
-    ca: Ca, why: str, before: Pki, after: Pki, changes: dict[Key, Change], services: _Services
+    ca: Ca, reason: tuple[str, bool], before: Pki, after: Pki, changes: dict[Key, Change], services: _Services
 ) -> BlastRadius:
-    radius = BlastRadius(ca=ca, why=why, new_monthly_usd=ca.monthly_usd)
+    radius = BlastRadius(ca=ca, why=reason[0], new_key=reason[1])
     below = _descendants(ca.id, after) | _descendants(ca.id, before)
     radius.ca_ids = below
     for ca_id in sorted(below):
@@ -310,11 +312,10 @@ def _reissues(review: Review, before: Pki, after: Pki, changes: dict[Key, Change
             f"CA {ca.label}: CA certificate re-issued with the same key{because}. "
             "Re-issue, trust kept: what it issued still chains."
         )
-    hit_issuers = hit
     for cert_id, new_cert in sorted(after.certificates.items()):
         old_cert = before.certificates.get(cert_id)
         change = changes.get(new_cert.key)
-        if old_cert is None or change is None or new_cert.issuer in hit_issuers:
+        if old_cert is None or change is None or new_cert.issuer in hit:
             continue
         if old_cert.issuer != new_cert.issuer:
             review.reissues.append(

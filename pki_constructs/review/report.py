@@ -40,10 +40,13 @@ def _section(title: str, body: list[str]) -> list[str]:
 
 def _breaking(radius: BlastRadius) -> list[str]:
     ca = radius.ca
-    lines = [
-        f"- CA {ca.label}, {'root' if ca.parent is None else 'subordinate'}: {radius.why}. A new key: nothing "
-        f"issued under the old CA chains to the new one. The new CA costs ${ca.monthly_usd}/month ({ca.usage_mode})."
-    ]
+    meaning = (
+        "A new key: nothing issued under the old CA chains to the new one. "
+        f"The new CA costs ${ca.monthly_usd}/month ({ca.usage_mode})."
+        if radius.new_key
+        else "Same key, another chain: relying parties that trust only the old chain refuse what it issued."
+    )
+    lines = [f"- CA {ca.label}, {'root' if ca.parent is None else 'subordinate'}: {radius.why}. {meaning}"]
     for title, items in (
         ("CAs beneath", radius.cas),
         ("Certificates beneath", radius.certificates),
