@@ -315,6 +315,7 @@ def test_rotation_steps_are_named_for_what_they_are_and_never_break_trust(tmp_pa
     assert "no longer trusts **Example Issuing CA G1** (`Review/G1`): their clients are refused." in text
     assert "- Removed 1 CA: **Example Issuing CA G1** (`Review/G1`) under `Review/Root`" in text
     assert "still billing $400/month until deleted by hand: **Example Issuing CA G1** (`Review/G1`)" in text
+    assert "renewal permission removed" not in text  # it goes with its CA
     assert "## Replacements that break trust\nNone." in text
 
 

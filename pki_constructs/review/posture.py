@@ -27,7 +27,7 @@ def posture_changes(changes: dict[Key, Change], before: Pki, after: Pki) -> list
     findings: list[str] = []
     for key, change in changes.items():
         if change.action is Action.REMOVE:
-            findings.extend(_removed(key, change, ca_names))
+            findings.extend(_removed(key, change, ca_names, {ca.key for ca in after.cas.values()}))
             continue
         rules = RULES.get(change.type, ())
         if not rules or change.action is Action.NONE:
@@ -39,7 +39,7 @@ def posture_changes(changes: dict[Key, Change], before: Pki, after: Pki) -> list
     return findings
 
 
-def _removed(key: Key, change: Change, ca_names: dict[Key, str]) -> Iterator[str]:
+def _removed(key: Key, change: Change, ca_names: dict[Key, str], staying: set[Key]) -> Iterator[str]:
     """Removals that loosen: a trust store's revocation list; ACM's permission to renew from a CA that stays."""
     if change.type == "AWS::ElasticLoadBalancingV2::TrustStoreRevocation":
         yield f"`{_name(key, change)}`: trust-store revocation list removed (revoked clients accepted)."
@@ -50,9 +50,9 @@ def _removed(key: Key, change: Change, ca_names: dict[Key, str]) -> Iterator[str
         cas = [
             ca_names[k]
             for k in references(change.properties_old.get("CertificateAuthorityArn"), key[0])
-            if k in ca_names
+            if k in ca_names and k in staying
         ]
-        if cas:  # the CA stays (a replaced CA replaces its permission instead of removing it)
+        if cas:  # a replaced CA replaces its permission instead of removing it; a removed CA takes it along
             yield (
                 f"{cas[0]}: ACM renewal permission removed: ACM private certificates from this CA will fail to renew."
             )
