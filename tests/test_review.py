@@ -319,6 +319,30 @@ def test_rotation_steps_are_named_for_what_they_are_and_never_break_trust(tmp_pa
     assert "## Replacements that break trust\nNone." in text
 
 
+def two_stacks(app: cdk.App, o: dict[str, Any]) -> None:
+    """The CAs and a certificate in one stack, the listener that presents it in another (same region)."""
+    pki = cdk.Stack(app, "Pki", env=env())
+    root = RootCa(pki, "Root", subject=subject("Example Root CA", o.get("root_unit", "PKI")))
+    issuing = SubordinateCa(pki, "Issuing", parent=root, subject=subject("Example Issuing CA"))
+    certificate = ServiceCertificate(
+        pki, "Api", certificate_authority=issuing, domain_name="api.example.internal"
+    )
+    elbv2.CfnListenerCertificate(
+        cdk.Stack(app, "Frontend", env=env()),
+        "ApiCertificate",
+        listener_arn="arn:aws:elasticloadbalancing:us-east-1:111111111111:listener/app/a/1/2",
+        certificates=[
+            elbv2.CfnListenerCertificate.CertificateProperty(certificate_arn=certificate.certificate_arn)
+        ],
+    )
+
+
+def test_a_service_in_another_stack_is_in_the_blast_radius(tmp_path: Path) -> None:
+    text, status = review_of_apps(tmp_path, two_stacks, {}, {"root_unit": "X"})
+    assert status == 2
+    assert "  - Services: `Frontend/ApiCertificate` (listener certificate)" in text
+
+
 # ------------------------------------------------------------------------------------------ posture
 
 

@@ -67,7 +67,7 @@ def diff(old: App, new: App) -> dict[Key, Change]:
             changes[(name, logical_id)] = _compare(
                 (name, logical_id), before.get(logical_id), after.get(logical_id), region
             )
-    _propagate_replacements(changes, _exports(new))
+    _propagate_replacements(changes, exports(new))
     return changes
 
 
@@ -168,7 +168,7 @@ def references(value: Any, stack: str, exports: dict[str, set[Key]] | None = Non
             yield from references(item, stack, exports)
 
 
-def _exports(app: App) -> dict[str, set[Key]]:
+def exports(app: App) -> dict[str, set[Key]]:
     """Export name -> the resources its output's value refers to (CDK's strong cross-stack references)."""
     exports: dict[str, set[Key]] = {}
     for name, stack in app.items():

@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .assembly import App
-from .changes import Action, Change, Key, references
+from .changes import Action, Change, Key, exports, references
 from .hierarchy import Ca, Pki, align, read
 from .posture import posture_changes
 
@@ -230,6 +230,7 @@ class _Services:
         self._paths: dict[Key, str] = {}
         self._policies: list[tuple[Key, dict[str, Any]]] = []
         for app in apps:
+            exported = exports(app)  # a user in another stack of the same region (Fn::ImportValue)
             for name, stack in app.items():
                 for logical_id, resource in stack.resources.items():
                     key = (name, logical_id)
@@ -237,7 +238,7 @@ class _Services:
                     path = (resource.get("Metadata") or {}).get("aws:cdk:path")
                     if isinstance(path, str):
                         self._paths[key] = path.removesuffix("/Resource").removesuffix("/Default")
-                    for target in references(resource.get("Properties"), name):
+                    for target in references(resource.get("Properties"), name, exported):
                         self._users.setdefault(target, set()).add(key)
                     properties = resource.get("Properties") or {}
                     documents = [properties.get("PolicyDocument")] + [
