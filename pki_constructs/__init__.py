@@ -41,6 +41,8 @@ _MODULE_OF = {
     "OcspConfiguration": "revocation",
     "S3ObjectAcl": "revocation",
     "ServiceCertificate": "service_certificate",
+    "CaShare": "sharing",
+    "RamPermission": "ram_permission",
     "DistinguishedName": "subject",
     "CertificateTemplate": "templates",
     "CaBundle": "trust_store",
@@ -83,8 +85,10 @@ if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
     from .private_ca import CertificateAuthorityBase, RootCa, SubordinateCa
     from .private_tier import PrivateService, PrivateServiceTier
     from .public_certificate import PublicCertificate
+    from .ram_permission import RamPermission
     from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
     from .service_certificate import ServiceCertificate
+    from .sharing import CaShare
     from .subject import DistinguishedName
     from .templates import CertificateTemplate
     from .trust_store import CaBundle, MutualTls, MutualTlsMode, MutualTlsTrustStore

@@ -39,6 +39,8 @@ from .cross_region import RegionalExport, default_parameter_name
 from .errors import Problem, raise_if_any
 from .issuer_role import IssuerRole
 from .offline_parent import OfflineParent
+from .ram_permission import RamPermission
+from .sharing import shared_permission_problems
 from .templates import CertificateTemplate
 
 if TYPE_CHECKING:
@@ -277,6 +279,11 @@ def parent_problems(parent: object, scope: IConstruct, path_length: int) -> list
                     "import the parent with issuer_role_arn (a role in the parent's account, see IssuerRole), "
                     "or use path_length=0",
                 )
+            )
+        if cross_account and facts.issuer_role_arn is None:
+            # Signed through the RAM share itself: the share must grant the PathLen0 subordinate permission.
+            problems += shared_permission_problems(
+                facts, field="parent.shared_permissions", needs=RamPermission.SUBORDINATE_CA_PATH_LEN_0
             )
         return problems
     if isinstance(parent, Construct) and not same_environment(parent, scope):

@@ -18,6 +18,7 @@ from aws_cdk import Annotations, Duration
 from constructs import IConstruct
 
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
+from .ram_permission import RamPermission
 from .subject import DistinguishedName
 
 __all__ = ["CaFacts", "HasCaFacts", "ca_facts", "describe_ca", "note_skipped_rules"]
@@ -42,6 +43,8 @@ class CaFacts:
     :param certificate_chain: the CA's complete chain as a CloudFormation attribute, when CloudFormation
         activated it (children in its account and region are then activated natively).
     :param fingerprint: changes when CloudFormation would replace the CA (a child then re-issues).
+    :param shared_permissions: the CA is shared with this account through AWS RAM with these permissions
+        (None: not known to be shared).
     """
 
     certificate_authority_arn: str | None
@@ -57,6 +60,7 @@ class CaFacts:
     created_here: bool = False
     certificate_chain: str | None = None
     fingerprint: str | None = None
+    shared_permissions: tuple[RamPermission, ...] | None = None
 
 
 @runtime_checkable

@@ -8,8 +8,10 @@ a synth-time rule run; each one missing skips its rule with an info line.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import jsii
-from aws_cdk import Duration, Resource
+from aws_cdk import Duration, Resource, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
@@ -18,6 +20,8 @@ from . import _arn
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
 from .ca_facts import CaFacts
 from .errors import Problem, raise_if_any
+from .ram_permission import RamPermission
+from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
 
 __all__ = ["ImportedCertificateAuthority"]
@@ -45,6 +49,7 @@ class ImportedCertificateAuthority(Resource):
         depth: int | None = None,
         issuer_role_arn: str | None = None,
         external_id: str | None = None,
+        shared_permissions: Sequence[RamPermission] | None = None,
     ) -> None:
         parts = _arn.parse_ca_arn(certificate_authority_arn)
         super().__init__(
@@ -55,9 +60,12 @@ class ImportedCertificateAuthority(Resource):
         )
         raise_if_any(
             self,
-            attribute_problems(
-                certificate_authority_arn, issuer_role_arn=issuer_role_arn, external_id=external_id
-            ),
+            [
+                *attribute_problems(
+                    certificate_authority_arn, issuer_role_arn=issuer_role_arn, external_id=external_id
+                ),
+                *shared_permissions_problems(shared_permissions),
+            ],
         )
         self._facts = CaFacts(
             certificate_authority_arn=certificate_authority_arn,
@@ -70,6 +78,12 @@ class ImportedCertificateAuthority(Resource):
             depth=depth,
             issuer_role_arn=issuer_role_arn,
             external_id=external_id,
+            shared_permissions=tuple(shared_permissions) if shared_permissions is not None else None,
+        )
+        # A shared CA is used where it lives: fail at import, before any certificate names it.
+        raise_if_any(
+            self,
+            shared_region_problems(self._facts, field="certificate_authority_arn", stack=Stack.of(self)),
         )
 
     @property

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -41,8 +41,10 @@ from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarc
 from .imported_ca import ImportedCertificateAuthority
 from .issuance_events import ca_certificate_issued_rule
 from .offline_parent import OfflineParent
+from .ram_permission import RamPermission
 from .review_metadata import record_ca
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
+from .sharing import CaShare
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
 
@@ -191,6 +193,7 @@ class CertificateAuthorityBase(Resource):
         depth: int | None = None,
         issuer_role_arn: str | None = None,
         external_id: str | None = None,
+        shared_permissions: Sequence[RamPermission] | None = None,
     ) -> ImportedCertificateAuthority:
         """A CA this app does not create (another account, another app, not CDK), with what you know of it.
 
@@ -212,6 +215,10 @@ class CertificateAuthorityBase(Resource):
             share limited to PathLen0 subordinates
         :param external_id: the ``sts:ExternalId`` that role demands (``IssuerRole.external_id``).
             Default: - none
+        :param shared_permissions: the CA is shared with this account through AWS RAM (``ca.share(...)`` in
+            its owner's app) with these permissions. Then it must be imported into a stack of its region, and
+            ACM certificates need ``RamPermission.END_ENTITY``, a child CA signed without an issuer role
+            ``RamPermission.SUBORDINATE_CA_PATH_LEN_0``. Default: - not known to be shared
         """
         return ImportedCertificateAuthority(
             scope,
@@ -226,6 +233,7 @@ class CertificateAuthorityBase(Resource):
             depth=depth,
             issuer_role_arn=issuer_role_arn,
             external_id=external_id,
+            shared_permissions=shared_permissions,
         )
 
     # Public surface -----------------------------------------------------------------------------------
@@ -301,6 +309,42 @@ class CertificateAuthorityBase(Resource):
             topic=topic,
             target=target,
             description=description or f"pki-constructs: a CA certificate was issued by {self.node.path}",
+        )
+
+    def share(
+        self,
+        id: str,
+        *,
+        principals: Sequence[str],
+        permission: RamPermission = RamPermission.END_ENTITY,
+        allow_external_principals: bool | None = None,
+        name: str | None = None,
+    ) -> CaShare:
+        """Share this CA with other accounts through AWS RAM (an ``AWS::RAM::ResourceShare``).
+
+        Member accounts then import it with ``SubordinateCa.from_certificate_authority_attributes(...,
+        shared_permissions=[permission])`` and issue from it in this CA's region. RAM allows one permission per
+        share: call ``share`` again for another (e.g. ``RamPermission.REVOKE_CERTIFICATE`` next to the default).
+
+        :param id: the share's construct id (under this CA).
+        :param principals: 12-digit account ids, the organization's ARN
+            (``arn:<partition>:organizations::<management account>:organization/o-…``) or OU ARNs (``…:ou/o-…/ou-…``).
+        :param permission: the AWS-managed RAM permission. Default: - ``RamPermission.END_ENTITY`` (RAM's default
+            for CAs: end-entity certificates, what ACM private certificates need)
+        :param allow_external_principals: let accounts outside the organization join. Default: - False when an
+            organization/OU is among the principals, else True (RAM's default)
+        :param name: the share's name. Default: - ``pki-constructs-<stack name>-<id>``
+        """
+        return CaShare(
+            self,
+            id,
+            certificate_authority_arn=self.certificate_authority_arn,
+            facts=self.facts,
+            is_root=self.is_root,
+            principals=principals,
+            permission=permission,
+            allow_external_principals=allow_external_principals,
+            name=name,
         )
 
     @property

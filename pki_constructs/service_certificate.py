@@ -47,7 +47,9 @@ from .expiry_alarm import ExpiryAlarm
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
 from .private_ca import CertificateAuthorityBase
+from .ram_permission import RamPermission
 from .review_metadata import record_certificate
+from .sharing import shared_permission_problems
 
 ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
     KeyAlgorithm.RSA_2048: acm.KeyAlgorithm.RSA_2048,
@@ -200,6 +202,8 @@ class ServiceCertificate(Resource):
             *names_problems(domain_name, sans),
             *key_algorithm_problems(self.key_algorithm, ca_key),
             *usage_mode_problems(facts.usage_mode),
+            # A CA shared with this account (RAM): ACM requests need the end-entity permission.
+            *shared_permission_problems(facts, field="certificate_authority", needs=RamPermission.END_ENTITY),
         ]
         if not export and secret_encryption_key is not None:
             problems.append(
