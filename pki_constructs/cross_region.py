@@ -47,8 +47,9 @@ API::
 
 Rules (checked at synth, :class:`~pki_constructs.errors.PkiValidationError`): the parameter name is a
 literal, fully qualified (``/a/b``) SSM name within the service's limits; producer and consumer are in the
-same account (SSM String parameters can't be read across accounts); a cross-region read needs literal
-regions on both stacks.
+same account (SSM String parameters can't be read across accounts) unless the export was made
+``readable_by(<consumer account>)`` — then the reader assumes a role in the producer's account that may read
+that one parameter; a cross-region read needs literal regions on both stacks.
 """
 
 from __future__ import annotations
@@ -63,8 +64,10 @@ import jsii
 from aws_cdk import (
     Acknowledgment,
     CfnResource,
+    Duration,
     IStableStringProducer,
     Lazy,
+    PhysicalName,
     Reference,
     Stack,
     Token,
@@ -223,6 +226,50 @@ class RegionalExport(Construct):
             tier=ssm.ParameterTier.STANDARD,
         )
         """The ``ssm.StringParameter`` holding the value."""
+        self._readers: dict[str, iam.Role] = {}
+
+    def readable_by(self, *accounts: str) -> iam.Role:
+        """Let stacks in other ``accounts`` read the value with :meth:`value_in` (an SSM String parameter
+        cannot be read across accounts by itself).
+
+        Creates, in this stack, a role with a generated physical name (so its ARN is a literal in the
+        consumers' templates, never an export) that those accounts may assume with an ``sts:ExternalId``
+        (derived from this construct's path; not a secret) and that may ``ssm:GetParameter`` on exactly this
+        parameter. Call it once per export; the consumer's reader assumes it at deploy time.
+
+        :param accounts: 12-digit account ids of the consuming stacks.
+        """
+        bad = [a for a in accounts if not _arn.is_literal(a) or not _arn.is_account_id(a)]
+        if bad or not accounts:
+            raise_if_any(
+                self,
+                [
+                    Problem(
+                        "accounts",
+                        bad or [],
+                        "12-digit account ids of the consumers",
+                        "pass e.g. '222222222222'",
+                    )
+                ],
+            )
+        role = iam.Role(
+            self,
+            "CrossAccountReader",
+            role_name=PhysicalName.GENERATE_IF_NEEDED,
+            assumed_by=iam.CompositePrincipal(*(iam.AccountPrincipal(a) for a in accounts)),
+            external_ids=[self.external_id],
+            max_session_duration=Duration.hours(1),
+            description=f"pki-constructs: other accounts read {self.parameter_name}",
+        )
+        self.parameter.grant_read(role)
+        for account in accounts:
+            self._readers[account] = role
+        return role
+
+    @property
+    def external_id(self) -> str:
+        """The ``sts:ExternalId`` of the cross-account reader role (derived from this construct's path)."""
+        return "pki-constructs-" + hashlib.sha256(self.node.path.encode()).hexdigest()[:32]
 
     @classmethod
     def of(cls, scope: Construct, id: str, *, value: str, name: str | None = None) -> RegionalExport:
@@ -256,13 +303,16 @@ class RegionalExport(Construct):
             return self._value
         problems: list[Problem] = []
         accounts_known = _literal(consumer.account) and _literal(producer.account)
-        if accounts_known and consumer.account != producer.account:
+        reader_role = self._readers.get(consumer.account) if accounts_known else None
+        cross_account = accounts_known and consumer.account != producer.account
+        if cross_account and reader_role is None:
             problems.append(
                 Problem(
                     "scope",
                     f"{consumer.node.path} (account {consumer.account})",
                     f"an SSM String parameter can only be read in its own account ({producer.account})",
-                    "deploy the consumer in the producer's account, or share the value another way",
+                    f"call readable_by({consumer.account!r}) on this export (a role the consumer assumes), or "
+                    "deploy the consumer in the producer's account",
                 )
             )
         regions_known = _literal(consumer.region) and _literal(producer.region)
@@ -285,7 +335,7 @@ class RegionalExport(Construct):
         consumer.add_stack_dependency(
             producer, f"reads SSM parameter {self.parameter_name} written by {self.node.path}"
         )
-        if both_agnostic or consumer.region == producer.region:
+        if not cross_account and (both_agnostic or consumer.region == producer.region):
             # CloudFormation resolves this parameter type on every update: a weak, always-fresh reference.
             return ssm.StringParameter.value_for_string_parameter(scope, self.parameter_name)
         reader_id = "PkiRegionalImport" + "".join(
@@ -300,6 +350,9 @@ class RegionalExport(Construct):
             parameter_name=self.parameter_name,
             region=producer.region,
             fingerprint=Lazy.string(_Fingerprint(self._value, producer, refresh)),
+            account=producer.account if cross_account else None,
+            role_arn=reader_role.role_arn if cross_account and reader_role is not None else None,
+            external_id=self.external_id if cross_account else None,
         )
         return reader.value
 
@@ -319,6 +372,11 @@ class RegionalImport(Construct):
     :param fingerprint: any string; when it changes, the next deploy re-reads the parameter.
         Default: - the parameter is read once, when the reader is created, and again when ``parameter_name``
         or ``region`` change.
+    :param account: the parameter's account, when it is not this stack's (needs ``role_arn``).
+        Default: - this stack's account
+    :param role_arn: a role in ``account`` that may read the parameter (``RegionalExport.readable_by``); the
+        reader assumes it. Default: - none: the reader's own role reads in this account
+    :param external_id: the ``sts:ExternalId`` that role demands. Default: - none
     """
 
     def __init__(
@@ -329,10 +387,22 @@ class RegionalImport(Construct):
         parameter_name: str,
         region: str,
         fingerprint: str | None = None,
+        account: str | None = None,
+        role_arn: str | None = None,
+        external_id: str | None = None,
     ) -> None:
         super().__init__(scope, id)
         stack = Stack.of(self)
         problems = parameter_name_problems(parameter_name, field="parameter_name")
+        if (account is None) != (role_arn is None):
+            problems.append(
+                Problem(
+                    "role_arn",
+                    role_arn,
+                    "a parameter of another account is read through a role there, and only then",
+                    "pass account and role_arn together (RegionalExport.readable_by makes the role)",
+                )
+            )
         if Token.is_unresolved(region):
             problems.append(
                 Problem("region", region, "the parameter's region must be a literal", "pass e.g. 'us-east-1'")
@@ -341,7 +411,7 @@ class RegionalImport(Construct):
         self.parameter_name = parameter_name
         self.region = region
         self.parameter_arn = parameter_arn(
-            partition=stack.partition, region=region, account=stack.account, name=parameter_name
+            partition=stack.partition, region=region, account=account or stack.account, name=parameter_name
         )
         """The one parameter the reader may read."""
         call = cr.AwsSdkCall(
@@ -351,6 +421,13 @@ class RegionalImport(Construct):
             region=region,
             physical_resource_id=cr.PhysicalResourceId.of(f"{region}:{parameter_name}"),
             output_paths=["Parameter.Value"],
+            assumed_role_arn=role_arn,
+            external_id=external_id,
+        )
+        statement = (
+            iam.PolicyStatement(actions=["sts:AssumeRole"], resources=[role_arn])
+            if role_arn is not None
+            else iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[self.parameter_arn])
         )
         self.reader = cr.AwsCustomResource(
             self,
@@ -359,9 +436,7 @@ class RegionalImport(Construct):
             on_create=call,
             on_update=call,
             install_latest_aws_sdk=False,
-            policy=cr.AwsCustomResourcePolicy.from_statements(
-                [iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[self.parameter_arn])]
-            ),
+            policy=cr.AwsCustomResourcePolicy.from_statements([statement]),
         )
         if fingerprint is not None:
             # A plain property of the custom resource: changing it is what makes CloudFormation send Update.

@@ -18,7 +18,7 @@ from constructs import Construct
 
 from . import _arn
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
-from .ca_facts import CaFacts
+from .ca_facts import CaFacts, note_skipped_rules
 from .errors import Problem, raise_if_any
 from .ram_permission import RamPermission
 from .sharing import shared_permissions_problems, shared_region_problems
@@ -83,8 +83,16 @@ class ImportedCertificateAuthority(Resource):
         # A shared CA is used where it lives: fail at import, before any certificate names it.
         raise_if_any(
             self,
-            shared_region_problems(self._facts, field="certificate_authority_arn", stack=Stack.of(self)),
+            shared_region_problems(
+                self._facts, field="certificate_authority_arn", region=Stack.of(self).region
+            ),
         )
+        if shared_permissions is not None and not _arn.is_literal(certificate_authority_arn):
+            note_skipped_rules(
+                self,
+                self,
+                {"a shared CA is used from its own region": "a literal certificate_authority_arn"},
+            )
 
     @property
     def certificate_authority_arn(self) -> str:

@@ -213,19 +213,19 @@ def shared_permissions_problems(shared_permissions: object) -> list[Problem]:
     return []
 
 
-def shared_region_problems(facts: CaFacts, *, field: str, stack: Stack) -> list[Problem]:
+def shared_region_problems(facts: CaFacts, *, field: str, region: str) -> list[Problem]:
     """A CA shared with this account is used in its own region (a CA and its RAM share are regional)."""
     if facts.shared_permissions is None:
         return []
     ca_region = _arn.region_of(facts.certificate_authority_arn)
-    if ca_region and not Token.is_unresolved(stack.region) and stack.region != ca_region:
+    if ca_region and not Token.is_unresolved(region) and region != ca_region:
         return [
             Problem(
                 field,
                 facts.certificate_authority_arn,
-                f"a shared CA is used from its own region ({ca_region}), not from {stack.region}: a CA is a "
+                f"a shared CA is used from its own region ({ca_region}), not from {region}: a CA is a "
                 "regional resource and ACM requests certificates from a CA of the certificate's region",
-                f"import and use it in a stack of {ca_region}, or share a CA of {stack.region}",
+                f"import and use it in a stack of {ca_region}, or share a CA of {region}",
             )
         ]
     return []

@@ -17,6 +17,15 @@ CONTEXT_KEY = "pki-reference"
 
 
 @dataclass(frozen=True, kw_only=True)
+class MemberStackSetConfig:
+    """``memberStackSet`` in the context: stamp a member-account stack into every account of these OUs."""
+
+    administrator_account: str
+    certificate_authority_arn: str
+    organizational_unit_ids: list[str]
+
+
+@dataclass(frozen=True, kw_only=True)
 class ReferenceConfig:
     pki_account: str
     workload_account: str
@@ -29,6 +38,7 @@ class ReferenceConfig:
     hosted_zone_id: str
     alarm_email: str | None = None
     trust_store_revocation: bool = False
+    member_stack_set: MemberStackSetConfig | None = None
 
     @classmethod
     def from_context(cls, scope: Construct) -> ReferenceConfig:
@@ -50,7 +60,13 @@ class ReferenceConfig:
             hosted_zone_id=raw["hostedZoneId"],
             alarm_email=raw.get("alarmEmail"),
             trust_store_revocation=bool(raw.get("trustStoreRevocation", False)),
+            member_stack_set=_member_stack_set(raw.get("memberStackSet"), raw["pkiAccount"]),
         )
+
+    @property
+    def multi_account(self) -> bool:
+        """The PKI and the workloads live in different accounts: the issuing CA is shared through RAM."""
+        return self.pki_account != self.workload_account
 
     @property
     def site_name(self) -> str:
@@ -64,3 +80,13 @@ class ReferenceConfig:
             organizational_unit=self.organizational_unit,
             country=self.country,
         )
+
+
+def _member_stack_set(raw: dict[str, Any] | None, pki_account: str) -> MemberStackSetConfig | None:
+    if raw is None:
+        return None
+    return MemberStackSetConfig(
+        administrator_account=str(raw.get("administratorAccount", pki_account)),
+        certificate_authority_arn=raw["certificateAuthorityArn"],
+        organizational_unit_ids=list(raw["organizationalUnitIds"]),
+    )

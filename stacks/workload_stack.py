@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import aws_cdk as cdk
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_route53 as route53
@@ -23,6 +24,7 @@ from pki_constructs import (
 
 from .alerts import expiry_topic
 from .config import ReferenceConfig
+from .shared_issuing_stack import SharedIssuingStack
 
 EXAMPLE_SERVICES = ("orders", "payments")
 
@@ -33,20 +35,45 @@ class WorkloadStack(cdk.Stack):
     services whose client certificates live in Secrets Manager; expiry alarms for all of it."""
 
     def __init__(
-        self, scope: Construct, id: str, *, config: ReferenceConfig, root_ca: RootCa, **kwargs: Any
+        self,
+        scope: Construct,
+        id: str,
+        *,
+        config: ReferenceConfig,
+        root_ca: RootCa,
+        shared_issuing: SharedIssuingStack | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(scope, id, **kwargs)
-        self.issuing_ca = SubordinateCa(
-            self,
-            "IssuingCa",
-            parent=root_ca,
-            subject=config.subject(f"{config.organization} Issuing CA {self.region} G1"),
-            key_algorithm=KeyAlgorithm.EC_PRIME256V1,
-            validity=cdk.Duration.days(1825),
-            path_length=0,
-            # Only the internal ALB's trust store reads this CRL (from the bucket); no public distribution point.
-            crl=CrlConfiguration(omit_extension=True),
-        )
+        self.issuing_ca: acmpca.ICertificateAuthority
+        if shared_issuing is None:
+            self.issuing_ca = SubordinateCa(
+                self,
+                "IssuingCa",
+                parent=root_ca,
+                subject=config.subject(f"{config.organization} Issuing CA {self.region} G1"),
+                key_algorithm=KeyAlgorithm.EC_PRIME256V1,
+                validity=cdk.Duration.days(1825),
+                path_length=0,
+                # Only the internal ALB's trust store reads this CRL (from the bucket); no public distribution point.
+                crl=CrlConfiguration(omit_extension=True),
+            )
+        else:
+            # Multi-account: the PKI account's issuing CA, shared with this account through AWS RAM; its ARN is
+            # read at deploy time through the PKI account's reader role (no export, no CA of our own).
+            ca = shared_issuing.issuing_ca
+            self.issuing_ca = SubordinateCa.from_certificate_authority_attributes(
+                self,
+                "IssuingCa",
+                certificate_authority_arn=shared_issuing.issuing_ca_arn.value_in(self),
+                shared_permissions=[shared_issuing.share.permission],
+                subject=ca.subject,
+                key_algorithm=ca.key_algorithm,
+                validity=ca.validity,
+                path_length=ca.path_length,
+                usage_mode=ca.usage_mode,
+                depth=ca.depth,
+            )
 
         self.vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=1)
         self.vpc.add_flow_log("FlowLogs")
@@ -82,7 +109,8 @@ class WorkloadStack(cdk.Stack):
         )
 
         self.alarm_topic = topic = expiry_topic(self, config)
-        self.issuing_ca.add_expiry_alarm(topic=topic)
+        if isinstance(self.issuing_ca, SubordinateCa):  # a shared CA is watched in its owner's stack
+            self.issuing_ca.add_expiry_alarm(topic=topic)
         self.origin_certificate.add_expiry_alarm(topic=topic)
         ExpiryAlarm(
             self, "ServerCertificateExpiry", certificate=self.private_tier.server_certificate, topic=topic
