@@ -15,9 +15,9 @@ Sources (read 2026-11, keep them beside any change):
   (https://docs.aws.amazon.com/privateca/latest/userguide/pca-rbp.html): cross-account issuers may use only
   EndEntityCertificate/V1, EndEntityClientAuthCertificate/V1, EndEntityServerAuthCertificate/V1,
   BlankEndEntityCertificate_APIPassthrough/V1, BlankEndEntityCertificate_APICSRPassthrough/V1 and
-  SubordinateCACertificate_PathLen0/V1, and every share grants the read actions
+  SubordinateCACertificate_PathLen0/V1; its example policies grant the read actions
   (DescribeCertificateAuthority, GetCertificate, GetCertificateAuthorityCertificate, ListPermissions,
-  ListTags). The default permission issues with EndEntityCertificate/V1 only (its example policy; also
+  ListTags) next to issuance. The default permission issues with EndEntityCertificate/V1 only (its example policy; also
   cert-manager/aws-privateca-issuer#409: a BlankEndEntityCertificate_APICSRPassthrough request under it is
   refused).
 - Revocation: AWS Private CA User Guide, "Revoke a private certificate"

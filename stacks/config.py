@@ -23,6 +23,7 @@ class MemberStackSetConfig:
     administrator_account: str
     certificate_authority_arn: str
     organizational_unit_ids: list[str]
+    delegated_admin: bool = False
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -89,4 +90,5 @@ def _member_stack_set(raw: dict[str, Any] | None, pki_account: str) -> MemberSta
         administrator_account=str(raw.get("administratorAccount", pki_account)),
         certificate_authority_arn=raw["certificateAuthorityArn"],
         organizational_unit_ids=list(raw["organizationalUnitIds"]),
+        delegated_admin=bool(raw.get("delegatedAdmin", False)),
     )

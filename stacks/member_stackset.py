@@ -72,6 +72,9 @@ class MemberStackSet(Construct):
     :param organizational_unit_ids: the OUs whose accounts get the stack (``ou-…`` or the root ``r-…``).
     :param regions: where the instances go. Default: - the shared CA's region (the only one allowed)
     :param domain_name: the certificate's name in every account.
+    :param delegated_admin: the StackSet is created from a delegated administrator account, not the
+        organization's management account (``CallAs: DELEGATED_ADMIN``; values from the botocore cloudformation
+        model). Default: - False (``SELF``)
     """
 
     def __init__(
@@ -83,6 +86,7 @@ class MemberStackSet(Construct):
         organizational_unit_ids: Sequence[str],
         domain_name: str,
         regions: Sequence[str] | None = None,
+        delegated_admin: bool = False,
     ) -> None:
         super().__init__(scope, id)
         parts = certificate_authority_arn.split(":")
@@ -124,6 +128,7 @@ class MemberStackSet(Construct):
             "Resource",
             stack_set_name=MEMBER_STACK_NAME,
             permission_model="SERVICE_MANAGED",
+            call_as="DELEGATED_ADMIN" if delegated_admin else "SELF",
             auto_deployment=cloudformation.CfnStackSet.AutoDeploymentProperty(
                 enabled=True, retain_stacks_on_account_removal=False
             ),
@@ -166,4 +171,5 @@ class MemberStackSetStack(cdk.Stack):
             certificate_authority_arn=settings.certificate_authority_arn,
             organizational_unit_ids=settings.organizational_unit_ids,
             domain_name=f"service.internal.{config.domain_name}",
+            delegated_admin=settings.delegated_admin,
         )

@@ -40,6 +40,7 @@ def test_one_service_managed_stack_set_targets_the_ous_in_the_cas_region(
     (stack_set,) = resources_of_type(stack_set_template, "AWS::CloudFormation::StackSet").values()
     props = stack_set["Properties"]
     assert props["PermissionModel"] == "SERVICE_MANAGED"
+    assert props["CallAs"] == "SELF"
     assert props["AutoDeployment"] == {"Enabled": True, "RetainStacksOnAccountRemoval": False}
     (group,) = props["StackInstancesGroup"]
     assert group == {"DeploymentTargets": {"OrganizationalUnitIds": OUS}, "Regions": ["eu-west-1"]}
