@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import jsii
-from aws_cdk import Duration, Resource, Stack
+from aws_cdk import Annotations, Duration, Resource, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
@@ -87,6 +87,19 @@ class ImportedCertificateAuthority(Resource):
                 self._facts, field="certificate_authority_arn", region=Stack.of(self).region
             ),
         )
+        stack = Stack.of(self)
+        if (
+            parts is not None
+            and shared_permissions is None
+            and issuer_role_arn is None
+            and _arn.is_literal(stack.account)
+            and parts.account != stack.account
+        ):
+            Annotations.of(self).add_info(
+                f"[pki-constructs:crossAccountCa] This CA belongs to account {parts.account}: this account issues "
+                "from it only through an AWS RAM share (ca.share(...) in its owner's app) or an issuer role. Pass "
+                "shared_permissions=[...] to have the share's region and permission rules checked."
+            )
         if shared_permissions is not None and not _arn.is_literal(certificate_authority_arn):
             note_skipped_rules(
                 self,

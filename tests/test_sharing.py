@@ -297,10 +297,20 @@ def test_fails_on_a_shared_ca_used_from_another_region() -> None:
     assert "certificate_authority_arn=" in message and "eu-west-1" in message and "us-west-2" in message
 
 
-def test_an_unshared_import_in_another_region_stays_allowed() -> None:
+def test_an_unshared_import_in_another_region_stays_allowed_and_says_how_another_account_is_reached() -> None:
     # A parent reached through an issuer role signs across regions: only shared CAs are tied to their region.
     stack = member_stack(region="us-west-2")
     SubordinateCa.from_certificate_authority_attributes(stack, "Parent", certificate_authority_arn=SHARED_ARN)
+    Annotations.from_stack(stack).has_info("*", Match.string_like_regexp("crossAccountCa"))
+
+
+def test_a_shared_import_with_a_token_arn_says_the_region_rule_was_skipped() -> None:
+    stack = member_stack()
+    arn = cdk.CfnParameter(stack, "CaArn").value_as_string
+    SubordinateCa.from_certificate_authority_attributes(
+        stack, "Shared", certificate_authority_arn=arn, shared_permissions=[RamPermission.END_ENTITY]
+    )
+    Annotations.from_stack(stack).has_info("*", Match.string_like_regexp("used from its own region"))
 
 
 def test_fails_on_acm_issuance_from_a_ca_shared_only_for_subordinates() -> None:
