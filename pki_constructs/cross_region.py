@@ -239,19 +239,24 @@ class RegionalExport(Construct):
 
         :param accounts: 12-digit account ids of the consuming stacks.
         """
+        problems = []
         bad = [a for a in accounts if not _arn.is_literal(a) or not _arn.is_account_id(a)]
         if bad or not accounts:
-            raise_if_any(
-                self,
-                [
-                    Problem(
-                        "accounts",
-                        bad or [],
-                        "12-digit account ids of the consumers",
-                        "pass e.g. '222222222222'",
-                    )
-                ],
+            problems.append(
+                Problem(
+                    "accounts", bad or [], "12-digit account ids of the consumers", "pass e.g. '222222222222'"
+                )
             )
+        if self._readers:
+            problems.append(
+                Problem(
+                    "accounts",
+                    list(accounts),
+                    f"readable_by was already called for {sorted(self._readers)}: one reader role per export",
+                    "pass every consuming account in one call",
+                )
+            )
+        raise_if_any(self, problems)
         role = iam.Role(
             self,
             "CrossAccountReader",

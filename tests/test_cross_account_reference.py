@@ -80,3 +80,11 @@ def test_fails_on_a_role_without_its_account() -> None:
             region="us-east-1",
             role_arn=f"arn:aws:iam::{OTHER_ACCOUNT}:role/reader",
         )
+
+
+def test_fails_on_a_second_readable_by() -> None:
+    producer = make_stack(region="eu-west-1")
+    export = RegionalExport(producer, "Value", value="hello", name="/test/value")
+    export.readable_by(OTHER_ACCOUNT)
+    with pytest.raises(PkiValidationError, match=r"accounts=\['333333333333'\].*one reader role per export"):
+        export.readable_by("333333333333")
