@@ -61,7 +61,7 @@ class MemberCertificateStack(cdk.Stack):
         self.certificate = ServiceCertificate(
             self, "Certificate", certificate_authority=ca, domain_name=domain_name
         )
-        ExpiryAlarm(self, "CertificateExpiry", certificate=self.certificate.certificate, create_topic=True)
+        ExpiryAlarm(self, "CertificateExpiry", certificate=self.certificate, create_topic=True)
 
 
 class MemberStackSet(Construct):

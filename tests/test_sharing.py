@@ -274,7 +274,7 @@ def test_shared_ca_in_a_trust_store() -> None:
         stack,
         "Alb",
         vpc=vpc,
-        certificates=[cert.certificate],
+        certificates=[cert],
         internet_facing=False,
         mutual_tls=MutualTls(trusted_cas=[ca]),
     )
