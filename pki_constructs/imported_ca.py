@@ -100,6 +100,14 @@ class ImportedCertificateAuthority(Resource):
                 "from it only through an AWS RAM share (ca.share(...) in its owner's app) or an issuer role. Pass "
                 "shared_permissions=[...] to have the share's region and permission rules checked."
             )
+        if shared_permissions is not None and RamPermission.END_ENTITY in shared_permissions:
+            Annotations.of(self).add_info(
+                "[pki-constructs:sharedAcmRenewal] ACM renews this account's certificates from the shared CA "
+                "through the service-linked role AWSServiceRoleForCertificateManager, which ACM creates at this "
+                "account's first request from a shared CA; the deploying principal needs "
+                "iam:CreateServiceLinkedRole for acm.amazonaws.com, or create the role beforehand "
+                "(`aws iam create-service-linked-role --aws-service-name acm.amazonaws.com`)."
+            )
         if shared_permissions is not None and not _arn.is_literal(certificate_authority_arn):
             note_skipped_rules(
                 self,

@@ -66,6 +66,10 @@ def test_the_template_body_is_the_member_stack_synthesized_once(
     assert cfn_lint_errors(body, ["eu-west-1"]) == []
 
 
+def test_the_stack_set_stack_passes_cfn_lint(stack_set_template: dict[str, Any]) -> None:
+    assert cfn_lint_errors(stack_set_template, ["us-east-1"]) == []
+
+
 def test_synth_says_one_template_is_reused(app: cdk.App) -> None:
     stack = app.node.find_child("PkiReference-MemberStackSet")
     Annotations.from_stack(stack).has_info(  # type: ignore[arg-type]

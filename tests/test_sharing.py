@@ -262,6 +262,9 @@ def test_shared_ca_issues_service_certificates_and_aws_cdk_lib_private_certifica
         Template.from_stack(stack).to_json(), "AWS::CertificateManager::Certificate"
     )
     assert {c["Properties"]["CertificateAuthorityArn"] for c in certificates.values()} == {SHARED_ARN}
+    Annotations.from_stack(stack).has_info(
+        "*", Match.string_like_regexp("AWSServiceRoleForCertificateManager")
+    )
     assert not resources_of_type(Template.from_stack(stack).to_json(), "AWS::ACMPCA::CertificateAuthority")
 
 
