@@ -17,7 +17,7 @@ from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
@@ -202,17 +202,27 @@ def verify_listener_problems(verify_listeners: int) -> list[Problem]:
     return []
 
 
-def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list[str]:
-    """The ARNs of the CA certificates (``AWS::ACMPCA::Certificate``) of the trusted CAs and the CAs above
-    them, where this stack issues them: a re-issued CA certificate gets a new ARN."""
+def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], scope: IConstruct) -> list[str]:
+    """What changes when a trusted CA (or one above it) gets a new CA certificate, so the bundle is rebuilt.
+
+    A CA certificate this stack issues (``AWS::ACMPCA::Certificate``) is named by its ARN (a re-issued one gets
+    a new ARN). Any other CA of the app — activated by the custom resource, signed offline, or issued in another
+    stack — is named by a literal ``<path>#certificate-generation=<n>`` once renewed (``n`` >= 2): an ARN from
+    another stack would be a strong reference (an export in the same region, aws-cdk-lib's export writer across
+    regions) that blocks the producer from renewing its CA.
+    """
     versions: list[str] = []
     seen: set[int] = set()
     for ca in trusted_cas:
         for member in chain_of(ca):
+            if id(member) in seen:
+                continue
+            seen.add(id(member))
             certificate = getattr(member, "certificate", None)
-            if id(member) not in seen and isinstance(certificate, acmpca.CfnCertificate):
-                seen.add(id(member))
+            if isinstance(certificate, acmpca.CfnCertificate) and Stack.of(certificate) is Stack.of(scope):
                 versions.append(certificate.attr_arn)
+            elif isinstance(member, CertificateAuthorityBase) and member.certificate_generation > 1:
+                versions.append(f"{member.node.path}#certificate-generation={member.certificate_generation}")
     return versions
 
 
@@ -338,7 +348,7 @@ class CaBundle(Construct):
                 "CertificateAuthorityArns": [ca.certificate_authority_arn for ca in cas],
                 # Changes whenever a CA (or a CA above it) gets a new certificate under the same ARN, so
                 # CloudFormation sends an Update and the bundle is rebuilt on that deploy.
-                "CaCertificateVersions": certificate_versions(cas),
+                "CaCertificateVersions": certificate_versions(cas, self),
                 "Bucket": self.bucket.bucket_name,
                 "BundleKey": self.key,
                 "Revocation": revocation_entries,

@@ -57,6 +57,7 @@ class WorkloadStack(cdk.Stack):
                 path_length=0,
                 # Only the internal ALB's trust store reads this CRL (from the bucket); no public distribution point.
                 crl=CrlConfiguration(omit_extension=True),
+                certificate_generation=config.issuing_ca_generation,
             )
         else:
             # Multi-account: the PKI account's issuing CA, shared with this account through AWS RAM; its ARN is
