@@ -42,7 +42,12 @@ from .imported_ca import ImportedCertificateAuthority
 from .issuance_events import ca_certificate_issued_rule
 from .offline_parent import OfflineParent
 from .ram_permission import RamPermission
-from .renewal import FIRST_GENERATION, certificate_generation_problems, certificate_id, offline_renewal_problems
+from .renewal import (
+    FIRST_GENERATION,
+    certificate_generation_problems,
+    certificate_id,
+    offline_renewal_problems,
+)
 from .review_metadata import record_ca
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .sharing import CaShare

@@ -82,7 +82,9 @@ def rotation_problems(
 ) -> list[Problem]:
     """A rotation needs two distinct CAs with distinct names, and the current one until it is retired."""
     if not isinstance(phase, RotationPhase):
-        return [Problem("phase", phase, "the phase is a RotationPhase", "use e.g. RotationPhase.TRUST_SUCCESSOR")]
+        return [
+            Problem("phase", phase, "the phase is a RotationPhase", "use e.g. RotationPhase.TRUST_SUCCESSOR")
+        ]
     problems = []
     if current is None and phase is not RotationPhase.RETIRE_CURRENT:
         problems.append(

@@ -45,7 +45,17 @@ from moto.core.exceptions import JsonRESTError
 
 from tests.handler_loading import load_handler as load_named
 from tests.handlers.activation_support import Provider, load_handler
-from tests.local_pki import BACKDATE, KU_CA, IssuanceRejected, LocalCa, _now, _sign, pem, split_pem, validity_end
+from tests.local_pki import (
+    BACKDATE,
+    KU_CA,
+    IssuanceRejected,
+    LocalCa,
+    _now,
+    _sign,
+    pem,
+    split_pem,
+    validity_end,
+)
 
 ROOT_TEMPLATE = "RootCACertificate/V1"
 HANDLED = {
@@ -100,7 +110,9 @@ def _issue(self: Any) -> str:
             if ca.status != "ACTIVE" or ca.certificate is None:
                 raise InvalidStateException(ca.arn)
             issuer = LocalCa.from_parts(ca.key, ca.certificate, _chain_of(ca))
-            certificate = issuer.issue(csr, template=template, validity=params["Validity"])  # moto keys are RSA
+            certificate = issuer.issue(
+                csr, template=template, validity=params["Validity"]
+            )  # moto keys are RSA
     except IssuanceRejected as rejected:
         raise _RequestFailed(str(rejected)) from rejected
     arn = f"{ca.arn}/certificate/{certificate.serial_number:x}"
@@ -253,12 +265,16 @@ class Cloud:
             state.pop(key)
 
     def physical(self, stack: str, logical_prefix: str, type_name: str) -> Deployed:
-        (match,) = [v for k, v in self.stacks[stack].items() if k.startswith(logical_prefix) and v.type == type_name]
+        (match,) = [
+            v for k, v in self.stacks[stack].items() if k.startswith(logical_prefix) and v.type == type_name
+        ]
         return match
 
     # -- resource types
 
-    def _create(self, logical_id: str, type_name: str, properties: dict[str, Any], region: str, retain: bool) -> Deployed:
+    def _create(
+        self, logical_id: str, type_name: str, properties: dict[str, Any], region: str, retain: bool
+    ) -> Deployed:
         if type_name.startswith("Custom::"):
             return self._custom("Create", logical_id, properties, region, retain, None)
         self.log.append(f"CREATE {logical_id}")
@@ -273,7 +289,9 @@ class Cloud:
                 CertificateAuthorityType=properties["Type"],
             )["CertificateAuthorityArn"]
             csr = pca.get_certificate_authority_csr(CertificateAuthorityArn=arn)["Csr"]
-            return Deployed(type_name, arn, properties, {"Arn": arn, "CertificateSigningRequest": csr}, retain)
+            return Deployed(
+                type_name, arn, properties, {"Arn": arn, "CertificateSigningRequest": csr}, retain
+            )
         if type_name == "AWS::ACMPCA::Certificate":
             issuer = properties["CertificateAuthorityArn"]
             validity = {"Type": properties["Validity"]["Type"], "Value": int(properties["Validity"]["Value"])}
@@ -285,11 +303,15 @@ class Cloud:
                 Validity=validity,
             )["CertificateArn"]
             got = pca.get_certificate(CertificateAuthorityArn=issuer, CertificateArn=arn)
-            return Deployed(type_name, arn, properties, {"Arn": arn, "Certificate": got["Certificate"]}, retain)
+            return Deployed(
+                type_name, arn, properties, {"Arn": arn, "Certificate": got["Certificate"]}, retain
+            )
         if type_name == "AWS::S3::Bucket":
             bucket = f"{logical_id.lower()}-rehearsal"
             s3 = boto3.client("s3", region_name=region)
-            location = {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            location = (
+                {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}
+            )
             s3.create_bucket(Bucket=bucket, **location)
             if properties.get("VersioningConfiguration"):
                 s3.put_bucket_versioning(Bucket=bucket, VersioningConfiguration={"Status": "Enabled"})
@@ -319,7 +341,13 @@ class Cloud:
         raise AssertionError(f"{type_name} has no in-place update here")
 
     def _custom(
-        self, kind: str, logical_id: str, properties: dict[str, Any], region: str, retain: bool, old: Deployed | None
+        self,
+        kind: str,
+        logical_id: str,
+        properties: dict[str, Any],
+        region: str,
+        retain: bool,
+        old: Deployed | None,
     ) -> Deployed:
         self.log.append(f"{kind.upper()} {logical_id}")
         type_name = "Custom::PkiTrustBundle" if "BundleKey" in properties else "Custom::PkiCaActivation"
@@ -349,7 +377,9 @@ class Cloud:
         if gone.type == "AWS::ACMPCA::CertificateAuthority":
             pca = boto3.client("acm-pca", region_name=region)
             pca.update_certificate_authority(CertificateAuthorityArn=gone.physical_id, Status="DISABLED")
-            pca.delete_certificate_authority(CertificateAuthorityArn=gone.physical_id, PermanentDeletionTimeInDays=7)
+            pca.delete_certificate_authority(
+                CertificateAuthorityArn=gone.physical_id, PermanentDeletionTimeInDays=7
+            )
         if gone.type == "Custom::PkiCaActivation":
             self.provider.run(
                 {
@@ -391,9 +421,10 @@ def _ordered(resources: dict[str, Any]) -> list[str]:
         visiting.add(logical_id)
         resource = resources[logical_id]
         depends = resource.get("DependsOn", [])
-        for dependency in sorted(_references(resource.get("Properties", {})) | set(
-            [depends] if isinstance(depends, str) else depends
-        )):
+        for dependency in sorted(
+            _references(resource.get("Properties", {}))
+            | set([depends] if isinstance(depends, str) else depends)
+        ):
             visit(dependency)
         visiting.discard(logical_id)
         order.append(logical_id)

@@ -42,7 +42,8 @@ SERVER_TEMPLATE = "arn:aws:acm-pca:::template/EndEntityServerAuthCertificate/V1"
 
 def reference_templates(**generations: int) -> dict[str, dict[str, Any]]:
     config = {**pinned_context()["pki-reference"], **generations}
-    app = build(make_app(**{"pki-reference": config}))
+    context: dict[str, Any] = {"pki-reference": config}
+    app = build(make_app(**context))
     assembly = app.synth()
     return {stack.stack_name: stack.template for stack in assembly.stacks}
 
@@ -74,7 +75,9 @@ def ca_certificate(ca_arn: str, region: str) -> x509.Certificate:
     return x509.load_pem_x509_certificate(got["Certificate"].encode())
 
 
-def verify_server(leaf: x509.Certificate, name: str, root: x509.Certificate, issuing: x509.Certificate) -> None:
+def verify_server(
+    leaf: x509.Certificate, name: str, root: x509.Certificate, issuing: x509.Certificate
+) -> None:
     verifier = PolicyBuilder().store(Store([root])).build_server_verifier(x509.DNSName(name))
     verifier.verify(leaf, [issuing])
 
@@ -99,9 +102,15 @@ def renewal() -> Iterator[dict[str, Any]]:
         cloud = Cloud()
         cloud.deploy("PkiReference-Pki", g1["PkiReference-Pki"], HOME)
         cloud.deploy("PkiReference-Workload", g1["PkiReference-Workload"], WORKLOAD)
-        root_arn = cloud.physical("PkiReference-Pki", "RootCa", "AWS::ACMPCA::CertificateAuthority").physical_id
-        issuing_arn = cloud.physical("PkiReference-Workload", "IssuingCa", "AWS::ACMPCA::CertificateAuthority").physical_id
-        signing_arn = cloud.physical("PkiReference-Pki", "CodeSigningCa", "AWS::ACMPCA::CertificateAuthority").physical_id
+        root_arn = cloud.physical(
+            "PkiReference-Pki", "RootCa", "AWS::ACMPCA::CertificateAuthority"
+        ).physical_id
+        issuing_arn = cloud.physical(
+            "PkiReference-Workload", "IssuingCa", "AWS::ACMPCA::CertificateAuthority"
+        ).physical_id
+        signing_arn = cloud.physical(
+            "PkiReference-Pki", "CodeSigningCa", "AWS::ACMPCA::CertificateAuthority"
+        ).physical_id
         story["g1"] = {
             "root": ca_certificate(root_arn, HOME),
             "issuing": ca_certificate(issuing_arn, WORKLOAD),
@@ -118,15 +127,21 @@ def renewal() -> Iterator[dict[str, Any]]:
             "issuing": ca_certificate(issuing_arn, WORKLOAD),
             "code_signing": ca_certificate(signing_arn, HOME),
         }
-        story["issuing_log"] = cloud.deploy("PkiReference-Workload", both_renewed["PkiReference-Workload"], WORKLOAD)
-        story["rerun_log"] = cloud.deploy("PkiReference-Workload", both_renewed["PkiReference-Workload"], WORKLOAD)
+        story["issuing_log"] = cloud.deploy(
+            "PkiReference-Workload", both_renewed["PkiReference-Workload"], WORKLOAD
+        )
+        story["rerun_log"] = cloud.deploy(
+            "PkiReference-Workload", both_renewed["PkiReference-Workload"], WORKLOAD
+        )
         story["after_issuing"] = {
             "root": ca_certificate(root_arn, HOME),
             "issuing": ca_certificate(issuing_arn, WORKLOAD),
         }
-        story["issuing_status"] = boto3.client("acm-pca", region_name=WORKLOAD).describe_certificate_authority(
-            CertificateAuthorityArn=issuing_arn
-        )["CertificateAuthority"]["Status"]
+        story["issuing_status"] = boto3.client(
+            "acm-pca", region_name=WORKLOAD
+        ).describe_certificate_authority(CertificateAuthorityArn=issuing_arn)["CertificateAuthority"][
+            "Status"
+        ]
         story["leaf_after"] = issue_leaf(issuing_arn, WORKLOAD, SERVER_TEMPLATE, "new.internal.example.com")
         yield story
 
@@ -136,7 +151,9 @@ def test_root_renewal_is_a_new_certificate_and_an_in_place_re_import(renewal: di
     assert [line.split()[0] for line in log if "RootCa" in line] == ["CREATE", "UPDATE", "RETAIN"]
     assert any(line.startswith("CREATE RootCaCertificate2") for line in log)
     assert any(line.startswith("UPDATE RootCaActivation") for line in log)
-    assert any(line.startswith("RETAIN RootCaCertificate") for line in log)  # the old one leaves the stack only
+    assert any(
+        line.startswith("RETAIN RootCaCertificate") for line in log
+    )  # the old one leaves the stack only
     # the native child keeps its certificate; only its activation's chain (the renewed root) is re-imported
     assert not any(line.startswith(("CREATE CodeSigningCa", "REPLACE CodeSigningCa")) for line in log)
     before, after = renewal["g1"], renewal["after_root"]
@@ -161,31 +178,47 @@ def test_issuing_ca_renewal_through_the_custom_resource(renewal: dict[str, Any])
     assert renewal["issuing_status"] == "ACTIVE"
 
 
-def test_a_certificate_issued_before_renewal_verifies_against_the_renewed_chain(renewal: dict[str, Any]) -> None:
+def test_a_certificate_issued_before_renewal_verifies_against_the_renewed_chain(
+    renewal: dict[str, Any],
+) -> None:
     renewed = renewal["after_issuing"]
     # trust only the renewed root, present only the renewed issuing CA certificate
     verify_server(renewal["leaf"], "api.internal.example.com", renewed["root"], renewed["issuing"])
     verify_server(renewal["leaf_after"], "new.internal.example.com", renewed["root"], renewed["issuing"])
     # and the old chain still verifies it too (nothing was revoked or replaced)
-    verify_server(renewal["leaf"], "api.internal.example.com", renewal["g1"]["root"], renewal["g1"]["issuing"])
+    verify_server(
+        renewal["leaf"], "api.internal.example.com", renewal["g1"]["root"], renewal["g1"]["issuing"]
+    )
 
 
 def test_fails_renewal_that_would_outlive_the_parent() -> None:
     """The handler checks the parent's actual NotAfter before IssueCertificate (synth checks durations only)."""
     app = make_app()
     home, away = make_stack(app, "Home", region=HOME), make_stack(app, "Away", region=WORKLOAD)
-    root = RootCa(home, "Root", subject=DistinguishedName(common_name="Short Root G1"), validity=cdk.Duration.days(400))
+    root = RootCa(
+        home, "Root", subject=DistinguishedName(common_name="Short Root G1"), validity=cdk.Duration.days(400)
+    )
     SubordinateCa(
-        away, "Issuing", parent=root, subject=DistinguishedName(common_name="Short Issuing G1"),
-        validity=cdk.Duration.days(399), certificate_generation=1,
+        away,
+        "Issuing",
+        parent=root,
+        subject=DistinguishedName(common_name="Short Issuing G1"),
+        validity=cdk.Duration.days(399),
+        certificate_generation=1,
     )
     g1 = {"home": template_of(home), "away": template_of(away)}
     app2 = make_app()
     home2, away2 = make_stack(app2, "Home", region=HOME), make_stack(app2, "Away", region=WORKLOAD)
-    root2 = RootCa(home2, "Root", subject=DistinguishedName(common_name="Short Root G1"), validity=cdk.Duration.days(400))
+    root2 = RootCa(
+        home2, "Root", subject=DistinguishedName(common_name="Short Root G1"), validity=cdk.Duration.days(400)
+    )
     SubordinateCa(
-        away2, "Issuing", parent=root2, subject=DistinguishedName(common_name="Short Issuing G1"),
-        validity=cdk.Duration.days(399), certificate_generation=2,
+        away2,
+        "Issuing",
+        parent=root2,
+        subject=DistinguishedName(common_name="Short Issuing G1"),
+        validity=cdk.Duration.days(399),
+        certificate_generation=2,
     )
     with rehearsal_aws():
         cloud = Cloud()
@@ -196,11 +229,16 @@ def test_fails_renewal_that_would_outlive_the_parent() -> None:
         pca = boto3.client("acm-pca", region_name=HOME)
         csr = pca.get_certificate_authority_csr(CertificateAuthorityArn=root_arn)["Csr"]
         short = pca.issue_certificate(
-            CertificateAuthorityArn=root_arn, Csr=csr.encode(), SigningAlgorithm="SHA256WITHRSA",
-            TemplateArn="arn:aws:acm-pca:::template/RootCACertificate/V1", Validity={"Type": "DAYS", "Value": 100},
+            CertificateAuthorityArn=root_arn,
+            Csr=csr.encode(),
+            SigningAlgorithm="SHA256WITHRSA",
+            TemplateArn="arn:aws:acm-pca:::template/RootCACertificate/V1",
+            Validity={"Type": "DAYS", "Value": 100},
         )["CertificateArn"]
         pem = pca.get_certificate(CertificateAuthorityArn=root_arn, CertificateArn=short)["Certificate"]
-        pca.import_certificate_authority_certificate(CertificateAuthorityArn=root_arn, Certificate=pem.encode())
+        pca.import_certificate_authority_certificate(
+            CertificateAuthorityArn=root_arn, Certificate=pem.encode()
+        )
         with pytest.raises(Exception, match="AWS requires a CA certificate to expire before its parent's"):
             cloud.deploy("Away", template_of(away2), WORKLOAD)
 
@@ -212,14 +250,20 @@ def rotation_app(phase: RotationPhase | None) -> dict[str, Any]:
     """G1 and G2 hierarchies in one stack; phase None = G1 removed from the app."""
     stack = make_stack(region=HOME)
     g2_root = RootCa(stack, "RootG2", subject=DistinguishedName(common_name="Example Root CA G2"))
-    g2 = SubordinateCa(stack, "IssuingG2", parent=g2_root, subject=DistinguishedName(common_name="Example Issuing CA G2"))
+    g2 = SubordinateCa(
+        stack, "IssuingG2", parent=g2_root, subject=DistinguishedName(common_name="Example Issuing CA G2")
+    )
     g1 = None
     if phase is not None:
         g1_root = RootCa(stack, "RootG1", subject=DistinguishedName(common_name="Example Root CA G1"))
-        g1 = SubordinateCa(stack, "IssuingG1", parent=g1_root, subject=DistinguishedName(common_name="Example Issuing CA G1"))
+        g1 = SubordinateCa(
+            stack, "IssuingG1", parent=g1_root, subject=DistinguishedName(common_name="Example Issuing CA G1")
+        )
     rotation = CaRotation(current=g1, successor=g2, phase=phase or RotationPhase.RETIRE_CURRENT)
     CaBundle(stack, "Trust", trusted_cas=rotation.trusted_cas)
-    ServiceCertificate(stack, "Api", certificate_authority=rotation.issuer, domain_name="api.internal.example")
+    ServiceCertificate(
+        stack, "Api", certificate_authority=rotation.issuer, domain_name="api.internal.example"
+    )
     for ca in rotation.trusted_cas:
         ca.add_expiry_alarm(create_topic=False)  # type: ignore[attr-defined]
     return template_of(stack)
@@ -227,9 +271,12 @@ def rotation_app(phase: RotationPhase | None) -> dict[str, Any]:
 
 def bundle_store(cloud: Cloud) -> Store:
     bundle = cloud.physical("Test", "Trust", "Custom::PkiTrustBundle")
-    body = boto3.client("s3", region_name=HOME).get_object(
-        Bucket=bundle.attributes["BundleBucket"], Key=bundle.attributes["BundleKey"]
-    )["Body"].read().decode()
+    body = (
+        boto3.client("s3", region_name=HOME)
+        .get_object(Bucket=bundle.attributes["BundleBucket"], Key=bundle.attributes["BundleKey"])["Body"]
+        .read()
+        .decode()
+    )
     return Store(split_pem(body))
 
 
@@ -250,7 +297,7 @@ def test_rotation_overlap_then_only_the_successor() -> None:
         None,
     ]
     templates = {phase: rotation_app(phase) for phase in phases}
-    results = {}
+    results: dict[Any, Any] = {}
     with rehearsal_aws():
         cloud = Cloud()
         cloud.deploy("Test", templates[RotationPhase.TRUST_SUCCESSOR], HOME)
@@ -259,7 +306,10 @@ def test_rotation_overlap_then_only_the_successor() -> None:
             for name in ("IssuingG1", "IssuingG2")
         }
         issuing = {name: ca_certificate(a, HOME) for name, a in arn.items()}
-        clients = {name: issue_leaf(a, HOME, CLIENT_TEMPLATE, f"{name.lower()}.clients.example") for name, a in arn.items()}
+        clients = {
+            name: issue_leaf(a, HOME, CLIENT_TEMPLATE, f"{name.lower()}.clients.example")
+            for name, a in arn.items()
+        }
         for phase in phases:
             log = cloud.deploy("Test", templates[phase], HOME)
             store = bundle_store(cloud)
@@ -278,7 +328,10 @@ def test_rotation_overlap_then_only_the_successor() -> None:
 
 
 def test_rotation_moves_service_certificates_with_one_prop_and_alarms_on_both() -> None:
-    trust, switch = rotation_app(RotationPhase.TRUST_SUCCESSOR), rotation_app(RotationPhase.ISSUE_FROM_SUCCESSOR)
+    trust, switch = (
+        rotation_app(RotationPhase.TRUST_SUCCESSOR),
+        rotation_app(RotationPhase.ISSUE_FROM_SUCCESSOR),
+    )
 
     def issuer_of(template: dict[str, Any]) -> Any:
         (certificate,) = resources_of_type(template, "AWS::CertificateManager::Certificate").values()
@@ -290,4 +343,6 @@ def test_rotation_moves_service_certificates_with_one_prop_and_alarms_on_both() 
         str(alarm["Properties"]["Dimensions"])
         for alarm in resources_of_type(trust, "AWS::CloudWatch::Alarm").values()
     ]
-    assert any("IssuingG1Activation" in w for w in watched) and any("IssuingG2Activation" in w for w in watched)
+    assert any("IssuingG1Activation" in w for w in watched) and any(
+        "IssuingG2Activation" in w for w in watched
+    )

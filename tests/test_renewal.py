@@ -31,15 +31,15 @@ ISSUING_NAME = DistinguishedName(common_name="Example Issuing CA G1", organizati
 TEAM_NAME = DistinguishedName(common_name="Example Team CA G1", organization="Example")
 
 
-def hierarchy(root_generation: int = 1, team_generation: int = 1, issuing_generation: int = 1) -> dict[str, Any]:
+def hierarchy(
+    root_generation: int = 1, team_generation: int = 1, issuing_generation: int = 1
+) -> dict[str, Any]:
     """Root (us-east-1) with a native child (Team, same stack) and a cross-region child (Issuing, eu-west-1)."""
     app = make_app()
     home = make_stack(app, "Home", region="us-east-1")
     away = make_stack(app, "Away", region="eu-west-1")
     root = RootCa(home, "Root", subject=ROOT_NAME, certificate_generation=root_generation)
-    SubordinateCa(
-        home, "Team", parent=root, subject=TEAM_NAME, certificate_generation=team_generation
-    )
+    SubordinateCa(home, "Team", parent=root, subject=TEAM_NAME, certificate_generation=team_generation)
     SubordinateCa(
         away, "Issuing", parent=root, subject=ISSUING_NAME, certificate_generation=issuing_generation
     )
@@ -59,9 +59,15 @@ def test_renewing_a_root_issues_a_new_certificate_and_updates_the_activation_in_
     generations: dict[int, dict[str, Any]],
 ) -> None:
     before, after = generations[1]["home"], generations[2]["home"]
-    old_certs = [k for k in under(before, "Root") if before["Resources"][k]["Type"] == "AWS::ACMPCA::Certificate"]
-    new_certs = [k for k in under(after, "Root") if after["Resources"][k]["Type"] == "AWS::ACMPCA::Certificate"]
-    assert [k.startswith("RootCertificate") and not k.startswith("RootCertificate2") for k in old_certs] == [True]
+    old_certs = [
+        k for k in under(before, "Root") if before["Resources"][k]["Type"] == "AWS::ACMPCA::Certificate"
+    ]
+    new_certs = [
+        k for k in under(after, "Root") if after["Resources"][k]["Type"] == "AWS::ACMPCA::Certificate"
+    ]
+    assert [k.startswith("RootCertificate") and not k.startswith("RootCertificate2") for k in old_certs] == [
+        True
+    ]
     assert [k.startswith("RootCertificate2") for k in new_certs] == [True]
     # the new certificate is the old one's twin: same CA, same CSR, same template and validity
     assert before["Resources"][old_certs[0]]["Properties"] == after["Resources"][new_certs[0]]["Properties"]
@@ -159,7 +165,9 @@ def test_offline_renewal_re_imports_the_newly_signed_file_in_place(tmp_path: Pat
     second = offline(2, issuingSigned=str(signed_folder(tmp_path / "g2", root, key, days=600)))
     (a1,) = resources_of_type(first, "AWS::ACMPCA::CertificateAuthorityActivation").items()
     (a2,) = resources_of_type(second, "AWS::ACMPCA::CertificateAuthorityActivation").items()
-    assert a1[0] == a2[0]  # the same activation, updated in place (only CertificateAuthorityArn is create-only)
+    assert (
+        a1[0] == a2[0]
+    )  # the same activation, updated in place (only CertificateAuthorityArn is create-only)
     assert a1[1]["Properties"]["Certificate"] != a2[1]["Properties"]["Certificate"]
     assert resources_of_type(first, "AWS::ACMPCA::CertificateAuthority") == resources_of_type(
         second, "AWS::ACMPCA::CertificateAuthority"
@@ -226,7 +234,7 @@ def test_fails_rotation_without_the_current_ca_before_retirement(two_roots: tupl
 
 
 def test_fails_rotation_to_the_same_ca(two_roots: tuple[RootCa, RootCa]) -> None:
-    with pytest.raises(PkiValidationError, match="successor=.*certificate_generation to renew"):
+    with pytest.raises(PkiValidationError, match=r"successor=.*certificate_generation to renew"):
         CaRotation(current=two_roots[0], successor=two_roots[0])
 
 
@@ -234,5 +242,5 @@ def test_fails_rotation_to_a_ca_with_the_same_name() -> None:
     stack = make_stack()
     g1 = RootCa(stack, "RootG1", subject=ROOT_NAME)
     same = RootCa(stack, "RootAgain", subject=ROOT_NAME)
-    with pytest.raises(PkiValidationError, match="successor=.*one name but different keys"):
+    with pytest.raises(PkiValidationError, match=r"successor=.*one name but different keys"):
         CaRotation(current=g1, successor=same)
