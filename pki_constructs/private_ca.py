@@ -46,6 +46,7 @@ from .renewal import (
     FIRST_GENERATION,
     certificate_generation_problems,
     certificate_id,
+    note_renewal,
     offline_renewal_problems,
 )
 from .review_metadata import record_ca
@@ -139,6 +140,7 @@ class CertificateAuthorityBase(Resource):
             )
         raise_if_any(self, problems)
         self._warn_about_weak_choices()
+        note_renewal(self, certificate_generation, validity, subordinate=ca_type == "SUBORDINATE")
 
         self.crl_distribution: CrlDistribution | None = None
         if self.crl.enabled:

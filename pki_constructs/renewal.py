@@ -40,7 +40,8 @@ same key; the custom resource re-imports the certificate it had recorded for tha
 
 from __future__ import annotations
 
-from aws_cdk import Token
+from aws_cdk import Annotations, Duration, Token
+from constructs import IConstruct
 
 from .errors import Problem
 
@@ -48,6 +49,7 @@ __all__ = [
     "FIRST_GENERATION",
     "certificate_generation_problems",
     "certificate_id",
+    "note_renewal",
     "offline_renewal_problems",
 ]
 
@@ -92,3 +94,21 @@ def offline_renewal_problems(generation: int, *, certificate_supplied: bool) -> 
             )
         ]
     return []
+
+
+def note_renewal(scope: IConstruct, generation: int, validity: Duration, *, subordinate: bool) -> None:
+    """A ``cdk synth`` info line on a renewed CA: what the deploy will do, and the one rule synth cannot check."""
+    if generation <= FIRST_GENERATION:
+        return
+    days = int(validity.to_days())
+    message = (
+        f"[pki-constructs:renewal] certificate generation {generation}: the deploy re-issues this CA's certificate "
+        f"with the same key, valid {days} days from the deploy, and imports it in place; certificates it issued "
+        "keep verifying and its children are not re-issued."
+    )
+    if subordinate:
+        message += (
+            f" The new certificate must end before the parent's current one (AWS refuses it otherwise): if the "
+            f"parent's certificate ends within {days} days, renew the parent first or in the same change."
+        )
+    Annotations.of(scope).add_info(message)

@@ -12,7 +12,7 @@ Two pieces, for tests only (nothing here calls AWS):
   (``CertificateMismatchException``) — the rule a renewal depends on.
 * :class:`Cloud` applies templates resource by resource in dependency order, for the resource types the PKI
   lifecycle consists of: ``AWS::ACMPCA::CertificateAuthority``/``Certificate``/``CertificateAuthorityActivation``,
-  ``AWS::SSM::Parameter``, ``AWS::S3::Bucket`` (named after its logical id), ``Custom::PkiCaActivation`` and
+  ``AWS::SSM::Parameter``, ``AWS::S3::Bucket`` (named after its logical id and the run), ``Custom::PkiCaActivation`` and
   ``Custom::PkiTrustBundle`` (through the real handlers; the activation in a Provider-framework loop). A changed resource is updated in place, or replaced when a changed property is create-only in the
   CloudFormation resource schema cfn-lint ships; a custom resource is replaced when the handler returns a new
   physical id; removed and replaced resources are deleted at the end (unless ``DeletionPolicy: Retain``), like
@@ -27,6 +27,7 @@ import binascii
 import contextlib
 import json
 import os
+import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cache
@@ -217,6 +218,7 @@ class Cloud:
     log: list[str] = field(default_factory=list)
 
     def __post_init__(self) -> None:
+        self.run_id = uuid.uuid4().hex[:12]
         self.handler = load_handler()
         self.provider = Provider(self.handler)
         self.bundler = load_named("trust_store_bundle")
@@ -307,7 +309,7 @@ class Cloud:
                 type_name, arn, properties, {"Arn": arn, "Certificate": got["Certificate"]}, retain
             )
         if type_name == "AWS::S3::Bucket":
-            bucket = f"{logical_id.lower()}-rehearsal"
+            bucket = f"{logical_id.lower()[:40]}-{self.run_id}"  # moto keeps bucket names across mocks
             s3 = boto3.client("s3", region_name=region)
             location = (
                 {} if region == "us-east-1" else {"CreateBucketConfiguration": {"LocationConstraint": region}}

@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
 import boto3
 import pytest
 from cryptography import x509
+from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
 from cryptography.x509.verification import PolicyBuilder, Store, VerificationError
 
 from app import build
@@ -26,12 +28,13 @@ from pki_constructs import (
     CaBundle,
     CaRotation,
     DistinguishedName,
+    OfflineParent,
     RootCa,
     RotationPhase,
     ServiceCertificate,
     SubordinateCa,
 )
-from tests.local_pki import generate_key, make_csr, split_pem
+from tests.local_pki import LocalCa, generate_key, make_csr, pem, split_pem
 from tests.rehearsal import Cloud, rehearsal_aws
 from tests.synth import make_app, make_stack, pinned_context, resources_of_type, template_of
 
@@ -53,19 +56,13 @@ def issue_leaf(ca_arn: str, region: str, template: str, name: str) -> x509.Certi
     csr = make_csr(generate_key("EC_prime256v1"), name, dns_names=[name])
     arn = pca.issue_certificate(
         CertificateAuthorityArn=ca_arn,
-        Csr=csr.public_bytes(serialization_pem()),
+        Csr=csr.public_bytes(Encoding.PEM),
         SigningAlgorithm="SHA256WITHRSA",
         TemplateArn=template,
         Validity={"Type": "DAYS", "Value": 30},
     )["CertificateArn"]
     got = pca.get_certificate(CertificateAuthorityArn=ca_arn, CertificateArn=arn)
     return x509.load_pem_x509_certificate(got["Certificate"].encode())
-
-
-def serialization_pem() -> Any:
-    from cryptography.hazmat.primitives.serialization import Encoding
-
-    return Encoding.PEM
 
 
 def ca_certificate(ca_arn: str, region: str) -> x509.Certificate:
@@ -83,8 +80,6 @@ def verify_server(
 
 
 def spki(certificate: x509.Certificate) -> bytes:
-    from cryptography.hazmat.primitives.serialization import Encoding, PublicFormat
-
     return certificate.public_key().public_bytes(Encoding.DER, PublicFormat.SubjectPublicKeyInfo)
 
 
@@ -346,3 +341,59 @@ def test_rotation_moves_service_certificates_with_one_prop_and_alarms_on_both() 
     assert any("IssuingG1Activation" in w for w in watched) and any(
         "IssuingG2Activation" in w for w in watched
     )
+
+
+# Offline: a new signed file ----------------------------------------------------------------------------
+
+
+def offline_template(generation: int, folder: Path | None) -> dict[str, Any]:
+    app = make_app(**({"issuingSigned": str(folder)} if folder else {}))
+    stack = make_stack(app, name="Offline", region=WORKLOAD)
+    SubordinateCa(
+        stack,
+        "Issuing",
+        parent=OfflineParent(context_key="issuingSigned"),
+        subject=DistinguishedName(common_name="Example Issuing CA G1"),
+        certificate_generation=generation,
+    )
+    return template_of(stack)
+
+
+def sign_offline(offline_root: LocalCa, csr_pem: str, folder: Path, days: int) -> Path:
+    folder.mkdir()
+    certificate = offline_root.issue_subordinate(x509.load_pem_x509_csr(csr_pem.encode()), days=days)
+    (folder / "certificate.pem").write_text(pem(certificate))
+    (folder / "chain.pem").write_text(offline_root.pem)
+    return folder
+
+
+def test_offline_renewal_re_imports_a_newly_signed_certificate_for_the_same_csr(tmp_path: Path) -> None:
+    offline_root = LocalCa.root("Offline Root CA")
+    with rehearsal_aws():
+        cloud = Cloud()
+        cloud.deploy("Offline", offline_template(1, None), WORKLOAD)  # phase 1: CSR out, PENDING_CERTIFICATE
+        ca = cloud.physical("Offline", "Issuing", "AWS::ACMPCA::CertificateAuthority")
+        csr = ca.attributes["CertificateSigningRequest"]
+        g1 = sign_offline(offline_root, csr, tmp_path / "g1", days=300)
+        cloud.deploy("Offline", offline_template(1, g1), WORKLOAD)  # phase 2: activated
+        leaf = issue_leaf(ca.physical_id, WORKLOAD, SERVER_TEMPLATE, "svc.example")
+        # renewal: the same CSR (the key did not change), signed again with a longer validity
+        again = boto3.client("acm-pca", region_name=WORKLOAD).get_certificate_authority_csr(
+            CertificateAuthorityArn=ca.physical_id
+        )["Csr"]
+        assert again == csr
+        g2 = sign_offline(offline_root, again, tmp_path / "g2", days=600)
+        log = cloud.deploy("Offline", offline_template(2, g2), WORKLOAD)
+        renewed = ca_certificate(ca.physical_id, WORKLOAD)
+        # a certificate signed for another key is refused on import (what AWS calls CertificateMismatchException)
+        wrong = sign_offline(
+            offline_root, pem(make_csr(generate_key(), "Example Issuing CA G1")), tmp_path / "bad", 600
+        )
+        with pytest.raises(Exception, match="CertificateMismatchException"):
+            cloud.deploy("Offline", offline_template(3, wrong), WORKLOAD)
+    assert [line.split()[0] for line in log] == ["UPDATE"]
+    assert (
+        renewed.not_valid_after_utc
+        > x509.load_pem_x509_certificate((g1 / "certificate.pem").read_bytes()).not_valid_after_utc
+    )
+    verify_server(leaf, "svc.example", offline_root.certificate, renewed)

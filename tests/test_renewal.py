@@ -8,6 +8,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk.assertions import Annotations, Match
 
 from pki_constructs import (
     CaActivation,
@@ -244,3 +245,13 @@ def test_fails_rotation_to_a_ca_with_the_same_name() -> None:
     same = RootCa(stack, "RootAgain", subject=ROOT_NAME)
     with pytest.raises(PkiValidationError, match=r"successor=.*one name but different keys"):
         CaRotation(current=g1, successor=same)
+
+
+def test_a_renewal_says_at_synth_what_the_deploy_does_and_the_rule_synth_cannot_check() -> None:
+    stack = make_stack()
+    root = RootCa(stack, "Root", subject=ROOT_NAME)
+    SubordinateCa(stack, "Issuing", parent=root, subject=ISSUING_NAME, certificate_generation=2)
+    infos = Annotations.from_stack(stack).find_info("*", Match.string_like_regexp(r"pki-constructs:renewal"))
+    assert [i.id for i in infos] == ["/Test/Issuing"]
+    assert "must end before the parent's current one" in str(infos[0].entry.data)
+    assert "1825 days" in str(infos[0].entry.data)
