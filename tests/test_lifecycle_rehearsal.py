@@ -65,6 +65,13 @@ def issue_leaf(ca_arn: str, region: str, template: str, name: str) -> x509.Certi
     return x509.load_pem_x509_certificate(got["Certificate"].encode())
 
 
+def ca_chain(ca_arn: str, region: str) -> list[x509.Certificate]:
+    got = boto3.client("acm-pca", region_name=region).get_certificate_authority_certificate(
+        CertificateAuthorityArn=ca_arn
+    )
+    return split_pem(got.get("CertificateChain", ""))
+
+
 def ca_certificate(ca_arn: str, region: str) -> x509.Certificate:
     got = boto3.client("acm-pca", region_name=region).get_certificate_authority_certificate(
         CertificateAuthorityArn=ca_arn
@@ -121,6 +128,8 @@ def renewal() -> Iterator[dict[str, Any]]:
             "root": ca_certificate(root_arn, HOME),
             "issuing": ca_certificate(issuing_arn, WORKLOAD),
             "code_signing": ca_certificate(signing_arn, HOME),
+            "issuing_chain": ca_chain(issuing_arn, WORKLOAD),
+            "code_signing_chain": ca_chain(signing_arn, HOME),
         }
         story["issuing_log"] = cloud.deploy(
             "PkiReference-Workload", both_renewed["PkiReference-Workload"], WORKLOAD
@@ -131,6 +140,7 @@ def renewal() -> Iterator[dict[str, Any]]:
         story["after_issuing"] = {
             "root": ca_certificate(root_arn, HOME),
             "issuing": ca_certificate(issuing_arn, WORKLOAD),
+            "issuing_chain": ca_chain(issuing_arn, WORKLOAD),
         }
         story["issuing_status"] = boto3.client(
             "acm-pca", region_name=WORKLOAD
@@ -161,6 +171,10 @@ def test_root_renewal_is_a_new_certificate_and_an_in_place_re_import(renewal: di
 def test_a_renewed_root_leaves_the_cross_region_issuing_ca_alone(renewal: dict[str, Any]) -> None:
     assert not [line for line in renewal["root_workload_log"] if "IssuingCa" in line]
     assert renewal["after_root"]["issuing"] == renewal["g1"]["issuing"]
+    # ...so its stored chain still holds the previous root certificate (the runbook says to renew it too),
+    # while the native child re-imported its unchanged certificate with the renewed root
+    assert renewal["after_root"]["issuing_chain"] == [renewal["g1"]["root"]]
+    assert renewal["after_root"]["code_signing_chain"] == [renewal["after_root"]["root"]]
 
 
 def test_issuing_ca_renewal_through_the_custom_resource(renewal: dict[str, Any]) -> None:
@@ -170,6 +184,7 @@ def test_issuing_ca_renewal_through_the_custom_resource(renewal: dict[str, Any])
     before, after = renewal["g1"]["issuing"], renewal["after_issuing"]["issuing"]
     assert after != before and spki(after) == spki(before) and after.subject == before.subject
     assert after.issuer == renewal["after_issuing"]["root"].subject
+    assert renewal["after_issuing"]["issuing_chain"] == [renewal["after_issuing"]["root"]]  # the renewed root
     assert renewal["issuing_status"] == "ACTIVE"
 
 
