@@ -109,6 +109,7 @@ class ActivationProperties(TypedDict):
     Validity: ValidityProperty
     SigningAlgorithm: NotRequired[str]
     ParentFingerprint: NotRequired[str]
+    CertificateGeneration: NotRequired[str]
     IssuerRoleArn: NotRequired[str]
     ExternalId: NotRequired[str]
 
