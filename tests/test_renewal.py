@@ -22,6 +22,7 @@ from pki_constructs import (
     SubordinateCa,
 )
 from pki_constructs.custom_activation import RESOURCE_TYPE
+from pki_constructs.review import Status, compare, render
 from pki_constructs.trust_store import CaBundle
 from tests.local_pki import LocalCa, generate_key, make_csr
 from tests.synth import make_app, make_stack, resources_of_type, template_of
@@ -255,3 +256,44 @@ def test_a_renewal_says_at_synth_what_the_deploy_does_and_the_rule_synth_cannot_
     assert [i.id for i in infos] == ["/Test/Issuing"]
     assert "must end before the parent's current one" in str(infos[0].entry.data)
     assert "1825 days" in str(infos[0].entry.data)
+
+
+# The change review reads a renewal as what it is ---------------------------------------------------------
+
+
+def review_of_generations(tmp_path: Path, before: dict[str, int], after: dict[str, int]) -> tuple[str, int]:
+    outputs = []
+    for name, generations in (("old", before), ("new", after)):
+        app = make_app(outdir=str(tmp_path / name))
+        home = make_stack(app, "Home", region="us-east-1")
+        away = make_stack(app, "Away", region="eu-west-1")
+        root = RootCa(home, "Root", subject=ROOT_NAME, certificate_generation=generations.get("root", 1))
+        SubordinateCa(home, "Team", parent=root, subject=TEAM_NAME)
+        SubordinateCa(
+            away,
+            "Issuing",
+            parent=root,
+            subject=ISSUING_NAME,
+            certificate_generation=generations.get("issuing", 1),
+        )
+        outputs.append(Path(app.synth().directory))
+    review = compare(*outputs)
+    return render(review), int(review.status)
+
+
+@pytest.mark.parametrize(
+    ("renewed", "ca"),
+    [
+        ({"root": 2}, "**Example Root CA G1** (`Home/Root`)"),
+        ({"issuing": 2}, "**Example Issuing CA G1** (`Away/Issuing`)"),
+    ],
+)
+def test_pki_review_reads_a_renewal_as_a_reissue_that_keeps_trust(
+    tmp_path: Path, renewed: dict[str, int], ca: str
+) -> None:
+    text, status = review_of_generations(tmp_path, {}, renewed)
+    assert status == Status.REVIEW
+    assert f"- CA {ca}: CA certificate re-issued with the same key" in text
+    assert "Re-issue, trust kept" in text
+    assert "## Replacements that break trust\nNone." in text
+    assert "Team" not in text.split("## Replacements that break trust")[0]  # no child named as re-issued
