@@ -297,3 +297,23 @@ def test_pki_review_reads_a_renewal_as_a_reissue_that_keeps_trust(
     assert "Re-issue, trust kept" in text
     assert "## Replacements that break trust\nNone." in text
     assert "Team" not in text.split("## Replacements that break trust")[0]  # no child named as re-issued
+
+
+def test_fails_a_renewal_whose_validity_does_not_nest_inside_the_parents() -> None:
+    """The duration rule holds for every generation (the end date against the parent's current certificate
+    is checked at deploy: by AWS natively, by the handler before IssueCertificate)."""
+    stack = make_stack()
+    root = RootCa(
+        stack, "Root", subject=ROOT_NAME, validity=cdk.Duration.days(3650), certificate_generation=3
+    )
+    with pytest.raises(
+        PkiValidationError, match=r"validity='3650 days': a CA certificate must expire before"
+    ):
+        SubordinateCa(
+            stack,
+            "Issuing",
+            parent=root,
+            subject=ISSUING_NAME,
+            validity=cdk.Duration.days(3650),
+            certificate_generation=2,
+        )
