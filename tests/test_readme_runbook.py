@@ -1,8 +1,9 @@
 """The README's "CA lifecycle runbook": every Python block between its markers runs, verbatim, and synthesizes.
 
 The README-wide mechanism (pytest-markdown-docs) was not on main when the runbook was written, so this test
-extracts the runbook's blocks itself. Each block gets the same one-line prelude the README assumes
-(``stack``: a stack with a literal environment) in a fresh app, so blocks stay independent.
+extracts the runbook's blocks itself. Each block gets what its fence declares (``fixture:stack``, the
+convention of the README prelude: a stack with a literal environment) in a fresh app, so blocks stay
+independent. Once every README block runs through the plugin, this test is redundant.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from tests.synth import make_app, make_stack
 
 README = Path(__file__).resolve().parents[1] / "README.md"
 _SECTION = re.compile(r"<!-- runbook:start -->(.*?)<!-- runbook:end -->", re.S)
-_PYTHON = re.compile(r"^```python\n(.*?)^```", re.S | re.M)
+_PYTHON = re.compile(r"^```python(?: [^\n]*)?\n(.*?)^```", re.S | re.M)
 
 
 def runbook_blocks() -> list[str]:
