@@ -14,7 +14,7 @@ key, and the new certificate has both). What each activation mechanism does when
   ``CertificateAuthorityArn`` is create-only, and its update handler calls
   ``acm-pca:ImportCertificateAuthorityCertificate`` — a changed ``Certificate`` is re-imported in place,
   and the activation's Ref (the CA's ARN) does not change, so nothing that uses the CA is replaced.
-* **custom resource** (``lambda/ca_activation``): the ``CertificateGeneration`` property joins the
+* **custom resource** (``lambda/pki_handlers/ca_activation.py``): the ``CertificateGeneration`` property joins the
   digest that names the activation, so the handler issues from the parent again and imports the result
   into the ACTIVE child (an Update that returns a new physical id; the old one's Delete leaves the child
   alone because it is no longer the child's current activation). Idempotent through the handler's tags.

@@ -39,7 +39,6 @@ import cfnlint
 from cryptography import x509
 from cryptography.hazmat.primitives import serialization
 from moto import mock_aws
-from moto.acmpca import models as pca_models
 from moto.acmpca import responses as pca_responses
 from moto.acmpca.exceptions import InvalidStateException
 from moto.core.exceptions import JsonRESTError
@@ -106,14 +105,17 @@ def _issue(self: Any) -> str:
     try:
         if template == ROOT_TEMPLATE:
             # A root signs its own CSR while PENDING_CERTIFICATE (first activation) or ACTIVE (renewal).
+            if ca.certificate_authority_type != "ROOT" or _spki(csr.public_key()) != _spki(
+                ca.key.public_key()
+            ):
+                raise IssuanceRejected("RootCACertificate/V1 is issued only by a root CA for its own CSR")
             certificate = _self_signed(ca, csr, params["Validity"])
         else:
             if ca.status != "ACTIVE" or ca.certificate is None:
                 raise InvalidStateException(ca.arn)
             issuer = LocalCa.from_parts(ca.key, ca.certificate, _chain_of(ca))
-            certificate = issuer.issue(
-                csr, template=template, validity=params["Validity"]
-            )  # moto keys are RSA
+            # moto's CA keys are always RSA: the signing algorithm follows the key
+            certificate = issuer.issue(csr, template=template, validity=params["Validity"])
     except IssuanceRejected as rejected:
         raise _RequestFailed(str(rejected)) from rejected
     arn = f"{ca.arn}/certificate/{certificate.serial_number:x}"
@@ -143,13 +145,18 @@ def _self_signed(ca: Any, csr: x509.CertificateSigningRequest, validity: dict[st
     return _sign(builder, ca.key, "SHA256WITHRSA")
 
 
+def _spki(key: Any) -> bytes:
+    return bytes(
+        key.public_bytes(serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+
+
 def _import(original: Any) -> Any:
     def imported(self: Any) -> str:
         params = json.loads(self.body)
         ca = self.acmpca_backend.describe_certificate_authority(params["CertificateAuthorityArn"])
         certificate = x509.load_pem_x509_certificate(base64.b64decode(params["Certificate"]))
-        spki = serialization.Encoding.DER, serialization.PublicFormat.SubjectPublicKeyInfo
-        if certificate.public_key().public_bytes(*spki) != ca.key.public_key().public_bytes(*spki):
+        if _spki(certificate.public_key()) != _spki(ca.key.public_key()):
             raise _Mismatch("The certificate does not match the CA's key (its CSR)")
         return str(original(self))
 
@@ -183,9 +190,6 @@ def rehearsal_aws(account: str = "111111111111") -> Iterator[None]:
             os.environ.pop("MOTO_ACCOUNT_ID", None)
         else:
             os.environ["MOTO_ACCOUNT_ID"] = saved
-
-
-assert pca_models  # the patched responses act on moto's models; imported to pin the module we extend
 
 
 # ------------------------------------------------------------------------------------------ CloudFormation
@@ -259,12 +263,6 @@ class Cloud:
         for logical_id, gone in cleanup:
             self._delete(logical_id, gone, region)
         return self.log[start:]
-
-    def destroy_resource(self, stack: str, logical_prefix: str) -> None:
-        """Forget resources (as after a deploy that removed them with DeletionPolicy Retain)."""
-        state = self.stacks[stack]
-        for key in [k for k in state if k.startswith(logical_prefix)]:
-            state.pop(key)
 
     def physical(self, stack: str, logical_prefix: str, type_name: str) -> Deployed:
         (match,) = [
