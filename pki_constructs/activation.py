@@ -40,7 +40,7 @@ from .errors import Problem, raise_if_any
 from .issuer_role import IssuerRole
 from .offline_parent import OfflineParent
 from .ram_permission import RamPermission
-from .renewal import FIRST_GENERATION, certificate_id
+from .renewal import FIRST_GENERATION, certificate_id, warn_exported_chain
 from .sharing import shared_permission_problems
 from .templates import CertificateTemplate
 
@@ -153,6 +153,8 @@ def _activate_natively(child: ActivationRequest, parent: object, parent_chain: s
         validity=acmpca.CfnCertificate.ValidityProperty(type="DAYS", value=int(child.validity.to_days())),
     )
     certificate.apply_removal_policy(child.removal_policy)
+    if isinstance(parent, Construct):
+        warn_exported_chain(child.scope, parent, getattr(parent, "certificate_generation", FIRST_GENERATION))
     activation = acmpca.CfnCertificateAuthorityActivation(
         child.scope,
         "Activation",

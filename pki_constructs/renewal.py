@@ -40,7 +40,7 @@ same key; the custom resource re-imports the certificate it had recorded for tha
 
 from __future__ import annotations
 
-from aws_cdk import Annotations, Duration, Token
+from aws_cdk import Annotations, Duration, Stack, Token
 from constructs import IConstruct
 
 from .errors import Problem
@@ -51,6 +51,7 @@ __all__ = [
     "certificate_id",
     "note_renewal",
     "offline_renewal_problems",
+    "warn_exported_chain",
 ]
 
 FIRST_GENERATION = 1
@@ -112,3 +113,22 @@ def note_renewal(scope: IConstruct, generation: int, validity: Duration, *, subo
             f"parent's certificate ends within {days} days, renew the parent first or in the same change."
         )
     Annotations.of(scope).add_info(message)
+
+
+def warn_exported_chain(child: IConstruct, parent: IConstruct, parent_generation: int) -> None:
+    """A renewed parent whose chain a native child in another stack imports: CloudFormation's export lock.
+
+    The child's activation reads the parent's ``CompleteCertificateChain`` through ``Fn::ImportValue``; a
+    renewal changes that value, and CloudFormation refuses to update an export another stack imports, so the
+    parent's deploy fails. Known at synth once both exist, so it is said here (a warning: the same app may have
+    been deployed with this generation before the child moved to its own stack).
+    """
+    if parent_generation <= FIRST_GENERATION or Stack.of(child) is Stack.of(parent):
+        return
+    Annotations.of(child).add_warning_v2(
+        "pki-constructs:renewalExportLock",
+        f"{parent.node.path} is renewed (certificate generation {parent_generation}) but this CA, in another stack, "
+        "reads its certificate chain through a CloudFormation export; CloudFormation refuses to update an export "
+        f"that {Stack.of(child).stack_name} imports, so the deploy of {Stack.of(parent).stack_name} will fail. "
+        "Keep native children in their parent's stack, or rotate to a new CA instead of renewing this one.",
+    )

@@ -317,3 +317,17 @@ def test_fails_a_renewal_whose_validity_does_not_nest_inside_the_parents() -> No
             validity=cdk.Duration.days(3650),
             certificate_generation=2,
         )
+
+
+def test_renewing_a_parent_whose_chain_another_stack_imports_warns_of_the_export_lock() -> None:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload")
+    root = RootCa(pki, "Root", subject=ROOT_NAME, certificate_generation=2)
+    SubordinateCa(workload, "Issuing", parent=root, subject=ISSUING_NAME)
+    SubordinateCa(pki, "Team", parent=root, subject=TEAM_NAME)  # same stack: no export, no warning
+    warnings = Annotations.from_stack(workload).find_warning(
+        "*", Match.string_like_regexp("renewalExportLock")
+    )
+    assert [w.id for w in warnings] == ["/Workload/Issuing"]
+    assert "the deploy of Pki will fail" in str(warnings[0].entry.data)
+    assert not Annotations.from_stack(pki).find_warning("*", Match.string_like_regexp("renewalExportLock"))
