@@ -14,7 +14,6 @@ from collections.abc import Mapping, Sequence
 
 import jsii
 from aws_cdk import (
-    Acknowledgment,
     Annotations,
     ArnFormat,
     CustomResource,
@@ -22,15 +21,12 @@ from aws_cdk import (
     Names,
     RemovalPolicy,
     Resource,
-    SecretValue,
     Stack,
-    Validations,
 )
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
@@ -38,9 +34,9 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct
 
-from ._provider import HandlerProvider, async_handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .ca_facts import ca_facts, note_skipped_rules
+from .certificate_exports import SECRET_TAG_VALUE_MAX, CertificateExports
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
@@ -57,9 +53,6 @@ ACM_KEY_ALGORITHMS: dict[KeyAlgorithm, acm.KeyAlgorithm] = {
     KeyAlgorithm.EC_SECP384R1: acm.KeyAlgorithm.EC_SECP384_R1,
 }
 """The key algorithms ACM accepts in RequestCertificate (botocore acm model, ``KeyAlgorithm`` note)."""
-
-RENEWAL_EVENTS = ["ACM Certificate Available", "ACM Certificate Approaching Expiration"]
-"""ACM EventBridge detail types after which the export is checked (re-exported when the serial changed)."""
 
 CaLike = acmpca.ICertificateAuthority
 
@@ -118,8 +111,8 @@ _SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
 
 
 def secret_name_problems(secret_name: str) -> list[Problem]:
-    """Secrets Manager names: 1-512 of ``A-Za-z0-9/_+=.@-``; a trailing ``-`` + 6 characters would look like
-    the random ARN suffix and break the ``<name>-??????`` grants."""
+    """Secrets Manager names: 1-512 of ``A-Za-z0-9/_+=.@-``; at most 256 here (the name is an ACM tag value); a
+    trailing ``-`` + 6 characters would look like the random ARN suffix and break the ``<name>-??????`` grants."""
     if not isinstance(secret_name, str) or not _SECRET_NAME.match(secret_name):
         return [
             Problem(
@@ -127,6 +120,16 @@ def secret_name_problems(secret_name: str) -> list[Problem]:
                 secret_name,
                 "Secrets Manager names are 1-512 characters of letters, digits and /_+=.@-",
                 "use e.g. 'services/orders/tls'",
+            )
+        ]
+    if len(secret_name) > SECRET_TAG_VALUE_MAX:
+        return [
+            Problem(
+                "secret_name",
+                secret_name,
+                f"the certificate names its secret in a tag, and ACM tag values are at most {SECRET_TAG_VALUE_MAX} "
+                "characters",
+                f"use a name of at most {SECRET_TAG_VALUE_MAX} characters",
             )
         ]
     if re.search(r"-[A-Za-z0-9]{6}$", secret_name):
@@ -157,6 +160,11 @@ class ServiceCertificate(Resource):
     key, and written again whenever ACM renews the certificate (ACM EventBridge events plus a daily check),
     so the secret never holds an expired certificate. Give a service access with :meth:`grant_read`.
 
+    Exports share one mechanism per stack (:class:`~pki_constructs.certificate_exports.CertificateExports`:
+    one key, one custom resource, one renewal function, one event rule, one schedule): an extra exported
+    certificate adds one CloudFormation resource, its ACM certificate. The secret is created, re-exported and
+    deleted by the export handler, not by CloudFormation; ``secret`` is an import of it by name.
+
     Secret JSON keys: ``certificate``, ``certificate_chain``, ``private_key``, ``passphrase``,
     ``certificate_arn``, ``serial``, ``not_after``.
 
@@ -170,12 +178,13 @@ class ServiceCertificate(Resource):
         Default: - RSA_2048 under an RSA CA, EC_PRIME256V1 under an EC CA
     :param export: export the certificate and key to Secrets Manager. Default: - False (the key stays in
         ACM, usable only by integrated services such as load balancers)
-    :param secret_encryption_key: the customer-managed key for the secret. Default: - a new key with
-        yearly rotation (only with ``export=True``)
-    :param secret_name: Default: - ``pki-constructs/<unique name of this construct>``
-    :param removal_policy: for the secret. A key created here is always retained, whatever this says (its
-        deletion would make every secret version encrypted with it unreadable). Default: - DESTROY (ACM keeps
-        the certificate; a new deploy re-exports)
+    :param secret_encryption_key: this certificate's own customer-managed key for its secret. Default: - the
+        stack's shared export key (yearly rotation, retained; only with ``export=True``)
+    :param secret_name: at most 256 characters. Default: - ``pki-constructs/<unique name of this construct>``
+    :param removal_policy: for the secret: ``RETAIN`` (or ``RETAIN_ON_UPDATE_OR_DELETE``) keeps it when the
+        certificate leaves the stack or the stack is deleted; otherwise the handler deletes it with a 7-day
+        recovery window. The shared key is always retained (its deletion would make every secret version
+        encrypted with it unreadable). Default: - DESTROY (ACM keeps the certificate; a new deploy re-exports)
     """
 
     def __init__(
@@ -253,7 +262,7 @@ class ServiceCertificate(Resource):
             # Issuance needs only the caller's rights; renewal needs ACM's own permission on the CA.
             self._resource.node.add_dependency(ca.acm_permission)
 
-        self.secret: secretsmanager.Secret | None = None
+        self.secret: secretsmanager.ISecret | None = None
         self.encryption_key: kms.IKey | None = None
         self.export_resource: CustomResource | None = None
         self.secret_name: str | None = None
@@ -390,7 +399,8 @@ class ServiceCertificate(Resource):
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` read the exported certificate: ``secretsmanager:GetSecretValue`` and
         ``DescribeSecret`` on exactly this secret, and ``kms:Decrypt`` on exactly its key, only through
-        Secrets Manager in this region (``kms:ViaService``)."""
+        Secrets Manager in this region (``kms:ViaService``) and only for this secret (Secrets Manager's
+        encryption context ``SecretARN``; the key may be shared by the stack's other exports)."""
         if self.encryption_key is None:
             raise_if_any(self, [_no_export_problem("grant_read")])
         assert self.encryption_key is not None
@@ -403,7 +413,10 @@ class ServiceCertificate(Resource):
             grantee=grantee,
             actions=["kms:Decrypt"],
             resource_arns=[self.encryption_key.key_arn],
-            conditions={"StringEquals": {"kms:ViaService": self._secrets_manager_endpoint()}},
+            conditions={
+                "StringEquals": {"kms:ViaService": self._secrets_manager_endpoint()},
+                "StringLike": {"kms:EncryptionContext:SecretARN": self.secret_arn_pattern},
+            },
         )
         return secret.combine(decrypt)
 
@@ -426,139 +439,29 @@ class ServiceCertificate(Resource):
     def _export(
         self, key: kms.IKey | None, secret_name: str | None, removal_policy: RemovalPolicy | None
     ) -> None:
-        if key is None:
-            key = kms.Key(
-                self,
-                "SecretKey",
-                description=f"Encrypts the exported private key of {self.domain_name}",
-                enable_key_rotation=True,
-                removal_policy=RemovalPolicy.RETAIN,
-            )
-        self.encryption_key = key
+        exports = CertificateExports.of(self)
         self.secret_name = secret_name or f"pki-constructs/{Names.unique_resource_name(self, max_length=180)}"
-        self.secret = secretsmanager.Secret(
+        self.encryption_key = exports.add(
             self,
-            "Secret",
+            certificate_arn=self.certificate_arn,
             secret_name=self.secret_name,
-            description=f"Certificate, chain and encrypted private key of {self.domain_name} (ACM export)",
-            encryption_key=key,
-            # A placeholder, no secret: the export custom resource writes the real value right after.
-            secret_string_value=SecretValue.unsafe_plain_text('{"status": "pending export"}'),
-            removal_policy=removal_policy or RemovalPolicy.DESTROY,
+            key=key,
+            retain=removal_policy in (RemovalPolicy.RETAIN, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE),
         )
-        Validations.of(self.secret).acknowledge(
-            Acknowledgment(
-                id="AwsSolutions-SMG4",
-                reason="ACM renews the certificate and pki-constructs re-exports it into this secret on renewal; "
-                "Secrets Manager rotation does not apply",
-            )
-        )
-        statements = self._handler_statements(key)
-        provider = HandlerProvider.of(
-            self,
-            handler_name="cert_export",
-            description="pki-constructs: export ACM private certificates to Secrets Manager",
-            asynchronous=False,
-        )
-        for statement in statements:
-            provider.add_to_handler_policy(statement)
-        # A secret the handler had to re-create (deleted out of band) has an ARN CloudFormation does not know;
-        # the export's Delete removes it, so no private key outlives the stack (lambda/pki_handlers/cert_export).
-        provider.add_to_handler_policy(
-            iam.PolicyStatement(
-                actions=["secretsmanager:DeleteSecret"],
-                resources=[self.secret_arn_pattern],
-                conditions={"StringLike": {f"secretsmanager:ResourceTag/{_RECREATED_TAG}": "*"}},
-            )
-        )
-        properties = {
-            "CertificateArn": self.certificate_arn,
-            "SecretName": self.secret_name,
-            "KmsKeyArn": key.key_arn,
-        }
-        retain = removal_policy not in (None, RemovalPolicy.DESTROY)
-        self.export_resource = CustomResource(
-            self,
-            "Export",
-            service_token=provider.service_token,
-            resource_type="Custom::PkiCertificateExport",
-            properties={**properties, **({"RetainSecret": "true"} if retain else {})},
-        )
-        # The secret is addressed by name (so a recreated secret is found), not by a reference.
-        self.export_resource.node.add_dependency(self.secret)
-
-        renewal = _RenewalFunction.of(self)
-        for statement in statements:
-            renewal.function.add_to_role_policy(statement)
-        target = targets.LambdaFunction(
-            renewal.function,
-            event=events.RuleTargetInput.from_object(
-                {**properties, "Trigger": events.EventField.detail_type}
-            ),
-            retry_attempts=4,
-            max_event_age=Duration.hours(6),
-            dead_letter_queue=renewal.failures.queue,
-        )
-        events.Rule(
-            self,
-            "RenewalEvents",
-            description=f"Re-export {self.domain_name} when ACM renews it",
-            event_pattern=events.EventPattern(
-                source=["aws.acm"], detail_type=RENEWAL_EVENTS, resources=[self.certificate_arn]
-            ),
-            targets=[target],
-        )
-        events.Rule(
-            self,
-            "DailyCheck",
-            description=f"Daily check that the exported {self.domain_name} is ACM's current certificate",
-            schedule=events.Schedule.rate(Duration.days(1)),
-            targets=[
-                targets.LambdaFunction(
-                    renewal.function,
-                    event=events.RuleTargetInput.from_object({**properties, "Trigger": "schedule"}),
-                    retry_attempts=4,
-                    dead_letter_queue=renewal.failures.queue,
-                )
-            ],
-        )
-
-    def _handler_statements(self, key: kms.IKey) -> list[iam.PolicyStatement]:
-        return [
-            iam.PolicyStatement(
-                actions=["acm:DescribeCertificate", "acm:ExportCertificate", "acm:GetCertificate"],
-                resources=[self.certificate_arn],
-            ),
-            iam.PolicyStatement(
-                actions=[
-                    "secretsmanager:DescribeSecret",
-                    "secretsmanager:PutSecretValue",
-                    "secretsmanager:UpdateSecretVersionStage",
-                    "secretsmanager:RestoreSecret",
-                    "secretsmanager:CreateSecret",
-                ],
-                resources=[self.secret_arn_pattern],
-            ),
-            # CreateSecret of a re-created secret tags it (the mark the export's Delete looks for).
-            iam.PolicyStatement(
-                actions=["secretsmanager:TagResource"],
-                resources=[self.secret_arn_pattern],
-                conditions={"ForAllValues:StringEquals": {"aws:TagKeys": [_RECREATED_TAG]}},
-            ),
-            iam.PolicyStatement(
-                actions=["kms:GenerateDataKey", "kms:Decrypt"],
-                resources=[key.key_arn],
-                conditions={"StringEquals": {"kms:ViaService": self._secrets_manager_endpoint()}},
-            ),
-        ]
+        # The certificate names its secret and key: the stack's renewal function finds it by these tags.
+        tags = self._resource.node.default_child
+        assert isinstance(tags, acm.CfnCertificate)
+        for key_name, value in exports.tags_for(
+            secret_name=self.secret_name, key=self.encryption_key
+        ).items():
+            tags.tags.set_tag(key_name, value)
+        # An import by name (no resource): the export handler creates and owns the secret.
+        self.secret = secretsmanager.Secret.from_secret_name_v2(self, "Secret", self.secret_name)
+        self.export_resource = exports.resource
 
     def _secrets_manager_endpoint(self) -> str:
         stack = Stack.of(self)
         return f"secretsmanager.{stack.region}.{stack.url_suffix}"
-
-
-_RECREATED_TAG = "pki-constructs:recreated-by"
-"""Set by lambda/pki_handlers/cert_export.py (RECREATED_TAG) on a secret it had to re-create."""
 
 
 def _no_export_problem(what: str) -> Problem:
@@ -568,27 +471,3 @@ def _no_export_problem(what: str) -> Problem:
         f"{what} needs the exported secret",
         "create the ServiceCertificate with export=True",
     )
-
-
-class _RenewalFunction(Construct):
-    """The stack's one function that re-exports renewed certificates (``pki_handlers.cert_export.handler``)."""
-
-    ID = "PkiConstructsCertExportRenewal"
-
-    def __init__(self, scope: Construct, id: str) -> None:
-        super().__init__(scope, id)
-        self.function, self.failures = async_handler_function(
-            self,
-            "Function",
-            handler_name="cert_export",
-            entry_point="handler",
-            description="pki-constructs: re-export renewed ACM private certificates to Secrets Manager",
-        )
-
-    @classmethod
-    def of(cls, scope: Construct) -> _RenewalFunction:
-        stack = Stack.of(scope)
-        existing = stack.node.try_find_child(cls.ID)
-        if isinstance(existing, _RenewalFunction):
-            return existing
-        return cls(stack, cls.ID)

@@ -35,6 +35,10 @@ WILDCARD_RESOURCE_REASONS = {
         "AWS::IAM::Policy",
         "logs:CreateLogDelivery",
     ): "vended log delivery (Step Functions logging) has no resource ARNs",
+    (
+        "AWS::IAM::Policy",
+        "tag:GetResources",
+    ): "the Resource Groups Tagging API has no resource-level permissions (certificate renewal's daily check)",
 }
 
 

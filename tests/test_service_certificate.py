@@ -93,27 +93,49 @@ def test_certificate_waits_for_the_ca_activation_and_its_acm_permission(exported
     ]
 
 
-def test_secret_is_encrypted_with_a_rotating_cmk(exported: dict[str, Any]) -> None:
-    template = exported["template"]
-    _, secret = _one(template, "AWS::SecretsManager::Secret", Name=exported["api"].secret_name)
-    key_id = secret["Properties"]["KmsKeyId"]["Fn::GetAtt"][0]
-    key = template["Resources"][key_id]
-    assert key["Type"] == "AWS::KMS::Key" and key["Properties"]["EnableKeyRotation"] is True
-    assert "BEGIN" not in secret["Properties"]["SecretString"]
+def _exports(template: dict[str, Any]) -> dict[str, Any]:
+    return _one(template, "Custom::PkiCertificateExports")[1]["Properties"]
 
 
-def test_export_resource_carries_names_not_material(exported: dict[str, Any]) -> None:
+def _shared_key(template: dict[str, Any]) -> str:
+    return _logical_of(template, "AWS::KMS::Key", "PkiConstructsCertificateExportsKey")
+
+
+def test_secrets_share_the_stacks_rotating_cmk(exported: dict[str, Any]) -> None:
     template = exported["template"]
-    _, export = _one(template, "Custom::PkiCertificateExport", SecretName=exported["api"].secret_name)
-    props = export["Properties"]
-    assert set(props) == {"ServiceToken", "CertificateArn", "SecretName", "KmsKeyArn"}
-    assert any(d.startswith("ApiSecret") for d in export["DependsOn"])
-    # One provider for both certificates.
-    tokens = {
-        json.dumps(r["Properties"]["ServiceToken"])
-        for r in resources_of_type(template, "Custom::PkiCertificateExport").values()
+    keys = resources_of_type(template, "AWS::KMS::Key")
+    assert list(keys) == [_shared_key(template)]  # one key, however many exports
+    key = keys[_shared_key(template)]
+    assert key["Properties"]["EnableKeyRotation"] is True and key["DeletionPolicy"] == "Retain"
+    assert _exports(template)["KmsKeyArn"] == {"Fn::GetAtt": [_shared_key(template), "Arn"]}
+    assert exported["api"].encryption_key is exported["worker"].encryption_key
+
+
+def test_one_export_resource_carries_names_not_material(exported: dict[str, Any]) -> None:
+    template = exported["template"]
+    props = _exports(template)
+    assert set(props) == {"ServiceToken", "Scope", "KmsKeyArn", "Exports"}
+    assert props["Scope"] == {"Ref": "AWS::StackName"}
+    api = _logical_of(template, "AWS::CertificateManager::Certificate", "Api")
+    worker = _logical_of(template, "AWS::CertificateManager::Certificate", "Worker")
+    assert sorted(props["Exports"].values(), key=lambda e: e["SecretName"]) == [
+        {"CertificateArn": {"Ref": api}, "SecretName": exported["api"].secret_name},
+        {"CertificateArn": {"Ref": worker}, "SecretName": exported["worker"].secret_name},
+    ]
+    assert "BEGIN" not in json.dumps(props)
+    # The handler creates the secrets; CloudFormation holds none.
+    assert resources_of_type(template, "AWS::SecretsManager::Secret") == {}
+    assert exported["api"].export_resource is exported["worker"].export_resource
+
+
+def test_each_certificate_names_its_secret_and_key_in_its_tags(exported: dict[str, Any]) -> None:
+    template = exported["template"]
+    _, cert = _one(template, "AWS::CertificateManager::Certificate", DomainName="api.internal.example")
+    assert {t["Key"]: t["Value"] for t in cert["Properties"]["Tags"]} == {
+        "pki-constructs:export-scope": {"Ref": "AWS::StackName"},
+        "pki-constructs:export-secret": exported["api"].secret_name,
+        "pki-constructs:export-kms-key": {"Fn::GetAtt": [_shared_key(template), "Arn"]},
     }
-    assert len(tokens) == 1
 
 
 def test_grant_read_is_exactly_that_secret_and_that_key(exported: dict[str, Any]) -> None:
@@ -124,12 +146,12 @@ def test_grant_read_is_exactly_that_secret_and_that_key(exported: dict[str, Any]
         if p["Properties"]["Roles"] == [{"Ref": _role(template, "ApiTask")}]
     ]
     statements = policies[0]["Properties"]["PolicyDocument"]["Statement"]
-    secret_name = exported["api"].secret_name
+    secret_arn = f"arn:aws:secretsmanager:us-east-1:111111111111:secret:{exported['api'].secret_name}-??????"
     assert statements == [
         {
             "Action": ["secretsmanager:DescribeSecret", "secretsmanager:GetSecretValue"],
             "Effect": "Allow",
-            "Resource": f"arn:aws:secretsmanager:us-east-1:111111111111:secret:{secret_name}-??????",
+            "Resource": secret_arn,
         },
         {
             "Action": "kms:Decrypt",
@@ -138,10 +160,12 @@ def test_grant_read_is_exactly_that_secret_and_that_key(exported: dict[str, Any]
                     "kms:ViaService": {
                         "Fn::Join": ["", ["secretsmanager.us-east-1.", {"Ref": "AWS::URLSuffix"}]]
                     }
-                }
+                },
+                # The key is shared: decrypt only this secret's versions (Secrets Manager's encryption context).
+                "StringLike": {"kms:EncryptionContext:SecretARN": secret_arn},
             },
             "Effect": "Allow",
-            "Resource": {"Fn::GetAtt": [_logical_of(template, "AWS::KMS::Key", "ApiSecretKey"), "Arn"]},
+            "Resource": {"Fn::GetAtt": [_shared_key(template), "Arn"]},
         },
     ]
 
@@ -154,48 +178,87 @@ def _logical_of(template: dict[str, Any], type_name: str, prefix: str) -> str:
     return next(k for k in resources_of_type(template, type_name) if k.startswith(prefix))
 
 
-def test_renewal_reexports_on_acm_events_and_daily(exported: dict[str, Any]) -> None:
+def test_one_rule_and_one_schedule_reexport_every_certificate(exported: dict[str, Any]) -> None:
     template = exported["template"]
-    rules = {
-        k: r["Properties"]
-        for k, r in resources_of_type(template, "AWS::Events::Rule").items()
-        if k.startswith("Api")
-    }
-    event_rule = next(r for r in rules.values() if "EventPattern" in r)
-    schedule = next(r for r in rules.values() if "ScheduleExpression" in r)
-    cert = _logical_of(template, "AWS::CertificateManager::Certificate", "Api")
+    rules = [r["Properties"] for r in resources_of_type(template, "AWS::Events::Rule").values()]
+    assert len(rules) == 2
+    event_rule = next(r for r in rules if "EventPattern" in r)
+    schedule = next(r for r in rules if "ScheduleExpression" in r)
+    # No certificate ARNs in the pattern: the function tells its certificates by their tags.
     assert event_rule["EventPattern"] == {
         "detail-type": ["ACM Certificate Available", "ACM Certificate Approaching Expiration"],
-        "resources": [{"Ref": cert}],
         "source": ["aws.acm"],
     }
     assert schedule["ScheduleExpression"] == "rate(1 day)"
+    assert "Input" not in event_rule["Targets"][0] and "Input" not in schedule["Targets"][0]
     function = template["Resources"][event_rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]]
     assert function["Properties"]["Handler"] == "pki_handlers.cert_export.handler"
+    assert function["Properties"]["Environment"]["Variables"] == {"EXPORT_SCOPE": {"Ref": "AWS::StackName"}}
     assert schedule["Targets"][0]["Arn"] == event_rule["Targets"][0]["Arn"]
-    # The same single function serves the second certificate too.
-    functions = [
-        k
-        for k, f in resources_of_type(template, "AWS::Lambda::Function").items()
-        if f["Properties"].get("Handler") == "pki_handlers.cert_export.handler"
-    ]
-    assert len(functions) == 1
+    assert len(resources_of_type(template, "AWS::Lambda::Permission")) == 2
 
 
-def test_handler_permissions_are_scoped_to_each_certificate(exported: dict[str, Any]) -> None:
-    template = exported["template"]
-    policy = next(
+def _statements(template: dict[str, Any], prefix: str) -> list[dict[str, Any]]:
+    return next(  # type: ignore[no-any-return]
         p["Properties"]["PolicyDocument"]["Statement"]
         for k, p in resources_of_type(template, "AWS::IAM::Policy").items()
-        if k.startswith("PkiConstructsCertExportProviderOnEventRole")
+        if k.startswith(prefix)
     )
-    acm_resources = [s["Resource"] for s in policy if "acm:ExportCertificate" in s["Action"]]
-    flat = [
-        r for resources in acm_resources for r in (resources if isinstance(resources, list) else [resources])
-    ]
-    certs = sorted(k for k in resources_of_type(template, "AWS::CertificateManager::Certificate"))
-    assert sorted(r["Ref"] for r in flat) == certs
-    assert all("*" not in json.dumps(s["Resource"]) for s in policy)
+
+
+@pytest.mark.parametrize(
+    "role", ["PkiConstructsCertExportProviderOnEventRole", "PkiConstructsCertificateExportsRenewalRole"]
+)
+def test_handler_permissions_are_scoped_by_the_stacks_tag(exported: dict[str, Any], role: str) -> None:
+    scope = {"Ref": "AWS::StackName"}
+    by_action = {
+        action: statement
+        for statement in _statements(exported["template"], role)
+        for action in (
+            statement["Action"] if isinstance(statement["Action"], list) else [statement["Action"]]
+        )
+    }
+    for action in ("acm:ExportCertificate", "acm:DescribeCertificate", "acm:GetCertificate"):
+        assert by_action[action]["Resource"] == "arn:aws:acm:us-east-1:111111111111:certificate/*"
+        assert by_action[action]["Condition"] == {
+            "StringEquals": {"aws:ResourceTag/pki-constructs:export-scope": scope}
+        }
+    for action in ("secretsmanager:PutSecretValue", "secretsmanager:UpdateSecretVersionStage"):
+        assert by_action[action]["Condition"] == {
+            "StringEquals": {"aws:ResourceTag/pki-constructs:export-scope": scope}
+        }
+    assert by_action["secretsmanager:CreateSecret"]["Condition"]["StringEquals"] == {
+        "aws:RequestTag/pki-constructs:export-scope": scope
+    }
+    assert by_action["kms:GenerateDataKey"]["Resource"] == {
+        "Fn::GetAtt": [_shared_key(exported["template"]), "Arn"]
+    }
+    assert "secretsmanager:GetSecretValue" not in by_action
+    # '*' only for the Tagging API, which has no resource-level permissions.
+    assert [a for a, s in by_action.items() if s["Resource"] == "*"] == (
+        ["tag:GetResources"] if "Renewal" in role else []
+    )
+
+
+def test_an_extra_exported_certificate_adds_at_most_three_resources() -> None:
+    """Issue 14: 1 resource per extra exported certificate (its ACM certificate); the limit asserted is 3."""
+
+    def count(n: int) -> int:
+        stack = make_stack()
+        issuing = hierarchy(stack)
+        for i in range(n):
+            ServiceCertificate(
+                stack,
+                f"Svc{i}",
+                certificate_authority=issuing,
+                domain_name=f"svc{i}.internal.example",
+                export=True,
+            )
+        return len(template_of(stack)["Resources"])
+
+    one, three = count(1), count(3)
+    assert (three - one) / 2 <= 3
+    assert three - one == 2  # exactly the two ACM certificates
 
 
 def test_cfn_lint_has_no_errors(exported: dict[str, Any]) -> None:
@@ -216,31 +279,46 @@ def test_without_export_there_is_only_the_certificate() -> None:
     )
     template = template_of(stack)
     assert cert.secret is None and cert.export_resource is None
-    assert resources_of_type(template, "AWS::SecretsManager::Secret") == {}
-    assert (
-        _one(template, "AWS::CertificateManager::Certificate")[1]["Properties"]["KeyAlgorithm"] == "RSA_2048"
-    )
+    assert resources_of_type(template, "Custom::PkiCertificateExports") == {}
+    assert resources_of_type(template, "AWS::KMS::Key") == {}
+    _, resource = _one(template, "AWS::CertificateManager::Certificate")
+    assert resource["Properties"]["KeyAlgorithm"] == "RSA_2048" and "Tags" not in resource["Properties"]
 
 
-def test_uses_a_given_key() -> None:
+def test_a_certificate_may_have_its_own_key_and_retained_secret() -> None:
     stack = make_stack()
-    key = kms.Key(stack, "Shared", enable_key_rotation=True)
+    issuing = hierarchy(stack)
+    own = kms.Key(stack, "Own", enable_key_rotation=True)
     cert = ServiceCertificate(
         stack,
         "Api",
-        certificate_authority=hierarchy(stack),
+        certificate_authority=issuing,
         domain_name="api.internal.example",
         export=True,
-        secret_encryption_key=key,
+        secret_encryption_key=own,
         secret_name="svc/api/tls",
+        removal_policy=cdk.RemovalPolicy.RETAIN,
+    )
+    ServiceCertificate(
+        stack, "Other", certificate_authority=issuing, domain_name="other.internal.example", export=True
     )
     template = template_of(stack)
-    assert cert.encryption_key is key
-    assert len(resources_of_type(template, "AWS::KMS::Key")) == 1
-    _, secret = _one(template, "AWS::SecretsManager::Secret", Name="svc/api/tls")
-    assert secret["Properties"]["KmsKeyId"] == {
-        "Fn::GetAtt": [_logical_of(template, "AWS::KMS::Key", "Shared"), "Arn"]
-    }
+    own_arn = {"Fn::GetAtt": [_logical_of(template, "AWS::KMS::Key", "Own"), "Arn"]}
+    assert cert.encryption_key is own and cert.secret is not None
+    entries = list(_exports(template)["Exports"].values())
+    assert {
+        "CertificateArn": {"Ref": _logical_of(template, "AWS::CertificateManager::Certificate", "Api")},
+        "SecretName": "svc/api/tls",
+        "KmsKeyArn": own_arn,
+        "Retain": "true",
+    } in entries
+    _, resource = _one(template, "AWS::CertificateManager::Certificate", DomainName="api.internal.example")
+    assert {"Key": "pki-constructs:export-kms-key", "Value": own_arn} in resource["Properties"]["Tags"]
+    # Both handlers may use both keys, and nothing else.
+    for role in ("PkiConstructsCertExportProviderOnEventRole", "PkiConstructsCertificateExportsRenewalRole"):
+        kms_statement = next(s for s in _statements(template, role) if "kms:GenerateDataKey" in s["Action"])
+        expected = [{"Fn::GetAtt": [_shared_key(template), "Arn"]}, own_arn]
+        assert sorted(map(json.dumps, kms_statement["Resource"])) == sorted(map(json.dumps, expected))
 
 
 def test_warns_when_the_ca_denies_acm_renewal() -> None:
@@ -371,3 +449,17 @@ def test_fails_on_a_secret_name_that_looks_like_an_arn_suffix() -> None:
 
 def test_fails_on_a_secret_name_without_export() -> None:
     _fails("secret_name", secret_name="svc/orders/tls")
+
+
+def test_fails_on_a_secret_name_longer_than_an_acm_tag_value() -> None:
+    error = _fails("secret_name", export=True, secret_name="svc/" + "a" * 253)
+    assert "256" in str(error)
+    stack = make_stack()
+    ServiceCertificate(  # 256 characters pass
+        stack,
+        "Api",
+        certificate_authority=hierarchy(stack),
+        domain_name="api.internal.example",
+        export=True,
+        secret_name="svc/" + "a" * 252,
+    )

@@ -1,39 +1,42 @@
-"""Export an ACM private certificate into a Secrets Manager secret, and keep the secret current.
+"""Export ACM private certificates into Secrets Manager secrets, and keep the secrets current.
 
-Entry points:
+One stack holds one export mechanism, however many certificates it exports (pki_constructs.certificate_exports):
 
-* ``pki_handlers.cert_export.on_event`` — custom-resource Provider handler (Create/Update export; Delete removes
-  only a secret this handler re-created, see below).
-* ``pki_handlers.cert_export.handler`` — EventBridge entry point (ACM "Certificate Available"/"Approaching
-  Expiration" events and a daily schedule): re-exports when ACM has renewed the certificate, so the secret never
-  holds an expired one. Failures raise, so the function's retries, dead-letter queue and alarm see them.
-
-ResourceProperties / event input (strings): see :class:`ExportProperties`.
+* ``pki_handlers.cert_export.on_event`` — the custom-resource Provider handler of the stack's one
+  ``Custom::PkiCertificateExports`` resource. Its properties are the manifest (:class:`ManifestProperties`):
+  ``Scope`` (the stack's name), ``KmsKeyArn`` (the stack's shared key) and ``Exports``, a map (keyed by
+  certificate construct) of ``{"CertificateArn", "SecretName", "KmsKeyArn"?, "Retain"?}``. Create exports every
+  entry; Update exports the new and changed entries and deletes the secrets of removed ones; Delete deletes the
+  secrets that are not retained. The secrets are created here (tagged with the scope), not by CloudFormation,
+  so an exported certificate costs the stack one resource: its ACM certificate. No orphaned key material: every
+  secret this handler writes is in the manifest, and leaves with it.
+* ``pki_handlers.cert_export.handler`` — the EventBridge entry point of the stack's one renewal function. An
+  ACM event ("ACM Certificate Available", "ACM Certificate Approaching Expiration"; ``resources[0]`` is the
+  certificate ARN) re-exports that certificate if it is one of this stack's; the daily schedule ("Scheduled
+  Event") checks every certificate of the stack. A certificate is this stack's when its tag
+  ``pki-constructs:export-scope`` equals ``EXPORT_SCOPE``; its tags ``pki-constructs:export-secret`` and
+  ``pki-constructs:export-kms-key`` name its secret and key (the certificate is the manifest; the stack owns
+  its tags). Failures raise, so the function's retries, dead-letter queue and alarm see them.
 
 The secret value is JSON: ``certificate``, ``certificate_chain``, ``private_key`` (PKCS#8 PEM encrypted with
 ``passphrase``), ``passphrase``, ``certificate_arn``, ``serial``, ``not_after``. Each export is stored as a
 secret version whose ClientRequestToken is derived from (certificate ARN, serial, KMS key): a retried or
 repeated export of the same certificate generation is detected without reading the secret value, and a
-new key gets a version encrypted with it.
+new key gets a version encrypted with it. A secret that exists without this stack's scope tag is never
+written (another owner's secret must not receive a private key).
 
-No orphaned key material: the PhysicalResourceId is the secret *name* (stable across certificate
-replacements, which are Updates). When the stack's secret was deleted out of band, the export re-creates it
-under the same name, tagged ``pki-constructs:recreated-by`` — a new ARN CloudFormation does not know. On Delete,
-the handler deletes a secret of that name only if it carries that tag (and ``RetainSecret`` is not "true"), so a
-stack delete leaves no secret behind, while the stack's own secret stays CloudFormation's to delete. Physical
-ids of older versions (the certificate ARN) make Delete a no-op.
-
-``Data`` carries ARNs, serial, NotAfter and the SHA-256 fingerprint — never PEM, key or passphrase; nothing
-secret is logged.
+Responses carry counts; logs carry ARNs, serials and names — never PEM, key or passphrase.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import secrets
 import time
 import uuid
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime
 from typing import Any, NotRequired, TypedDict, cast
 
@@ -45,6 +48,18 @@ from .x509 import PemError, certificate_fingerprint, normalise_pem
 
 LOG = Logger(__name__)
 
+SCOPE_TAG = "pki-constructs:export-scope"
+SECRET_TAG = "pki-constructs:export-secret"
+KEY_TAG = "pki-constructs:export-kms-key"
+CERTIFICATE_TAG = "pki-constructs:certificate-arn"
+"""Tag keys shared with pki_constructs.certificate_exports (the IAM conditions name them too)."""
+RECOVERY_WINDOW_DAYS = 7
+"""Secrets Manager's shortest recovery window: a deleted export can be restored for a week (and is, by the
+next export of the same name: see export_if_needed)."""
+WORKERS = 8
+"""Exports run in parallel (each is a few API calls); _call backs off when ACM throttles."""
+PHYSICAL_ID = "pki-constructs-certificate-exports"
+
 _TOKEN_NAMESPACE = uuid.UUID("8d6a3f0e-3c1f-4d0b-9a55-6f1b0c2d7e41")
 _ATTEMPTS = 6
 """Our own bounded back-off on top of the SDK's retries (ACM export is throttled per account)."""
@@ -52,11 +67,10 @@ _RENEWAL_HINT = (
     "check the CA is ACTIVE and that acm.amazonaws.com holds IssueCertificate/GetCertificate permission "
     "on it (AWS::ACMPCA::Permission)"
 )
-RECREATED_TAG = "pki-constructs:recreated-by"
 _HINTS = {
-    "AccessDeniedException": "the function's role lacks this permission (granted by the ServiceCertificate on the "
-    "exact certificate, secret and KMS key); look for an SCP, permissions boundary or a KMS key policy that "
-    "denies it",
+    "AccessDeniedException": "the function's role lacks this permission (granted by the stack's CertificateExports "
+    "on certificates and secrets tagged with the stack's export scope, and on the exact KMS keys); check the "
+    "tags, and look for an SCP, permissions boundary or a KMS key policy that denies it",
     "LimitExceededException": "ACM's ExportCertificate quota is exhausted; retry later or request an increase",
     "EncryptionFailure": "Secrets Manager could not use the KMS key: the key policy must allow this role "
     "kms:GenerateDataKey via secretsmanager",
@@ -67,15 +81,22 @@ sleep: Callable[[float], None] = time.sleep
 """Indirection so tests can run the back-off without waiting."""
 
 
-class ExportProperties(TypedDict):
-    """``Custom::PkiCertificateExport`` ResourceProperties, and the renewal rules' event input."""
+class ExportEntry(TypedDict):
+    """One certificate of the manifest, as the handler uses it."""
 
-    ServiceToken: NotRequired[str]
     CertificateArn: str
     SecretName: str
     KmsKeyArn: str
-    RetainSecret: NotRequired[str]
-    Trigger: NotRequired[str]
+    Retain: bool
+
+
+class ManifestProperties(TypedDict):
+    """``Custom::PkiCertificateExports`` ResourceProperties (CloudFormation passes scalars as strings)."""
+
+    ServiceToken: NotRequired[str]
+    Scope: str
+    KmsKeyArn: str
+    Exports: dict[str, dict[str, str]]
 
 
 class NotYetIssued(RuntimeError):
@@ -86,53 +107,121 @@ _client = aws.client
 
 
 # ---------------------------------------------------------------------------------------------------------
-# Provider entry point
+# Provider entry point: the stack's manifest
 # ---------------------------------------------------------------------------------------------------------
 
 
 def on_event(event: CustomResourceEvent, context: LambdaContext | None = None) -> OnEventResponse:
     aws.DEADLINE.start(context)
     request = event["RequestType"]
+    physical_id = str(event.get("PhysicalResourceId") or PHYSICAL_ID)
     if request == "Delete":
-        return _delete(event)
-    props = _props(event.get("ResourceProperties", {}))
-    LOG.info(f"{request} export", certificate_arn=props["CertificateArn"], secret=props["SecretName"])
+        # Best effort, never raising: a failed Delete blocks the stack. Properties of another shape (the
+        # per-certificate export resources of earlier versions) carry no manifest: nothing to do.
+        manifest = _manifest_or_none(event.get("ResourceProperties", {}))
+        if manifest is not None:
+            _delete_secrets([e for e in manifest[1] if not e["Retain"]])
+        return {"PhysicalResourceId": physical_id}
     if request not in ("Create", "Update"):
         raise ValueError(f"unknown RequestType {request!r}")
-    data = _export_or_fail(props)
-    # The secret's name: a new certificate (ACM replacement) is an Update of the same export, and Delete knows
-    # which secret to look at without reading properties.
-    return {"PhysicalResourceId": props["SecretName"], "Data": data}
+    scope, entries = _manifest(event.get("ResourceProperties", {}))
+    wanted = entries
+    if request == "Update":
+        old = _manifest_or_none(event.get("OldResourceProperties") or {})
+        old_entries = {e["SecretName"]: e for e in old[1]} if old else {}
+        names = {e["SecretName"] for e in entries}
+        _delete_secrets([e for n, e in old_entries.items() if n not in names and not e["Retain"]])
+        wanted = [e for e in entries if old_entries.get(e["SecretName"]) != e]
+    LOG.info(f"{request}: exporting", exporting=len(wanted), certificates=len(entries))
+    _export_all(wanted, scope)
+    return {
+        "PhysicalResourceId": physical_id if request == "Update" else PHYSICAL_ID,
+        "Data": {"Certificates": str(len(entries)), "Exported": str(len(wanted))},
+    }
 
 
-def _delete(event: CustomResourceEvent) -> OnEventResponse:
-    physical_id = str(event.get("PhysicalResourceId", ""))
-    retain = str(cast(dict[str, Any], event.get("ResourceProperties") or {}).get("RetainSecret", "")).lower()
-    if not physical_id or physical_id.startswith("arn:") or retain == "true":
-        # An older export (physical id = certificate ARN), or a retained secret: CloudFormation owns the rest.
-        LOG.info("Delete of export: nothing to do", physical_id=physical_id)
-        return {"PhysicalResourceId": physical_id}
-    secret = _describe_secret(physical_id)
-    tags = {t.get("Key"): t.get("Value") for t in (secret or {}).get("Tags", [])}
-    if secret is None or secret.get("DeletedDate") is not None or RECREATED_TAG not in tags:
-        LOG.info("Delete of export: the secret is CloudFormation's to delete", secret=physical_id)
-        return {"PhysicalResourceId": physical_id}
-    try:
-        _call(
-            _client("secretsmanager").delete_secret,
-            physical_id,
-            passthrough=frozenset({"ResourceNotFoundException"}),
-            SecretId=physical_id,
-            ForceDeleteWithoutRecovery=True,
+def _manifest(props: dict[str, Any]) -> tuple[str, list[ExportEntry]]:
+    missing = [k for k in ("Scope", "KmsKeyArn", "Exports") if not props.get(k)]
+    if missing:
+        raise ValueError(f"missing properties: {', '.join(missing)}")
+    listed = props["Exports"]
+    entries: list[ExportEntry] = []
+    # A map keyed by the certificate constructs' unique ids (what the library writes), or a list.
+    for index, entry in enumerate(listed.values() if isinstance(listed, dict) else listed):
+        absent = [k for k in ("CertificateArn", "SecretName") if not entry.get(k)]
+        if absent:
+            raise ValueError(f"Exports[{index}] lacks {', '.join(absent)}")
+        entries.append(
+            {
+                "CertificateArn": str(entry["CertificateArn"]),
+                "SecretName": str(entry["SecretName"]),
+                "KmsKeyArn": str(entry.get("KmsKeyArn") or props["KmsKeyArn"]),
+                "Retain": str(entry.get("Retain", "false")).lower() == "true",
+            }
         )
-    except Exception as error:
-        if aws.error_code(error) != "ResourceNotFoundException":
-            raise
-    LOG.info(
-        "deleted the secret this handler re-created (CloudFormation knows only the original)",
-        secret=physical_id,
-    )
-    return {"PhysicalResourceId": physical_id}
+    return str(props["Scope"]), entries
+
+
+def _manifest_or_none(props: dict[str, Any]) -> tuple[str, list[ExportEntry]] | None:
+    try:
+        return _manifest(props)
+    except (ValueError, TypeError, AttributeError):
+        return None
+
+
+def _export_all(entries: list[ExportEntry], scope: str) -> list[dict[str, str]]:
+    """Export every entry (in parallel); raise once, naming every certificate that failed."""
+    for service in ("acm", "secretsmanager"):
+        _client(service)  # create the clients before the threads share them
+
+    def one(entry: ExportEntry) -> dict[str, str] | Exception:
+        try:
+            return _export_or_fail(entry, scope)
+        except Exception as error:  # reported below, with every other failure
+            LOG.error("export failed", certificate_arn=entry["CertificateArn"], error=str(error))
+            return error
+
+    with ThreadPoolExecutor(max_workers=WORKERS) as pool:
+        results = list(pool.map(one, entries))
+    failures = [
+        (e["CertificateArn"], r) for e, r in zip(entries, results, strict=True) if isinstance(r, Exception)
+    ]
+    if failures:
+        first_error = failures[0][1]
+        if len(failures) == 1:
+            raise first_error
+        listed = "; ".join(f"{arn}: {error}" for arn, error in failures[:10])
+        raise aws.HandlerError(
+            f"{len(failures)} of {len(entries)} export(s) failed: {listed}"
+        ) from first_error
+    return [r for r in results if not isinstance(r, Exception)]
+
+
+def _export_or_fail(entry: ExportEntry, scope: str) -> dict[str, str]:
+    try:
+        return export_if_needed(entry["CertificateArn"], entry["SecretName"], entry["KmsKeyArn"], scope)
+    except aws.OutOfTime as error:
+        raise aws.HandlerError(
+            f"{error}; nothing half-written is kept (each export is one secret version): retry"
+        ) from error
+
+
+def _delete_secrets(entries: list[ExportEntry]) -> None:
+    for entry in entries:
+        name = entry["SecretName"]
+        try:
+            _call(
+                _client("secretsmanager").delete_secret,
+                name,
+                passthrough=frozenset({"ResourceNotFoundException"}),
+                SecretId=name,
+                RecoveryWindowInDays=RECOVERY_WINDOW_DAYS,
+            )
+            LOG.info("secret scheduled for deletion", secret=name, recovery_window_days=RECOVERY_WINDOW_DAYS)
+        except Exception as error:
+            if aws.error_code(error) == "ResourceNotFoundException":
+                continue
+            LOG.warning(f"could not delete secret {name} (left in place)", error=str(error))
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -140,28 +229,61 @@ def _delete(event: CustomResourceEvent) -> OnEventResponse:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def handler(event: ExportProperties | dict[str, Any], context: LambdaContext | None = None) -> dict[str, str]:
-    """Re-export when ACM renewed the certificate; fail loudly (Lambda error metric) when it could not."""
+def handler(event: dict[str, Any], context: LambdaContext | None = None) -> dict[str, str]:
+    """Re-export what ACM renewed; fail loudly (Lambda error metric) when a certificate could not be."""
     aws.DEADLINE.start(context)
-    props = _props(cast(dict[str, Any], event))
-    trigger = event.get("Trigger") or cast(dict[str, Any], event).get("detail-type") or "schedule"
-    LOG.info("renewal check", certificate_arn=props["CertificateArn"], trigger=trigger)
-    data = _export_or_fail(props)
-    if datetime.fromisoformat(data["NotAfter"]) <= datetime.now(UTC):
-        raise RuntimeError(
-            f"certificate {props['CertificateArn']} expired at {data['NotAfter']} and ACM has not "
-            f"renewed it; {_RENEWAL_HINT}"
+    scope = os.environ["EXPORT_SCOPE"]
+    if event.get("source") == "aws.acm":
+        certificate_arn = str(event["resources"][0])
+        LOG.info("ACM event", detail_type=event.get("detail-type"), certificate_arn=certificate_arn)
+        tags = _tags(
+            _call(_client("acm").list_tags_for_certificate, certificate_arn, CertificateArn=certificate_arn)
         )
-    return data
+        if tags.get(SCOPE_TAG) != scope:
+            LOG.info("not exported by this stack; ignoring the event", certificate_arn=certificate_arn)
+            return {"Checked": "0"}
+        _renew([(certificate_arn, tags)], scope)
+        return {"Checked": "1"}
+    LOG.info("scheduled check of every certificate this stack exports")
+    certificates = list(_certificates_of(scope))
+    _renew(certificates, scope)
+    return {"Checked": str(len(certificates))}
 
 
-def _export_or_fail(props: ExportProperties) -> dict[str, str]:
-    try:
-        return export_if_needed(props["CertificateArn"], props["SecretName"], props["KmsKeyArn"])
-    except aws.OutOfTime as error:
-        raise aws.HandlerError(
-            f"{error}; nothing half-written is kept (each export is one secret version): retry"
-        ) from error
+def _renew(certificates: list[tuple[str, dict[str, str]]], scope: str) -> None:
+    entries: list[ExportEntry] = []
+    for arn, tags in certificates:
+        if not tags.get(SECRET_TAG) or not tags.get(KEY_TAG):
+            raise ValueError(f"{arn} lacks its {SECRET_TAG}/{KEY_TAG} tags; deploy the stack again")
+        entries.append(
+            {
+                "CertificateArn": arn,
+                "SecretName": tags[SECRET_TAG],
+                "KmsKeyArn": tags[KEY_TAG],
+                "Retain": True,
+            }
+        )
+    expired = [
+        f"{data['CertificateArn']} expired at {data['NotAfter']}"
+        for data in _export_all(entries, scope)
+        if datetime.fromisoformat(data["NotAfter"]) <= datetime.now(UTC)
+    ]
+    if expired:
+        raise RuntimeError(f"ACM has not renewed: {'; '.join(expired)}; {_RENEWAL_HINT}")
+
+
+def _certificates_of(scope: str) -> Iterator[tuple[str, dict[str, str]]]:
+    """This stack's exported certificates and their tags (Resource Groups Tagging API, one paged query)."""
+    paginator = _client("resourcegroupstaggingapi").get_paginator("get_resources")
+    for page in paginator.paginate(
+        TagFilters=[{"Key": SCOPE_TAG, "Values": [scope]}], ResourceTypeFilters=["acm:certificate"]
+    ):
+        for mapping in page.get("ResourceTagMappingList", []):
+            yield str(mapping["ResourceARN"]), _tags(mapping)
+
+
+def _tags(response: dict[str, Any]) -> dict[str, str]:
+    return {str(t["Key"]): str(t.get("Value", "")) for t in response.get("Tags", [])}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -169,12 +291,22 @@ def _export_or_fail(props: ExportProperties) -> dict[str, str]:
 # ---------------------------------------------------------------------------------------------------------
 
 
-def export_if_needed(certificate_arn: str, secret_name: str, kms_key_arn: str) -> dict[str, str]:
-    """Make the secret's current version hold the certificate generation ACM has now; return Data."""
+def export_if_needed(certificate_arn: str, secret_name: str, kms_key_arn: str, scope: str) -> dict[str, str]:
+    """Make the secret's current version hold the certificate generation ACM has now; return its facts."""
     description = _describe_issued(certificate_arn)
     serial = description["Serial"]
     token = version_token(certificate_arn, serial, kms_key_arn)
     secret = _describe_secret(secret_name)
+    if secret is not None and _tags(secret).get(SCOPE_TAG) != scope:
+        raise aws.HandlerError(
+            f"secret {secret_name} exists but is not one of this stack's exports (its {SCOPE_TAG} tag differs); "
+            "give the certificate another secret_name, or delete that secret"
+        )
+    if secret is not None and not _same_key(secret.get("KmsKeyId"), kms_key_arn):
+        LOG.info("secret moves to another key", secret=secret_name, kms_key_arn=kms_key_arn)
+        _call(
+            _client("secretsmanager").update_secret, secret_name, SecretId=secret_name, KmsKeyId=kms_key_arn
+        )
     if secret is not None and secret.get("DeletedDate") is not None:
         LOG.info("secret is scheduled for deletion; restoring it", secret=secret_name)
         _call(_client("secretsmanager").restore_secret, secret_name, SecretId=secret_name)
@@ -196,8 +328,8 @@ def export_if_needed(certificate_arn: str, secret_name: str, kms_key_arn: str) -
         }
     )
     if secret is None:
-        LOG.info("secret does not exist (deleted out of band?); re-creating it", secret=secret_name)
-        secret_arn = _create_secret(secret_name, kms_key_arn, token, value, certificate_arn)
+        LOG.info("creating the secret", secret=secret_name)
+        secret_arn = _create_secret(secret_name, kms_key_arn, token, value, certificate_arn, scope)
     else:
         secret_arn = _put_secret_value(secret_name, token, value)
     LOG.info("exported", serial=serial, certificate_arn=certificate_arn, secret_arn=secret_arn)
@@ -215,17 +347,6 @@ def fingerprint_sha256(certificate_pem: str) -> str:
         return certificate_fingerprint(certificate_pem)
     except PemError:
         raise ValueError("ACM returned no PEM certificate") from None
-
-
-def _props(props: dict[str, Any]) -> ExportProperties:
-    missing = [k for k in ("CertificateArn", "SecretName", "KmsKeyArn") if not props.get(k)]
-    if missing:
-        raise ValueError(f"missing properties: {', '.join(missing)}")
-    return {
-        "CertificateArn": str(props["CertificateArn"]),
-        "SecretName": str(props["SecretName"]),
-        "KmsKeyArn": str(props["KmsKeyArn"]),
-    }
 
 
 def _describe_issued(certificate_arn: str) -> dict[str, Any]:
@@ -336,7 +457,9 @@ def _promote(secret_name: str, token: str) -> str:
     return str(secret["ARN"])
 
 
-def _create_secret(secret_name: str, kms_key_arn: str, token: str, value: str, certificate_arn: str) -> str:
+def _create_secret(
+    secret_name: str, kms_key_arn: str, token: str, value: str, certificate_arn: str, scope: str
+) -> str:
     response = _call(
         _client("secretsmanager").create_secret,
         secret_name,
@@ -345,7 +468,8 @@ def _create_secret(secret_name: str, kms_key_arn: str, token: str, value: str, c
         ClientRequestToken=token,
         SecretString=value,
         Description=f"ACM private certificate {certificate_arn}, exported by pki-constructs",
-        Tags=[{"Key": RECREATED_TAG, "Value": "pki-constructs cert_export"}],
+        # The scope tag is what the handlers' IAM conditions and the ownership check above look for.
+        Tags=[{"Key": SCOPE_TAG, "Value": scope}, {"Key": CERTIFICATE_TAG, "Value": certificate_arn}],
     )
     return str(response["ARN"])
 
@@ -361,6 +485,11 @@ def _data(
         "NotAfter": _iso(description["NotAfter"]),
         "Sha256Fingerprint": fingerprint,
     }
+
+
+def _same_key(current: str | None, wanted: str) -> bool:
+    """DescribeSecret names the key as it was given (ARN or id); compare by key id."""
+    return current is None or current.rsplit("/", 1)[-1] == wanted.rsplit("/", 1)[-1]
 
 
 def _operation(function: Callable[..., Any]) -> str:

@@ -1,4 +1,5 @@
-"""pki_handlers.cert_export: ACM private certificate -> Secrets Manager, against moto and Stubber faults."""
+"""pki_handlers.cert_export: the stack's manifest of exported ACM private certificates -> Secrets Manager, and the
+stack-wide renewal function, against moto and Stubber faults."""
 
 from __future__ import annotations
 
@@ -18,7 +19,6 @@ from cryptography.hazmat.primitives import serialization
 from moto import mock_aws
 
 from tests.handler_loading import load_handler as load_named
-from tests.local_pki import sha256_fingerprint
 
 REGION = "us-east-1"
 ARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
@@ -26,6 +26,9 @@ KEY_ARN = "arn:aws:kms:us-east-1:111111111111:key/aaaaaaaa-bbbb-cccc-dddd-eeeeee
 SECRET = "svc/api/tls"
 SECRET_ARN = "arn:aws:secretsmanager:us-east-1:111111111111:secret:svc/api/tls-AbCdEf"
 OLD_VERSION = "00000000-0000-0000-0000-000000000000"
+SCOPE = "Services"  # the stack's name
+SCOPE_TAG = "pki-constructs:export-scope"
+OURS = [{"Key": SCOPE_TAG, "Value": SCOPE}]
 
 
 def load_handler() -> ModuleType:
@@ -34,6 +37,7 @@ def load_handler() -> ModuleType:
 
 @pytest.fixture
 def handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
+    monkeypatch.setenv("EXPORT_SCOPE", SCOPE)
     module = load_handler()
     delays: list[float] = []
     monkeypatch.setattr(module, "sleep", delays.append)
@@ -42,24 +46,52 @@ def handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     module._client.cache_clear()
 
 
+def manifest(*entries: dict[str, Any], key_arn: str = KEY_ARN) -> dict[str, Any]:
+    """The Custom::PkiCertificateExports properties, as CloudFormation passes them (strings)."""
+    return {"Scope": SCOPE, "KmsKeyArn": key_arn, "Exports": {f"Cert{i}": e for i, e in enumerate(entries)}}
+
+
 def event(request: str = "Create", **extra: Any) -> dict[str, Any]:
     body: dict[str, Any] = {
         "RequestType": request,
-        "ResourceProperties": {"CertificateArn": ARN, "SecretName": SECRET, "KmsKeyArn": KEY_ARN},
+        "ResourceProperties": manifest({"CertificateArn": ARN, "SecretName": SECRET}),
     }
     body.update(extra)
     return body
 
 
+def acm_event(certificate_arn: str, detail_type: str = "ACM Certificate Available") -> dict[str, Any]:
+    """ACM's EventBridge event (ACM user guide, "Amazon EventBridge support for ACM")."""
+    return {
+        "version": "0",
+        "detail-type": detail_type,
+        "source": "aws.acm",
+        "account": "123456789012",
+        "region": REGION,
+        "resources": [certificate_arn],
+        "detail": {"Action": "RENEWAL", "CertificateType": "PRIVATE", "CommonName": "api.internal.example"},
+    }
+
+
+SCHEDULED = {
+    "version": "0",
+    "detail-type": "Scheduled Event",
+    "source": "aws.events",
+    "resources": [],
+    "detail": {},
+}
+
+
 # ------------------------------------------------------------------------------------------------ moto flows
 
 
-@pytest.fixture
-def aws(handler: ModuleType) -> Iterator[dict[str, Any]]:
-    """moto: an active Private CA, an ACM private certificate it issued, a CMK and the stack's secret."""
-    with mock_aws():
+class Aws:
+    """moto: an active Private CA, a CMK, and ACM private certificates issued from it, tagged as the stack tags
+    exported certificates."""
+
+    def __init__(self, handler: ModuleType) -> None:
         pca = boto3.client("acm-pca", region_name=REGION)
-        ca_arn = pca.create_certificate_authority(
+        self.ca_arn = pca.create_certificate_authority(
             CertificateAuthorityConfiguration={
                 "KeyAlgorithm": "RSA_2048",
                 "SigningAlgorithm": "SHA256WITHRSA",
@@ -67,43 +99,68 @@ def aws(handler: ModuleType) -> Iterator[dict[str, Any]]:
             },
             CertificateAuthorityType="ROOT",
         )["CertificateAuthorityArn"]
-        acm = boto3.client("acm", region_name=REGION)
-        cert_arn = acm.request_certificate(DomainName="api.internal.example", CertificateAuthorityArn=ca_arn)[
-            "CertificateArn"
-        ]
-        key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
-        sm = boto3.client("secretsmanager", region_name=REGION)
-        # What the construct's secretsmanager.Secret creates: a placeholder the export overwrites.
-        sm.create_secret(Name=SECRET, KmsKeyId=key_arn, SecretString="{}")
-        exports: list[str] = []
+        self.acm = boto3.client("acm", region_name=REGION)
+        self.sm = boto3.client("secretsmanager", region_name=REGION)
+        self.key_arn = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+        self.exports: list[str] = []
         handler._client("acm").meta.events.register(
             "provide-client-params.acm.ExportCertificate",
-            lambda params, **kw: exports.append(params["CertificateArn"]),
+            lambda params, **kw: self.exports.append(params["CertificateArn"]),
         )
-        props = {"CertificateArn": cert_arn, "SecretName": SECRET, "KmsKeyArn": key_arn}
-        yield {
-            "acm": acm,
-            "sm": sm,
-            "cert_arn": cert_arn,
-            "key_arn": key_arn,
-            "props": props,
-            "exports": exports,
-        }
+
+    def certificate(self, name: str, secret: str, *, scope: str = SCOPE) -> dict[str, Any]:
+        """A certificate with the tags ServiceCertificate(export=True) gives it; its manifest entry."""
+        arn = self.acm.request_certificate(
+            DomainName=f"{name}.internal.example",
+            CertificateAuthorityArn=self.ca_arn,
+            Tags=[
+                {"Key": SCOPE_TAG, "Value": scope},
+                {"Key": "pki-constructs:export-secret", "Value": secret},
+                {"Key": "pki-constructs:export-kms-key", "Value": self.key_arn},
+            ],
+        )["CertificateArn"]
+        return {"CertificateArn": arn, "SecretName": secret}
+
+    def value(self, secret: str = SECRET) -> dict[str, Any]:
+        return json.loads(self.sm.get_secret_value(SecretId=secret)["SecretString"])  # type: ignore[no-any-return]
+
+    def versions(self, secret: str) -> int:
+        return len(self.sm.list_secret_version_ids(SecretId=secret)["Versions"])
+
+    def current_version(self, secret: str = SECRET) -> str:
+        stages = self.sm.describe_secret(SecretId=secret)["VersionIdsToStages"]
+        return next(v for v, s in stages.items() if "AWSCURRENT" in s)
 
 
-def create(handler: ModuleType, aws: dict[str, Any]) -> dict[str, Any]:
-    return handler.on_event({"RequestType": "Create", "ResourceProperties": aws["props"]})  # type: ignore[no-any-return]
+@pytest.fixture
+def aws(handler: ModuleType) -> Iterator[Aws]:
+    with mock_aws():
+        yield Aws(handler)
 
 
-def secret_value(aws: dict[str, Any]) -> dict[str, Any]:
-    return json.loads(aws["sm"].get_secret_value(SecretId=SECRET)["SecretString"])  # type: ignore[no-any-return]
+def renew_in_moto(certificate_arn: str) -> x509.Certificate:
+    """ACM renews in place: same ARN, new serial and key. moto has no renewal, so swap the bundle's material."""
+    from moto.acm.models import CertBundle, acm_backends
+
+    bundle = acm_backends["123456789012"][REGION].get_certificate(certificate_arn)
+    fresh = CertBundle.generate_cert("api.internal.example", "123456789012", REGION)
+    bundle.cert, bundle.key, bundle._cert, bundle._key = fresh.cert, fresh.key, fresh._cert, fresh._key
+    return fresh._cert  # type: ignore[no-any-return]
 
 
-def test_create_exports_certificate_chain_and_encrypted_key(handler: ModuleType, aws: dict[str, Any]) -> None:
-    result = create(handler, aws)
+def create(handler: ModuleType, aws: Aws, *entries: dict[str, Any]) -> dict[str, Any]:
+    return handler.on_event(  # type: ignore[no-any-return]
+        {"RequestType": "Create", "ResourceProperties": manifest(*entries, key_arn=aws.key_arn)}
+    )
 
-    value = secret_value(aws)
-    acm_cert = aws["acm"].get_certificate(CertificateArn=aws["cert_arn"])
+
+def test_create_exports_certificate_chain_and_encrypted_key(handler: ModuleType, aws: Aws) -> None:
+    entry = aws.certificate("api", SECRET)
+
+    result = create(handler, aws, entry)
+
+    value = aws.value()
+    acm_cert = aws.acm.get_certificate(CertificateArn=entry["CertificateArn"])
     certificate = x509.load_pem_x509_certificate(value["certificate"].encode())
     assert certificate == x509.load_pem_x509_certificate(acm_cert["Certificate"].encode())
     assert x509.load_pem_x509_certificates(value["certificate_chain"].encode())
@@ -113,23 +170,29 @@ def test_create_exports_certificate_chain_and_encrypted_key(handler: ModuleType,
     key = serialization.load_pem_private_key(value["private_key"].encode(), value["passphrase"].encode())
     assert key.public_key() == certificate.public_key()
     assert not set("#$%") & set(value["passphrase"]) and len(value["passphrase"]) >= 32
+    assert value["serial"] == str(certificate.serial_number)
+    assert dt.datetime.fromisoformat(value["not_after"]) == certificate.not_valid_after_utc
 
-    data = result["Data"]
-    assert result["PhysicalResourceId"] == SECRET  # stable: the secret a Delete must look at
-    assert data["CertificateArn"] == aws["cert_arn"]
-    assert data["SecretArn"] == aws["sm"].describe_secret(SecretId=SECRET)["ARN"]
-    assert data["Serial"] == value["serial"] == str(certificate.serial_number)
-    assert data["Sha256Fingerprint"] == sha256_fingerprint(certificate)
-    assert dt.datetime.fromisoformat(data["NotAfter"]) == certificate.not_valid_after_utc
-    assert data["SecretVersionId"] == handler.version_token(aws["cert_arn"], data["Serial"], aws["key_arn"])
+    # The handler created the secret: with the stack's key and the scope tag its IAM conditions require.
+    description = aws.sm.describe_secret(SecretId=SECRET)
+    assert description["KmsKeyId"] == aws.key_arn
+    tags = {t["Key"]: t["Value"] for t in description["Tags"]}
+    assert tags == {SCOPE_TAG: SCOPE, "pki-constructs:certificate-arn": entry["CertificateArn"]}
+    assert aws.current_version() == handler.version_token(
+        entry["CertificateArn"], value["serial"], aws.key_arn
+    )
+    assert result == {
+        "PhysicalResourceId": "pki-constructs-certificate-exports",
+        "Data": {"Certificates": "1", "Exported": "1"},
+    }
 
 
 def test_response_and_logs_carry_no_key_material(
-    handler: ModuleType, aws: dict[str, Any], caplog: pytest.LogCaptureFixture
+    handler: ModuleType, aws: Aws, caplog: pytest.LogCaptureFixture
 ) -> None:
     with caplog.at_level(logging.DEBUG):
-        result = create(handler, aws)
-    value = secret_value(aws)
+        result = create(handler, aws, aws.certificate("api", SECRET))
+    value = aws.value()
     response = json.dumps(result)
     handler_logs = "\n".join(r.getMessage() for r in caplog.records if r.name.startswith("pki_handlers"))
     assert handler_logs  # it does log what it does ...
@@ -139,73 +202,193 @@ def test_response_and_logs_carry_no_key_material(
     assert len(response.encode()) < 4096
 
 
-def test_retried_create_does_not_export_twice(handler: ModuleType, aws: dict[str, Any]) -> None:
-    first = create(handler, aws)
-    second = create(handler, aws)
+def test_retried_create_does_not_export_twice(handler: ModuleType, aws: Aws) -> None:
+    entry = aws.certificate("api", SECRET)
+    first = create(handler, aws, entry)
+    version = aws.current_version()
+    second = create(handler, aws, entry)
 
-    assert aws["exports"] == [aws["cert_arn"]]
+    assert aws.exports == [entry["CertificateArn"]]
     assert second == first
-    versions = aws["sm"].list_secret_version_ids(SecretId=SECRET)["Versions"]
-    assert [v["VersionId"] for v in versions if "AWSCURRENT" in v["VersionStages"]] == [
-        first["Data"]["SecretVersionId"]
+    assert aws.current_version() == version and aws.versions(SECRET) == 1
+
+
+def test_create_exports_every_certificate_of_the_manifest(handler: ModuleType, aws: Aws) -> None:
+    entries = [aws.certificate(f"svc{i}", f"svc/{i}/tls") for i in range(12)]
+
+    result = create(handler, aws, *entries)
+
+    assert sorted(aws.exports) == sorted(e["CertificateArn"] for e in entries)
+    for entry in entries:
+        assert aws.value(entry["SecretName"])["certificate_arn"] == entry["CertificateArn"]
+    assert result["Data"] == {"Certificates": "12", "Exported": "12"}
+
+
+@pytest.fixture
+def few_rsa_keys(monkeypatch: pytest.MonkeyPatch) -> None:
+    """moto generates an RSA key per certificate (~0.2 s each); certificates here differ by serial, so a small
+    pool of keys keeps a 50-certificate test fast without changing what it checks."""
+    from cryptography.hazmat.primitives.asymmetric import rsa
+
+    pool = [rsa.generate_private_key(public_exponent=65537, key_size=2048) for _ in range(2)]
+    counter = iter(range(10**6))
+    monkeypatch.setattr(rsa, "generate_private_key", lambda **kw: pool[next(counter) % len(pool)])
+
+
+@pytest.mark.usefixtures("few_rsa_keys")
+def test_renewing_one_of_fifty_gives_only_its_secret_a_new_version(handler: ModuleType, aws: Aws) -> None:
+    entries = [aws.certificate(f"svc{i:02}", f"svc/{i:02}/tls") for i in range(50)]
+    create(handler, aws, *entries)
+    before = {e["SecretName"]: aws.current_version(e["SecretName"]) for e in entries}
+    assert all(aws.versions(e["SecretName"]) == 1 for e in entries)
+    renewed = entries[17]
+    fresh = renew_in_moto(renewed["CertificateArn"])
+
+    assert handler.handler(acm_event(renewed["CertificateArn"])) == {"Checked": "1"}
+    # The daily check afterwards sees all fifty current and writes nothing.
+    assert handler.handler(SCHEDULED) == {"Checked": "50"}
+
+    changed = [
+        e["SecretName"] for e in entries if aws.current_version(e["SecretName"]) != before[e["SecretName"]]
     ]
+    assert changed == [renewed["SecretName"]]
+    assert aws.versions(renewed["SecretName"]) == 2
+    assert sum(aws.versions(e["SecretName"]) for e in entries) == 51
+    value = aws.value(renewed["SecretName"])
+    assert x509.load_pem_x509_certificate(value["certificate"].encode()).serial_number == fresh.serial_number
+    assert aws.exports.count(renewed["CertificateArn"]) == 2 and len(aws.exports) == 51
 
 
-def test_renewal_event_reexports_the_new_certificate(handler: ModuleType, aws: dict[str, Any]) -> None:
-    from moto.acm.models import CertBundle, acm_backends
+def test_daily_check_catches_a_renewal_whose_event_was_lost(handler: ModuleType, aws: Aws) -> None:
+    entries = [aws.certificate(f"svc{i}", f"svc/{i}/tls") for i in range(5)]
+    create(handler, aws, *entries)
+    fresh = renew_in_moto(entries[3]["CertificateArn"])
 
-    first = create(handler, aws)
-    # ACM renews in place: same ARN, new serial and key. moto has no renewal, so swap the bundle's material.
-    bundle = acm_backends["123456789012"][REGION].get_certificate(aws["cert_arn"])
-    fresh = CertBundle.generate_cert("api.internal.example", "123456789012", REGION)
-    bundle.cert, bundle.key, bundle._cert, bundle._key = fresh.cert, fresh.key, fresh._cert, fresh._key
+    assert handler.handler(SCHEDULED) == {"Checked": "5"}
 
-    renewal = {**aws["props"], "Trigger": "ACM Certificate Available"}
-    data = handler.handler(renewal)
+    assert [aws.versions(e["SecretName"]) for e in entries] == [1, 1, 1, 2, 1]
+    assert aws.value(entries[3]["SecretName"])["serial"] == str(fresh.serial_number)
 
-    assert aws["exports"] == [aws["cert_arn"], aws["cert_arn"]]
-    assert data["Serial"] == str(fresh._cert.serial_number) != first["Data"]["Serial"]
-    value = secret_value(aws)
-    assert (
-        x509.load_pem_x509_certificate(value["certificate"].encode()).serial_number
-        == fresh._cert.serial_number
+
+def test_events_of_other_certificates_are_ignored(handler: ModuleType, aws: Aws) -> None:
+    ours = aws.certificate("api", SECRET)
+    create(handler, aws, ours)
+    other_stack = aws.certificate("other", "other/tls", scope=SCOPE.replace("Services", "Other"))
+    untagged = aws.acm.request_certificate(
+        DomainName="x.internal.example", CertificateAuthorityArn=aws.ca_arn
     )
-    # A later scheduled check finds the secret current and exports nothing.
-    assert handler.handler(aws["props"]) == data
-    assert len(aws["exports"]) == 2
+
+    assert handler.handler(acm_event(other_stack["CertificateArn"])) == {"Checked": "0"}
+    assert handler.handler(
+        acm_event(untagged["CertificateArn"], "ACM Certificate Approaching Expiration")
+    ) == {"Checked": "0"}
+    assert handler.handler(SCHEDULED) == {"Checked": "1"}  # only this stack's certificate
+    assert aws.exports == [ours["CertificateArn"]]
 
 
-def test_secret_scheduled_for_deletion_is_restored(handler: ModuleType, aws: dict[str, Any]) -> None:
-    aws["sm"].delete_secret(SecretId=SECRET, RecoveryWindowInDays=7)
+def test_approaching_expiration_event_reexports_a_renewed_certificate(handler: ModuleType, aws: Aws) -> None:
+    entry = aws.certificate("api", SECRET)
+    create(handler, aws, entry)
+    fresh = renew_in_moto(entry["CertificateArn"])
 
-    result = create(handler, aws)
+    handler.handler(acm_event(entry["CertificateArn"], "ACM Certificate Approaching Expiration"))
 
-    description = aws["sm"].describe_secret(SecretId=SECRET)
-    assert description.get("DeletedDate") is None
-    assert result["Data"]["SecretArn"] == description["ARN"]
-    assert secret_value(aws)["serial"] == result["Data"]["Serial"]
+    assert aws.value()["serial"] == str(fresh.serial_number)
 
 
-def test_secret_deleted_out_of_band_is_recreated_with_the_cmk(
-    handler: ModuleType, aws: dict[str, Any]
+def test_secret_scheduled_for_deletion_is_restored(handler: ModuleType, aws: Aws) -> None:
+    entry = aws.certificate("api", SECRET)
+    create(handler, aws, entry)
+    aws.sm.delete_secret(SecretId=SECRET, RecoveryWindowInDays=7)
+
+    handler.handler(SCHEDULED)
+
+    assert aws.sm.describe_secret(SecretId=SECRET).get("DeletedDate") is None
+    assert aws.value()["certificate_arn"] == entry["CertificateArn"]
+
+
+def test_secret_deleted_out_of_band_is_recreated_with_the_cmk(handler: ModuleType, aws: Aws) -> None:
+    entry = aws.certificate("api", SECRET)
+    create(handler, aws, entry)
+    aws.sm.delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True)
+
+    handler.handler(acm_event(entry["CertificateArn"]))
+
+    description = aws.sm.describe_secret(SecretId=SECRET)
+    assert description["KmsKeyId"] == aws.key_arn
+    assert aws.value()["certificate_arn"] == entry["CertificateArn"]
+
+
+def test_fails_to_write_a_secret_of_another_owner(handler: ModuleType, aws: Aws) -> None:
+    aws.sm.create_secret(Name=SECRET, SecretString="{}")  # someone else's secret, same name
+    with pytest.raises(RuntimeError, match=rf"secret {SECRET} exists but is not one of this stack's exports"):
+        create(handler, aws, aws.certificate("api", SECRET))
+    assert aws.exports == []
+    assert aws.sm.get_secret_value(SecretId=SECRET)["SecretString"] == "{}"
+
+
+def test_update_exports_new_and_changed_entries_and_deletes_removed_secrets(
+    handler: ModuleType, aws: Aws
 ) -> None:
-    aws["sm"].delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True)
+    kept, removed, retained = (aws.certificate(n, f"svc/{n}/tls") for n in ("kept", "removed", "retained"))
+    old = manifest(kept, removed, {**retained, "Retain": "true"}, key_arn=aws.key_arn)
+    handler.on_event({"RequestType": "Create", "ResourceProperties": old})
+    added = aws.certificate("added", "svc/added/tls")
+    aws.exports.clear()
 
-    result = create(handler, aws)
-
-    description = aws["sm"].describe_secret(SecretId=SECRET)
-    assert description["KmsKeyId"] == aws["key_arn"]
-    assert result["Data"]["SecretArn"] == description["ARN"]
-    assert secret_value(aws)["serial"] == result["Data"]["Serial"]
-
-
-def test_delete_leaves_the_secret_to_cloudformation(handler: ModuleType, aws: dict[str, Any]) -> None:
-    create(handler, aws)
     result = handler.on_event(
-        {"RequestType": "Delete", "PhysicalResourceId": aws["cert_arn"], "ResourceProperties": aws["props"]}
+        {
+            "RequestType": "Update",
+            "PhysicalResourceId": "pki-constructs-certificate-exports",
+            "ResourceProperties": manifest(kept, added, key_arn=aws.key_arn),
+            "OldResourceProperties": old,
+        }
     )
-    assert result == {"PhysicalResourceId": aws["cert_arn"]}
-    assert secret_value(aws)["serial"]
+
+    assert aws.exports == [added["CertificateArn"]]  # the unchanged entry is left alone
+    assert result["Data"] == {"Certificates": "2", "Exported": "1"}
+    assert result["PhysicalResourceId"] == "pki-constructs-certificate-exports"
+    assert aws.sm.describe_secret(SecretId="svc/removed/tls").get("DeletedDate") is not None
+    assert aws.sm.describe_secret(SecretId="svc/retained/tls").get("DeletedDate") is None
+
+
+def test_delete_deletes_the_secrets_that_are_not_retained(handler: ModuleType, aws: Aws) -> None:
+    gone, kept = aws.certificate("gone", "svc/gone/tls"), aws.certificate("kept", "svc/kept/tls")
+    props = manifest(gone, {**kept, "Retain": "true"}, key_arn=aws.key_arn)
+    handler.on_event({"RequestType": "Create", "ResourceProperties": props})
+
+    result = handler.on_event(
+        {
+            "RequestType": "Delete",
+            "PhysicalResourceId": "pki-constructs-certificate-exports",
+            "ResourceProperties": props,
+        }
+    )
+
+    assert result == {"PhysicalResourceId": "pki-constructs-certificate-exports"}
+    assert aws.sm.describe_secret(SecretId="svc/gone/tls").get("DeletedDate") is not None
+    assert aws.sm.describe_secret(SecretId="svc/kept/tls").get("DeletedDate") is None
+
+
+def test_a_new_kms_key_gets_a_version_encrypted_with_it(handler: ModuleType, aws: Aws) -> None:
+    entry = aws.certificate("api", SECRET)
+    old = manifest(entry, key_arn=aws.key_arn)
+    handler.on_event({"RequestType": "Create", "ResourceProperties": old})
+    first = aws.current_version()
+    new_key = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+
+    handler.on_event(
+        {
+            "RequestType": "Update",
+            "PhysicalResourceId": "pki-constructs-certificate-exports",
+            "ResourceProperties": manifest({**entry, "KmsKeyArn": new_key}, key_arn=aws.key_arn),
+            "OldResourceProperties": old,
+        }
+    )
+
+    assert aws.sm.describe_secret(SecretId=SECRET)["KmsKeyId"] == new_key
+    assert aws.current_version() != first
+    assert len(aws.exports) == 2
 
 
 # ------------------------------------------------------------------------------------------- Stubber faults
@@ -232,6 +415,13 @@ def _cached(clients: dict[str, Any]) -> Any:
 
     factory.cache_clear = lambda: None  # type: ignore[attr-defined]
     return factory
+
+
+TAGS = [
+    *OURS,
+    {"Key": "pki-constructs:export-secret", "Value": SECRET},
+    {"Key": "pki-constructs:export-kms-key", "Value": KEY_ARN},
+]
 
 
 def describe(status: str = "ISSUED", **extra: Any) -> dict[str, Any]:
@@ -301,7 +491,9 @@ def _pem_response() -> dict[str, str]:
 def test_throttled_export_backs_off_and_succeeds(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
     stubbed["acm"].add_response("describe_certificate", describe(), {"CertificateArn": ARN})
     stubbed["secretsmanager"].add_response(
-        "describe_secret", {"ARN": SECRET_ARN, "Name": SECRET, "VersionIdsToStages": {}}, {"SecretId": SECRET}
+        "describe_secret",
+        {"ARN": SECRET_ARN, "Name": SECRET, "VersionIdsToStages": {}, "Tags": OURS},
+        {"SecretId": SECRET},
     )
     stubbed["acm"].add_client_error("export_certificate", "ThrottlingException")
     stubbed["acm"].add_client_error("export_certificate", "ThrottlingException")
@@ -310,7 +502,7 @@ def test_throttled_export_backs_off_and_succeeds(handler: ModuleType, stubbed: d
 
     result = handler.on_event(event())
 
-    assert result["Data"]["SecretArn"] == SECRET_ARN
+    assert result["Data"] == {"Certificates": "1", "Exported": "1"}
     assert len(handler.delays) == 2 and all(d > 0 for d in handler.delays)  # backed off twice
 
 
@@ -332,7 +524,11 @@ def test_interrupted_earlier_attempt_is_promoted_not_stored_twice(
     # The version exists (an earlier invocation stored it) but is not AWSCURRENT.
     stubbed["secretsmanager"].add_response(
         "describe_secret",
-        {"ARN": SECRET_ARN, "VersionIdsToStages": {token: ["AWSPENDING"], OLD_VERSION: ["AWSCURRENT"]}},
+        {
+            "ARN": SECRET_ARN,
+            "VersionIdsToStages": {token: ["AWSPENDING"], OLD_VERSION: ["AWSCURRENT"]},
+            "Tags": OURS,
+        },
     )
     stubbed["acm"].add_response("export_certificate", _pem_response())
     stubbed["secretsmanager"].add_client_error("put_secret_value", "ResourceExistsException")
@@ -350,7 +546,7 @@ def test_interrupted_earlier_attempt_is_promoted_not_stored_twice(
             "RemoveFromVersionId": OLD_VERSION,
         },
     )
-    assert handler.on_event(event())["Data"]["SecretVersionId"] == token
+    assert handler.on_event(event())["Data"]["Exported"] == "1"  # every stubbed call made, in this order
 
 
 def test_access_denied_is_not_retried(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
@@ -363,9 +559,23 @@ def test_access_denied_is_not_retried(handler: ModuleType, stubbed: dict[str, St
     assert handler.delays == []
 
 
-def test_delete_makes_no_call(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
+def test_delete_of_retained_exports_makes_no_call(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
     # No stubbed responses: any AWS call would raise.
-    assert handler.on_event(event("Delete", PhysicalResourceId=ARN)) == {"PhysicalResourceId": ARN}
+    retained = manifest({"CertificateArn": ARN, "SecretName": SECRET, "Retain": "true"})
+    assert handler.on_event(
+        {"RequestType": "Delete", "PhysicalResourceId": "exports", "ResourceProperties": retained}
+    ) == {"PhysicalResourceId": "exports"}
+
+
+def test_delete_survives_a_secret_it_may_not_delete(
+    handler: ModuleType, stubbed: dict[str, Stubber], caplog: pytest.LogCaptureFixture
+) -> None:
+    """A failed Delete blocks the stack: the secret is left in place and named in the log instead."""
+    stubbed["secretsmanager"].add_client_error("delete_secret", "AccessDeniedException")
+    assert handler.on_event(event("Delete", PhysicalResourceId="exports")) == {
+        "PhysicalResourceId": "exports"
+    }
+    assert f"could not delete secret {SECRET}" in caplog.text
 
 
 def test_renewal_check_fails_loudly_when_acm_let_the_certificate_expire(
@@ -373,34 +583,21 @@ def test_renewal_check_fails_loudly_when_acm_let_the_certificate_expire(
 ) -> None:
     expired = describe(NotAfter=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
     token = handler.version_token(ARN, "0a:0b", KEY_ARN)
+    stubbed["acm"].add_response("list_tags_for_certificate", {"Tags": TAGS}, {"CertificateArn": ARN})
     stubbed["acm"].add_response("describe_certificate", expired)
     stubbed["secretsmanager"].add_response(
-        "describe_secret", {"ARN": SECRET_ARN, "VersionIdsToStages": {token: ["AWSCURRENT"]}}
+        "describe_secret", {"ARN": SECRET_ARN, "VersionIdsToStages": {token: ["AWSCURRENT"]}, "Tags": OURS}
     )
     stubbed["acm"].add_response("get_certificate", {"Certificate": _pem_response()["Certificate"]})
     with pytest.raises(RuntimeError, match=r"expired.*AWS::ACMPCA::Permission"):
-        handler.handler({"CertificateArn": ARN, "SecretName": SECRET, "KmsKeyArn": KEY_ARN})
+        handler.handler(acm_event(ARN, "ACM Certificate Approaching Expiration"))
 
 
 def test_fails_when_a_property_is_missing(handler: ModuleType) -> None:
     with pytest.raises(ValueError, match="KmsKeyArn"):
-        handler.on_event(
-            {"RequestType": "Create", "ResourceProperties": {"CertificateArn": ARN, "SecretName": "x"}}
-        )
-
-
-def test_a_new_kms_key_gets_a_version_encrypted_with_it(handler: ModuleType, aws: dict[str, Any]) -> None:
-    first = create(handler, aws)
-    new_key = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
-    aws["sm"].update_secret(SecretId=SECRET, KmsKeyId=new_key)  # what CloudFormation does on a key change
-
-    second = handler.on_event(
-        {"RequestType": "Update", "ResourceProperties": {**aws["props"], "KmsKeyArn": new_key}}
-    )
-
-    assert second["Data"]["SecretVersionId"] != first["Data"]["SecretVersionId"]
-    assert len(aws["exports"]) == 2
-    assert secret_value(aws)["serial"] == first["Data"]["Serial"]
+        handler.on_event({"RequestType": "Create", "ResourceProperties": {"Scope": SCOPE, "Exports": {}}})
+    with pytest.raises(ValueError, match=r"Exports\[0\] lacks SecretName"):
+        handler.on_event({"RequestType": "Create", "ResourceProperties": manifest({"CertificateArn": ARN})})
 
 
 def test_renewal_check_names_the_renewal_causes_when_acm_marked_the_certificate_expired(
@@ -408,79 +605,55 @@ def test_renewal_check_names_the_renewal_causes_when_acm_marked_the_certificate_
 ) -> None:
     """Once NotAfter has passed ACM reports Status EXPIRED (no FailureReason), not ISSUED with an old date."""
     expired = describe("EXPIRED", NotAfter=dt.datetime(2020, 1, 1, tzinfo=dt.UTC))
+    stubbed["acm"].add_response("list_tags_for_certificate", {"Tags": TAGS}, {"CertificateArn": ARN})
     stubbed["acm"].add_response("describe_certificate", expired, {"CertificateArn": ARN})
     with pytest.raises(RuntimeError, match=r"expired and ACM has not renewed it.*AWS::ACMPCA::Permission"):
-        handler.handler({"CertificateArn": ARN, "SecretName": SECRET, "KmsKeyArn": KEY_ARN})
+        handler.handler(acm_event(ARN))
 
 
 def test_delete_does_not_depend_on_the_properties(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
     """A Delete carrying properties of another (older or broken) shape must still succeed: a failed Delete can
-    block the stack."""
+    block the stack. The per-certificate export resources of earlier versions are deleted this way on upgrade."""
     assert handler.on_event(
         {"RequestType": "Delete", "PhysicalResourceId": ARN, "ResourceProperties": {}}
     ) == {"PhysicalResourceId": ARN}
+    earlier = {"CertificateArn": ARN, "SecretName": SECRET, "KmsKeyArn": KEY_ARN}
+    assert handler.on_event(
+        {"RequestType": "Delete", "PhysicalResourceId": ARN, "ResourceProperties": earlier}
+    ) == {"PhysicalResourceId": ARN}
 
 
-# ------------------------------------------------------------------------------------------- no orphaned keys
-
-
-def _stack_delete(handler: ModuleType, aws: dict[str, Any], physical_id: str, original_arn: str) -> None:
-    """What CloudFormation does on stack delete: the export (it depends on the secret) first, then the secret
-    resource by the ARN it recorded at create time."""
-    handler.on_event(
-        {"RequestType": "Delete", "PhysicalResourceId": physical_id, "ResourceProperties": aws["props"]}
+def test_several_failures_are_reported_together(handler: ModuleType, stubbed: dict[str, Stubber]) -> None:
+    other = ARN.replace("5555", "6666")
+    for arn in (ARN, other):
+        stubbed["acm"].add_response(
+            "describe_certificate", describe("FAILED", FailureReason="PCA_ACCESS_DENIED", CertificateArn=arn)
+        )
+    props = manifest(
+        {"CertificateArn": ARN, "SecretName": SECRET}, {"CertificateArn": other, "SecretName": "b"}
     )
-    try:
-        aws["sm"].delete_secret(SecretId=original_arn, ForceDeleteWithoutRecovery=True)
-    except aws["sm"].exceptions.ResourceNotFoundException:
-        pass  # CloudFormation treats a secret that is already gone as deleted
+    with pytest.raises(
+        RuntimeError, match=r"2 of 2 export\(s\) failed: .*PCA_ACCESS_DENIED.*PCA_ACCESS_DENIED"
+    ):
+        handler.on_event({"RequestType": "Create", "ResourceProperties": props})
 
 
-def test_stack_delete_after_an_out_of_band_delete_leaves_no_secret(
-    handler: ModuleType, aws: dict[str, Any]
-) -> None:
-    original_arn = aws["sm"].describe_secret(SecretId=SECRET)["ARN"]
-    created = create(handler, aws)
-    aws["sm"].delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True)  # out of band
+def test_stack_delete_after_an_out_of_band_delete_leaves_no_secret(handler: ModuleType, aws: Aws) -> None:
+    """No orphaned key material: a secret the handler had to re-create is in the manifest like any other, so
+    the stack's Delete removes it too."""
+    entry = aws.certificate("api", SECRET)
+    props = manifest(entry, key_arn=aws.key_arn)
+    handler.on_event({"RequestType": "Create", "ResourceProperties": props})
+    aws.sm.delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True)  # out of band
+    handler.handler(SCHEDULED)  # re-created, under the same name
+    assert aws.sm.describe_secret(SecretId=SECRET).get("DeletedDate") is None
 
-    updated = handler.on_event(
-        {
-            "RequestType": "Update",
-            "PhysicalResourceId": created["PhysicalResourceId"],
-            "ResourceProperties": aws["props"],
-        }
-    )
-
-    assert updated["PhysicalResourceId"] == created["PhysicalResourceId"] == SECRET  # the same resource
-    recreated = aws["sm"].describe_secret(SecretId=SECRET)
-    assert recreated["ARN"] != original_arn  # CloudFormation's Delete would miss it ...
-    assert secret_value(aws)["serial"] == updated["Data"]["Serial"]
-    _stack_delete(handler, aws, updated["PhysicalResourceId"], original_arn)
-    assert aws["sm"].list_secrets()["SecretList"] == []  # ... the export's Delete did not
-
-
-def test_delete_leaves_the_stacks_own_secret_to_cloudformation(
-    handler: ModuleType, aws: dict[str, Any]
-) -> None:
-    created = create(handler, aws)
     handler.on_event(
         {
             "RequestType": "Delete",
-            "PhysicalResourceId": created["PhysicalResourceId"],
-            "ResourceProperties": aws["props"],
+            "PhysicalResourceId": "pki-constructs-certificate-exports",
+            "ResourceProperties": props,
         }
     )
-    assert (
-        secret_value(aws)["serial"] == created["Data"]["Serial"]
-    )  # CloudFormation deletes it (or retains it)
 
-
-def test_delete_keeps_a_recreated_secret_when_the_stack_retains_its_secret(
-    handler: ModuleType, aws: dict[str, Any]
-) -> None:
-    created = create(handler, aws)
-    aws["sm"].delete_secret(SecretId=SECRET, ForceDeleteWithoutRecovery=True)
-    retained = {**aws["props"], "RetainSecret": "true"}
-    handler.on_event({"RequestType": "Update", "PhysicalResourceId": SECRET, "ResourceProperties": retained})
-    handler.on_event({"RequestType": "Delete", "PhysicalResourceId": SECRET, "ResourceProperties": retained})
-    assert secret_value(aws)["serial"] == created["Data"]["Serial"]
+    assert aws.sm.describe_secret(SecretId=SECRET).get("DeletedDate") is not None
