@@ -94,6 +94,8 @@ class CertificateExports(Construct):
             removal_policy=RemovalPolicy.RETAIN,
         )
         self._count = 0
+        self.key_arn: str = self.key.key_arn
+        """The shared key's ARN (a token; read once, each read is a call into jsii)."""
         self._key_arns: list[str] = []
 
         self.provider = HandlerProvider.of(
@@ -109,7 +111,7 @@ class CertificateExports(Construct):
             resource_type="Custom::PkiCertificateExports",
             properties={
                 "Scope": self.scope_id,
-                "KmsKeyArn": self.key.key_arn,
+                "KmsKeyArn": self.key_arn,
                 # One entry per certificate, keyed by the certificate construct's unique id (see add).
                 "Exports": {},
             },
@@ -132,12 +134,12 @@ class CertificateExports(Construct):
         )
         self._kms_statement = iam.PolicyStatement(
             actions=["kms:GenerateDataKey", "kms:Decrypt"],
-            resources=[self.key.key_arn],
+            resources=[self.key_arn],
             conditions={
                 "StringEquals": {"kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}"}
             },
         )
-        self._key_arns.append(self.key.key_arn)
+        self._key_arns.append(self.key_arn)
         for statement in [*self._common_statements(), self._kms_statement]:
             self.provider.add_to_handler_policy(statement)
             self.renewal_function.add_to_role_policy(statement)
@@ -195,7 +197,8 @@ class CertificateExports(Construct):
 
     def tags_for(self, *, secret_name: str, key: kms.IKey) -> dict[str, str]:
         """The tags that make a certificate findable by the renewal function."""
-        return {SCOPE_TAG: self.scope_id, SECRET_TAG: secret_name, KEY_TAG: key.key_arn}
+        key_arn = self.key_arn if key is self.key else key.key_arn
+        return {SCOPE_TAG: self.scope_id, SECRET_TAG: secret_name, KEY_TAG: key_arn}
 
     @property
     def count(self) -> int:

@@ -262,7 +262,7 @@ class ServiceCertificate(Resource):
             # Issuance needs only the caller's rights; renewal needs ACM's own permission on the CA.
             self._resource.node.add_dependency(ca.acm_permission)
 
-        self.secret: secretsmanager.ISecret | None = None
+        self._secret: secretsmanager.ISecret | None = None
         self.encryption_key: kms.IKey | None = None
         self.export_resource: CustomResource | None = None
         self.secret_name: str | None = None
@@ -385,6 +385,14 @@ class ServiceCertificate(Resource):
         )
 
     @property
+    def secret(self) -> secretsmanager.ISecret | None:
+        """The exported secret, imported by name (the export handler creates and owns it; no resource), or
+        None without ``export=True``. Made on first use: most services need only :meth:`grant_read`."""
+        if self._secret is None and self.secret_name is not None:
+            self._secret = secretsmanager.Secret.from_secret_name_v2(self, "Secret", self.secret_name)
+        return self._secret
+
+    @property
     def secret_arn_pattern(self) -> str:
         """The secret's ARN with its random suffix as ``??????``: stays right if the secret is recreated."""
         if self.secret_name is None:
@@ -455,8 +463,6 @@ class ServiceCertificate(Resource):
             secret_name=self.secret_name, key=self.encryption_key
         ).items():
             tags.tags.set_tag(key_name, value)
-        # An import by name (no resource): the export handler creates and owns the secret.
-        self.secret = secretsmanager.Secret.from_secret_name_v2(self, "Secret", self.secret_name)
         self.export_resource = exports.resource
 
     def _secrets_manager_endpoint(self) -> str:
