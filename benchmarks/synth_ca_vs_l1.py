@@ -12,7 +12,7 @@ import sys
 import tempfile
 import time
 
-from _timing import python, report, run_alternately
+from _timing import cpu_seconds, python, report, run_alternately_fields
 
 
 def _constructs(stack: object) -> None:
@@ -94,14 +94,22 @@ def measure_once(variant: str) -> None:
 
     if variant == "constructs":
         from pki_constructs import CrlConfiguration, DistinguishedName, RootCa, SubordinateCa  # noqa: F401
-    imported = time.perf_counter()
+    imported, cpu_imported = time.perf_counter(), cpu_seconds()
     with tempfile.TemporaryDirectory() as outdir:
         app = cdk.App(outdir=outdir, analytics_reporting=False)
         stack = cdk.Stack(app, "Bench", env=cdk.Environment(account="111111111111", region="us-east-1"))
         (_constructs if variant == "constructs" else _l1)(stack)
         app.synth()
     done = time.perf_counter()
-    print(json.dumps({"seconds": done - imported, "import_seconds": imported - started}))
+    print(
+        json.dumps(
+            {
+                "seconds": done - imported,
+                "cpu_seconds": cpu_seconds() - cpu_imported,
+                "import_seconds": imported - started,
+            }
+        )
+    )
 
 
 def main() -> None:
@@ -113,14 +121,18 @@ def main() -> None:
         measure_once(args.once)
         return
     me = [python(), __file__, "--once"]
-    results = run_alternately({"l1": [*me, "l1"], "constructs": [*me, "constructs"]}, rounds=args.rounds)
-    medians = report(results, baseline="l1")
-    ratio = medians["constructs"] / medians["l1"]
-    print(f"synth, RootCa+SubordinateCa / hand-wired L1: {ratio:.3f} (target <= 1.10)")
-    imports = run_alternately(
-        {"l1 import": [*me, "l1"], "constructs import": [*me, "constructs"]}, rounds=3, field="import_seconds"
+    results = run_alternately_fields(
+        {"l1": [*me, "l1"], "constructs": [*me, "constructs"]}, rounds=args.rounds
     )
-    report(imports, baseline="l1 import")
+    for field in ("seconds", "cpu_seconds"):
+        print(f"-- {field}")
+        medians = report(results[field], baseline="l1")
+        ratio = medians["constructs"] / medians["l1"]
+        print(f"synth, RootCa+SubordinateCa / hand-wired L1 ({field}): {ratio:.3f} (target <= 1.10)")
+    print("-- import_seconds (paid once per process, not part of the ratio)")
+    report(
+        {f"{name} import": values for name, values in results["import_seconds"].items()}, baseline="l1 import"
+    )
     sys.exit(0)
 
 
