@@ -45,13 +45,19 @@ DEFAULT_MAX_NAMES = 10
 """Service quota "Domain names per ACM certificate" (adjustable)."""
 
 
+def _unresolved(name: str) -> bool:
+    """``Token.is_unresolved`` without a call into jsii for a plain string (synth cost per certificate): a
+    string token always carries the ``${Token[`` marker (aws-cdk-lib ``core/lib/private/encoding``)."""
+    return isinstance(name, str) and "${Token[" in name and Token.is_unresolved(name)
+
+
 def normalise(name: str) -> str:
-    return name if Token.is_unresolved(name) else name.lower()
+    return name if _unresolved(name) else name.lower()
 
 
 def domain_name_problems(name: str, *, field: str) -> list[Problem]:
     """Every rule one certificate name breaks. Tokens can't be checked at synth and pass."""
-    if Token.is_unresolved(name):
+    if _unresolved(name):
         return []
     problems: list[Problem] = []
     if name.endswith("."):
@@ -129,7 +135,7 @@ def _valid_punycode(label: str) -> bool:
 
 def common_name_problems(name: str, *, field: str) -> list[Problem]:
     """The first name becomes the certificate's CN, limited to 64 octets (RFC 5280 ub-common-name)."""
-    if Token.is_unresolved(name) or len(name.encode()) <= MAX_COMMON_NAME_LENGTH:
+    if _unresolved(name) or len(name.encode()) <= MAX_COMMON_NAME_LENGTH:
         return []
     return [
         Problem(
