@@ -58,6 +58,7 @@ def test_ca_activation_response_is_bounded(aws: None) -> None:
 
 
 def test_cert_export_response_is_bounded_at_the_longest_secret_name(aws: None) -> None:
+    """The manifest's response carries counts only, whatever the names and however many certificates."""
     index = load_handler("cert_export")
     pca = boto3.client("acm-pca", region_name="us-east-1")
     ca = pca.create_certificate_authority(
@@ -68,15 +69,16 @@ def test_cert_export_response_is_bounded_at_the_longest_secret_name(aws: None) -
         },
         CertificateAuthorityType="ROOT",
     )["CertificateAuthorityArn"]
-    cert = boto3.client("acm", region_name="us-east-1").request_certificate(
-        DomainName="api.internal.example", CertificateAuthorityArn=ca
-    )["CertificateArn"]
+    acm = boto3.client("acm", region_name="us-east-1")
     key = boto3.client("kms", region_name="us-east-1").create_key()["KeyMetadata"]["Arn"]
-    name = "pki-constructs/" + "n" * (512 - len("pki-constructs/"))  # Secrets Manager's longest name
-    boto3.client("secretsmanager", region_name="us-east-1").create_secret(
-        Name=name, KmsKeyId=key, SecretString="{}"
-    )
-    event = provider_event("Create", {"CertificateArn": cert, "SecretName": name, "KmsKeyArn": key})
+    exports = {}
+    for i in range(3):
+        cert = acm.request_certificate(DomainName=f"api{i}.internal.example", CertificateAuthorityArn=ca)[
+            "CertificateArn"
+        ]
+        name = f"pki-constructs/{i}" + "n" * (512 - len(f"pki-constructs/{i}"))  # Secrets Manager's longest
+        exports[f"Cert{i}"] = {"CertificateArn": cert, "SecretName": name}
+    event = provider_event("Create", {"Scope": STACK_NAME, "KmsKeyArn": key, "Exports": exports})
     assert framework.response_size(event, index.on_event(event, None)) < LIMIT
 
 

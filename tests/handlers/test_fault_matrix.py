@@ -276,9 +276,19 @@ def export(export_world: dict[str, str], monkeypatch: pytest.MonkeyPatch) -> dic
     )["CertificateArn"]
     sm = boto3.client("secretsmanager", region_name="us-east-1")
     name = _unique(EXPORT_SECRET)
-    sm.create_secret(Name=name, KmsKeyId=export_world["key"], SecretString='{"status": "pending export"}')
-    props = {"CertificateArn": cert, "SecretName": name, "KmsKeyArn": export_world["key"]}
-    return {"index": index, "cert": cert, "props": props, "sm": sm, "secret": name}
+    # An earlier export made the secret (tagged with the stack's scope), so every call of an export is made.
+    sm.create_secret(
+        Name=name,
+        KmsKeyId=export_world["key"],
+        SecretString='{"status": "exported before"}',
+        Tags=[{"Key": index.SCOPE_TAG, "Value": "Services"}],
+    )
+    props = {
+        "Scope": "Services",
+        "KmsKeyArn": export_world["key"],
+        "Exports": {"Api": {"CertificateArn": cert, "SecretName": name}},
+    }
+    return {"index": index, "cert": cert, "props": props, "sm": sm, "secret": name, "acm": acm}
 
 
 def _export_cases() -> list[Any]:
@@ -318,7 +328,8 @@ def test_cert_export(
         response = index.on_event(create, Context(300))
         assert injector.injected == 1
         stored = json.loads(export["sm"].get_secret_value(SecretId=export["secret"])["SecretString"])
-        assert stored["serial"] == response["Data"]["Serial"]
+        issued = export["acm"].describe_certificate(CertificateArn=export["cert"])["Certificate"]
+        assert stored["serial"] == issued["Serial"] and response["Data"]["Exported"] == "1"
         text = json.dumps(response)
     else:
         with pytest.raises((index.aws.HandlerError, index.NotYetIssued)) as raised:
