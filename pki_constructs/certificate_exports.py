@@ -63,7 +63,7 @@ SCOPE_TAG = "pki-constructs:export-scope"
 SECRET_TAG = "pki-constructs:export-secret"
 """On each exported certificate: the name of its secret."""
 KEY_TAG = "pki-constructs:export-kms-key"
-"""On each exported certificate: the ARN of the KMS key of its secret."""
+"""On an exported certificate with a key of its own: that key's ARN (absent: the stack's shared key)."""
 CERTIFICATE_TAG = "pki-constructs:certificate-arn"
 """On each secret the handler creates: the certificate it holds (informational)."""
 RENEWAL_EVENTS = ["ACM Certificate Available", "ACM Certificate Approaching Expiration"]
@@ -130,7 +130,7 @@ class CertificateExports(Construct):
             entry_point="handler",
             description="pki-constructs: re-export renewed ACM private certificates to Secrets Manager",
             timeout=Duration.minutes(15),
-            environment={"EXPORT_SCOPE": self.scope_id},
+            environment={"EXPORT_SCOPE": self.scope_id, "EXPORT_KMS_KEY_ARN": self.key_arn},
         )
         self._kms_statement = iam.PolicyStatement(
             actions=["kms:GenerateDataKey", "kms:Decrypt"],
@@ -166,22 +166,31 @@ class CertificateExports(Construct):
     def of(cls, scope: Construct) -> CertificateExports:
         """The stack's export mechanism, created on first use."""
         stack = Stack.of(scope)
-        existing = stack.node.try_find_child(cls.ID)
+        # jsii hands back the same Python object for a stack, so the mechanism rides on it: no tree lookup
+        # (two calls into jsii) per exported certificate.
+        existing = getattr(stack, "_pki_certificate_exports", None)
         if isinstance(existing, CertificateExports):
             return existing
-        return cls(stack, cls.ID)
+        found = stack.node.try_find_child(cls.ID)
+        exports = found if isinstance(found, CertificateExports) else cls(stack, cls.ID)
+        stack._pki_certificate_exports = exports  # type: ignore[attr-defined]
+        return exports
 
     def add(
         self,
         certificate: Construct,
         *,
+        entry_id: str | None,
         certificate_arn: str,
         secret_name: str,
         key: kms.IKey | None,
         retain: bool,
     ) -> kms.IKey:
         """Export ``certificate_arn`` into ``secret_name`` (encrypted with ``key``, default the shared key);
-        return the key used. The certificate must carry :meth:`tags_for` as its tags."""
+        return the key used. The certificate must carry :meth:`tags_for` as its tags.
+
+        ``entry_id``: the manifest key of this certificate, letters and digits, unique in the stack. Default: -
+        the certificate construct's unique id"""
         entry: dict[str, Any] = {"CertificateArn": certificate_arn, "SecretName": secret_name}
         if key is not None and key is not self.key:
             entry["KmsKeyArn"] = key.key_arn
@@ -191,14 +200,17 @@ class CertificateExports(Construct):
         if retain:
             entry["Retain"] = "true"
         # A map entry per certificate (a property override per call keeps synth linear in the certificates).
-        self._cfn.add_property_override(f"Exports.{Names.unique_id(certificate)}", entry)
+        self._cfn.add_property_override(f"Exports.{entry_id or Names.unique_id(certificate)}", entry)
         self._count += 1
         return key or self.key
 
     def tags_for(self, *, secret_name: str, key: kms.IKey) -> dict[str, str]:
-        """The tags that make a certificate findable by the renewal function."""
-        key_arn = self.key_arn if key is self.key else key.key_arn
-        return {SCOPE_TAG: self.scope_id, SECRET_TAG: secret_name, KEY_TAG: key_arn}
+        """The tags that make a certificate findable by the renewal function. The key is named only when it
+        is not the shared one (the function knows that one from ``EXPORT_KMS_KEY_ARN``)."""
+        tags = {SCOPE_TAG: self.scope_id, SECRET_TAG: secret_name}
+        if key is not self.key:
+            tags[KEY_TAG] = key.key_arn
+        return tags
 
     @property
     def count(self) -> int:

@@ -22,6 +22,7 @@ from aws_cdk import (
     RemovalPolicy,
     Resource,
     Stack,
+    Tags,
 )
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
@@ -448,21 +449,23 @@ class ServiceCertificate(Resource):
         self, key: kms.IKey | None, secret_name: str | None, removal_policy: RemovalPolicy | None
     ) -> None:
         exports = CertificateExports.of(self)
-        self.secret_name = secret_name or f"pki-constructs/{Names.unique_resource_name(self, max_length=180)}"
+        unique = Names.unique_resource_name(self, max_length=180) if secret_name is None else None
+        self.secret_name = secret_name or f"pki-constructs/{unique}"
         self.encryption_key = exports.add(
             self,
+            entry_id=unique,
             certificate_arn=self.certificate_arn,
             secret_name=self.secret_name,
             key=key,
             retain=removal_policy in (RemovalPolicy.RETAIN, RemovalPolicy.RETAIN_ON_UPDATE_OR_DELETE),
         )
-        # The certificate names its secret and key: the stack's renewal function finds it by these tags.
-        tags = self._resource.node.default_child
-        assert isinstance(tags, acm.CfnCertificate)
+        # The certificate names its secret (and a key of its own): the stack's renewal function finds it by
+        # these tags. Tags.of costs fewer calls into jsii per certificate than the L1's tag manager.
+        tags = Tags.of(self._resource)
         for key_name, value in exports.tags_for(
             secret_name=self.secret_name, key=self.encryption_key
         ).items():
-            tags.tags.set_tag(key_name, value)
+            tags.add(key_name, value)
         self.export_resource = exports.resource
 
     def _secrets_manager_endpoint(self) -> str:

@@ -79,7 +79,7 @@ def test_an_extra_exported_certificate_costs_at_most_three_resources(
 
 def test_template_bytes_per_exported_certificate(one: dict[str, Any], many: dict[str, Any]) -> None:
     per_certificate = (_bytes(many) - _bytes(one)) / (CERTIFICATES - 1)
-    # ~0.9 KB measured (README, Benchmarks): room for about a thousand in 1 MB, resources permitting.
+    # ~0.97 KB measured: room for about a thousand in 1 MB, resources permitting.
     assert per_certificate < CLOUDFORMATION_MAX_TEMPLATE_BYTES / CERTIFICATES / 2
 
 

@@ -128,13 +128,14 @@ def test_one_export_resource_carries_names_not_material(exported: dict[str, Any]
     assert exported["api"].export_resource is exported["worker"].export_resource
 
 
-def test_each_certificate_names_its_secret_and_key_in_its_tags(exported: dict[str, Any]) -> None:
+def test_each_certificate_names_its_secret_in_its_tags(exported: dict[str, Any]) -> None:
+    """The shared key is not repeated per certificate: the renewal function knows it (a certificate with a key
+    of its own names it: test_a_certificate_may_have_its_own_key_and_retained_secret)."""
     template = exported["template"]
     _, cert = _one(template, "AWS::CertificateManager::Certificate", DomainName="api.internal.example")
     assert {t["Key"]: t["Value"] for t in cert["Properties"]["Tags"]} == {
         "pki-constructs:export-scope": {"Ref": "AWS::StackName"},
         "pki-constructs:export-secret": exported["api"].secret_name,
-        "pki-constructs:export-kms-key": {"Fn::GetAtt": [_shared_key(template), "Arn"]},
     }
 
 
@@ -193,7 +194,10 @@ def test_one_rule_and_one_schedule_reexport_every_certificate(exported: dict[str
     assert "Input" not in event_rule["Targets"][0] and "Input" not in schedule["Targets"][0]
     function = template["Resources"][event_rule["Targets"][0]["Arn"]["Fn::GetAtt"][0]]
     assert function["Properties"]["Handler"] == "pki_handlers.cert_export.handler"
-    assert function["Properties"]["Environment"]["Variables"] == {"EXPORT_SCOPE": {"Ref": "AWS::StackName"}}
+    assert function["Properties"]["Environment"]["Variables"] == {
+        "EXPORT_SCOPE": {"Ref": "AWS::StackName"},
+        "EXPORT_KMS_KEY_ARN": {"Fn::GetAtt": [_shared_key(template), "Arn"]},
+    }
     assert schedule["Targets"][0]["Arn"] == event_rule["Targets"][0]["Arn"]
     assert len(resources_of_type(template, "AWS::Lambda::Permission")) == 2
 

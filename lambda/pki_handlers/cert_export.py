@@ -14,9 +14,9 @@ One stack holds one export mechanism, however many certificates it exports (pki_
   ACM event ("ACM Certificate Available", "ACM Certificate Approaching Expiration"; ``resources[0]`` is the
   certificate ARN) re-exports that certificate if it is one of this stack's; the daily schedule ("Scheduled
   Event") checks every certificate of the stack. A certificate is this stack's when its tag
-  ``pki-constructs:export-scope`` equals ``EXPORT_SCOPE``; its tags ``pki-constructs:export-secret`` and
-  ``pki-constructs:export-kms-key`` name its secret and key (the certificate is the manifest; the stack owns
-  its tags). Failures raise, so the function's retries, dead-letter queue and alarm see them.
+  ``pki-constructs:export-scope`` equals ``EXPORT_SCOPE``; its tag ``pki-constructs:export-secret`` names its
+  secret, and ``pki-constructs:export-kms-key`` its own key if it has one (else ``EXPORT_KMS_KEY_ARN``, the
+  stack's shared key). The certificate is the manifest; the stack owns its tags. Failures raise, so the function's retries, dead-letter queue and alarm see them.
 
 The secret value is JSON: ``certificate``, ``certificate_chain``, ``private_key`` (PKCS#8 PEM encrypted with
 ``passphrase``), ``passphrase``, ``certificate_arn``, ``serial``, ``not_after``. Each export is stored as a
@@ -253,17 +253,14 @@ def handler(event: dict[str, Any], context: LambdaContext | None = None) -> dict
 
 
 def _renew(certificates: list[tuple[str, dict[str, str]]], scope: str) -> None:
+    shared_key = os.environ["EXPORT_KMS_KEY_ARN"]
     entries: list[ExportEntry] = []
     for arn, tags in certificates:
-        if not tags.get(SECRET_TAG) or not tags.get(KEY_TAG):
-            raise ValueError(f"{arn} lacks its {SECRET_TAG}/{KEY_TAG} tags; deploy the stack again")
+        if not tags.get(SECRET_TAG):
+            raise ValueError(f"{arn} lacks its {SECRET_TAG} tag; deploy the stack again")
+        key = tags.get(KEY_TAG) or shared_key
         entries.append(
-            {
-                "CertificateArn": arn,
-                "SecretName": tags[SECRET_TAG],
-                "KmsKeyArn": tags[KEY_TAG],
-                "Retain": True,
-            }
+            {"CertificateArn": arn, "SecretName": tags[SECRET_TAG], "KmsKeyArn": key, "Retain": True}
         )
     expired = [
         f"{data['CertificateArn']} expired at {data['NotAfter']}"

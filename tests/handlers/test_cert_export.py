@@ -38,6 +38,7 @@ def load_handler() -> ModuleType:
 @pytest.fixture
 def handler(monkeypatch: pytest.MonkeyPatch) -> Iterator[ModuleType]:
     monkeypatch.setenv("EXPORT_SCOPE", SCOPE)
+    monkeypatch.setenv("EXPORT_KMS_KEY_ARN", KEY_ARN)
     module = load_handler()
     delays: list[float] = []
     monkeypatch.setattr(module, "sleep", delays.append)
@@ -108,18 +109,18 @@ class Aws:
             lambda params, **kw: self.exports.append(params["CertificateArn"]),
         )
 
-    def certificate(self, name: str, secret: str, *, scope: str = SCOPE) -> dict[str, Any]:
-        """A certificate with the tags ServiceCertificate(export=True) gives it; its manifest entry."""
+    def certificate(
+        self, name: str, secret: str, *, scope: str = SCOPE, own_key: str | None = None
+    ) -> dict[str, Any]:
+        """A certificate with the tags ServiceCertificate(export=True) gives it (the key only when it is the
+        certificate's own); its manifest entry."""
+        tags = [{"Key": SCOPE_TAG, "Value": scope}, {"Key": "pki-constructs:export-secret", "Value": secret}]
+        if own_key:
+            tags.append({"Key": "pki-constructs:export-kms-key", "Value": own_key})
         arn = self.acm.request_certificate(
-            DomainName=f"{name}.internal.example",
-            CertificateAuthorityArn=self.ca_arn,
-            Tags=[
-                {"Key": SCOPE_TAG, "Value": scope},
-                {"Key": "pki-constructs:export-secret", "Value": secret},
-                {"Key": "pki-constructs:export-kms-key", "Value": self.key_arn},
-            ],
+            DomainName=f"{name}.internal.example", CertificateAuthorityArn=self.ca_arn, Tags=tags
         )["CertificateArn"]
-        return {"CertificateArn": arn, "SecretName": secret}
+        return {"CertificateArn": arn, "SecretName": secret, **({"KmsKeyArn": own_key} if own_key else {})}
 
     def value(self, secret: str = SECRET) -> dict[str, Any]:
         return json.loads(self.sm.get_secret_value(SecretId=secret)["SecretString"])  # type: ignore[no-any-return]
@@ -133,9 +134,11 @@ class Aws:
 
 
 @pytest.fixture
-def aws(handler: ModuleType) -> Iterator[Aws]:
+def aws(handler: ModuleType, monkeypatch: pytest.MonkeyPatch) -> Iterator[Aws]:
     with mock_aws():
-        yield Aws(handler)
+        world = Aws(handler)
+        monkeypatch.setenv("EXPORT_KMS_KEY_ARN", world.key_arn)  # the stack's shared key
+        yield world
 
 
 def renew_in_moto(certificate_arn: str) -> x509.Certificate:
@@ -657,3 +660,20 @@ def test_stack_delete_after_an_out_of_band_delete_leaves_no_secret(handler: Modu
     )
 
     assert aws.sm.describe_secret(SecretId=SECRET).get("DeletedDate") is not None
+
+
+def test_renewal_uses_a_certificates_own_key(handler: ModuleType, aws: Aws) -> None:
+    own = boto3.client("kms", region_name=REGION).create_key()["KeyMetadata"]["Arn"]
+    shared, mine = (
+        aws.certificate("shared", "svc/shared/tls"),
+        aws.certificate("own", "svc/own/tls", own_key=own),
+    )
+    create(handler, aws, shared, mine)
+    renew_in_moto(shared["CertificateArn"])
+    renew_in_moto(mine["CertificateArn"])
+
+    handler.handler(SCHEDULED)
+
+    assert aws.sm.describe_secret(SecretId="svc/own/tls")["KmsKeyId"] == own
+    assert aws.sm.describe_secret(SecretId="svc/shared/tls")["KmsKeyId"] == aws.key_arn
+    assert aws.versions("svc/own/tls") == aws.versions("svc/shared/tls") == 2
