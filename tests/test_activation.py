@@ -17,7 +17,6 @@ from moto import mock_aws
 from syrupy.assertion import SnapshotAssertion
 
 from pki_constructs import (
-    CaActivation,
     DistinguishedName,
     IssuerRole,
     KeyAlgorithm,
@@ -27,7 +26,7 @@ from pki_constructs import (
     RootCa,
     SubordinateCa,
 )
-from pki_constructs.custom_activation import RESOURCE_TYPE
+from pki_constructs.custom_activation import RESOURCE_TYPE, CaActivation
 from tests.handlers.activation_support import (
     Provider,
     create_root,
