@@ -23,9 +23,10 @@ from tests.synth import ROOT
 
 # Importable from their modules, deliberately not in __all__: "module.Name": why a user does not compose it.
 INTERNAL = {
-    "pki_constructs.activation.CaActivation": "SubordinateCa creates it when CloudFormation cannot reach the parent",
+    "pki_constructs.custom_activation.CaActivation": "SubordinateCa creates it when CloudFormation cannot reach the parent",
     "pki_constructs.private_ca.CertificateAuthorityBase": "shared base; type CA props with aws_acmpca.ICertificateAuthority",
-    "pki_constructs.private_ca.CaProfile": "parent facts the hierarchy rules read, computed by the CAs",
+    "pki_constructs.imported_ca.ImportedCertificateAuthority": "built by SubordinateCa.from_certificate_authority_attributes",
+    "pki_constructs.ca_facts.CaFacts": "facts the hierarchy rules read, computed from each kind of CA",
     "pki_constructs.algorithms.KeyFamily": "a classification the rules derive from KeyAlgorithm",
     "pki_constructs.errors.Problem": "read from PkiValidationError.problems, never built by a user",
     "pki_constructs.private_tier.PrivateService": "what PrivateServiceTier.services holds, made by the tier",
