@@ -16,7 +16,7 @@ from syrupy.assertion import SnapshotAssertion
 import app as reference_app
 from pki_constructs.diagram import hierarchy_mermaid
 from tests.nag import nag_findings
-from tests.synth import ROOT, cfn_lint_errors, make_app, normalise
+from tests.synth import ROOT, cfn_lint_errors, make_app, normalise, snapshot_parts
 
 STACKS = {
     "PkiReference-Pki": "us-east-1",
@@ -167,8 +167,15 @@ def test_readme_hierarchy_diagram_is_generated_from_the_app(app: cdk.App) -> Non
     assert match.group(1) == hierarchy_mermaid(app)
 
 
-def test_snapshot_every_stack(templates: dict[str, dict[str, Any]], snapshot_json: SnapshotAssertion) -> None:
-    assert {name: normalise(template) for name, template in templates.items()} == snapshot_json
+def test_snapshot_every_stack(
+    app: cdk.App, templates: dict[str, dict[str, Any]], snapshot_json: SnapshotAssertion
+) -> None:
+    """One snapshot file per stack and top-level construct (``[<stack>.<construct>]``), each reviewable alone."""
+    for name, template in templates.items():
+        stack = app.node.find_child(name)
+        assert isinstance(stack, cdk.Stack)
+        for part, fragment in snapshot_parts(stack, normalise(template)).items():
+            assert fragment == snapshot_json(name=f"{name}.{part}")
 
 
 def test_alarm_email_subscribes_every_regions_topic() -> None:
