@@ -195,3 +195,9 @@ def regional_alerts(stack: cdk.Stack) -> ExpiryTopic:
 @pytest.fixture
 def alerts_topic(stack: cdk.Stack) -> sns.Topic:
     return sns.Topic(stack, "AlertsTopic")
+
+
+@pytest.fixture
+def member_stack(app: cdk.App) -> cdk.Stack:
+    """A member account's stack in the shared CA's region (the README's RAM sharing example)."""
+    return cdk.Stack(app, "Member", env=env("eu-west-1", "222222222222"))

@@ -11,7 +11,6 @@ import pytest
 from aws_cdk.assertions import Annotations, Match
 
 from pki_constructs import (
-    CaActivation,
     CaRotation,
     DistinguishedName,
     MutualTls,
@@ -21,7 +20,7 @@ from pki_constructs import (
     RotationPhase,
     SubordinateCa,
 )
-from pki_constructs.custom_activation import RESOURCE_TYPE
+from pki_constructs.custom_activation import RESOURCE_TYPE, CaActivation
 from pki_constructs.review import Status, compare, render
 from pki_constructs.trust_store import CaBundle
 from tests.local_pki import LocalCa, generate_key, make_csr
