@@ -22,6 +22,7 @@ from constructs import Construct
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
 from .ca_facts import ca_facts, note_skipped_rules
+from .cross_region import RegionalExport, default_parameter_name
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
 from .review_metadata import record_trust_store
@@ -202,9 +203,10 @@ def verify_listener_problems(verify_listeners: int) -> list[Problem]:
     return []
 
 
-def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list[str]:
+def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], scope: Construct) -> list[str]:
     """The ARNs of the CA certificates (``AWS::ACMPCA::Certificate``) of the trusted CAs and the CAs above
-    them, where this stack issues them: a re-issued CA certificate gets a new ARN."""
+    them, where this app issues them: a re-issued CA certificate gets a new ARN. A certificate of another
+    stack is read through a weak reference (a direct token would become a locking cross-region export)."""
     versions: list[str] = []
     seen: set[int] = set()
     for ca in trusted_cas:
@@ -212,7 +214,16 @@ def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority]) ->
             certificate = getattr(member, "certificate", None)
             if id(member) not in seen and isinstance(certificate, acmpca.CfnCertificate):
                 seen.add(id(member))
-                versions.append(certificate.attr_arn)
+                if Stack.of(member) is Stack.of(scope):
+                    versions.append(certificate.attr_arn)
+                else:
+                    export = RegionalExport.of(
+                        member,
+                        "CertificateArnExport",
+                        value=certificate.attr_arn,
+                        name=default_parameter_name(member, "certificate-arn"),
+                    )
+                    versions.append(export.value_in(scope))
     return versions
 
 
@@ -338,7 +349,7 @@ class CaBundle(Construct):
                 "CertificateAuthorityArns": [ca.certificate_authority_arn for ca in cas],
                 # Changes whenever a CA (or a CA above it) gets a new certificate under the same ARN, so
                 # CloudFormation sends an Update and the bundle is rebuilt on that deploy.
-                "CaCertificateVersions": certificate_versions(cas),
+                "CaCertificateVersions": certificate_versions(cas, self),
                 "Bucket": self.bucket.bucket_name,
                 "BundleKey": self.key,
                 "Revocation": revocation_entries,
