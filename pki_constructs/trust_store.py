@@ -214,14 +214,16 @@ def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], sc
             certificate = getattr(member, "certificate", None)
             if id(member) not in seen and isinstance(certificate, acmpca.CfnCertificate):
                 seen.add(id(member))
-                if Stack.of(member) is Stack.of(scope):
+                owner = certificate.node.scope  # the CA construct that issued this certificate resource
+                assert isinstance(owner, Construct)
+                if Stack.of(owner) is Stack.of(scope):
                     versions.append(certificate.attr_arn)
                 else:
                     export = RegionalExport.of(
-                        member,
+                        owner,
                         "CertificateArnExport",
                         value=certificate.attr_arn,
-                        name=default_parameter_name(member, "certificate-arn"),
+                        name=default_parameter_name(owner, "certificate-arn"),
                     )
                     versions.append(export.value_in(scope))
     return versions
