@@ -250,3 +250,18 @@ def test_alarm_email_subscribes_every_regions_topic() -> None:
             template_of(app.node.find_child(name)), "AWS::SNS::Subscription"
         ).values()  # type: ignore[arg-type]
         assert subscription["Properties"]["Endpoint"] == "pki-team@example.com"
+
+
+def test_exported_key_policies_grant_no_account_wide_kms_star(templates: dict[str, dict[str, Any]]) -> None:
+    """Issue 13.4 (CT.KMS.PR.3): the keys of exported private keys are administered by the account and used
+    only through Secrets Manager (kms:ViaService); no statement grants the account root kms:*."""
+    workload = templates["PkiReference-Workload"]
+    keys = {
+        k: r for k, r in workload["Resources"].items() if r["Type"] == "AWS::KMS::Key" and "SecretKey" in k
+    }
+    assert len(keys) == 2
+    for logical_id, key in keys.items():
+        statements = key["Properties"]["KeyPolicy"]["Statement"]
+        assert all(statement["Action"] != "kms:*" for statement in statements), logical_id
+        usage = [s for s in statements if "kms:Decrypt" in s["Action"]]
+        assert usage and all("kms:ViaService" in s["Condition"]["StringEquals"] for s in usage), logical_id
