@@ -26,6 +26,7 @@ from pki_constructs import (
     CertifiedAlb,
     CertifiedDistribution,
     DistinguishedName,
+    ExpiryTopic,
     PrivateServiceTier,
     PublicCertificate,
     RootCa,
@@ -68,6 +69,8 @@ def showcase_app(outdir: str | None = None) -> cdk.App:
         services=["orders"],
     )
     certificate = PublicCertificate(pki, "OriginCertificate", domain_name="www.example.com", hosted_zone=zone)
+    # An expiry alarm with a topic: handler-failure alarms of the stack notify that topic too.
+    certificate.add_expiry_alarm(topic=ExpiryTopic(pki, "Alerts").topic)
     public = CertifiedAlb(pki, "PublicAlb", vpc=vpc, certificates=[certificate])
     public.https_listener.add_action("Ok", action=elbv2.ListenerAction.fixed_response(200))
     origin = CertifiedAlb(pki, "OriginAlb", vpc=vpc, certificates=[certificate], cloudfront_origin=True)
