@@ -36,6 +36,8 @@ _MODULE_OF = {
     "PrivateService": "private_tier",
     "PrivateServiceTier": "private_tier",
     "PublicCertificate": "public_certificate",
+    "CaRotation": "rotation",
+    "RotationPhase": "rotation",
     "CrlConfiguration": "revocation",
     "CrlType": "revocation",
     "OcspConfiguration": "revocation",
@@ -87,6 +89,7 @@ if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
     from .public_certificate import PublicCertificate
     from .ram_permission import RamPermission
     from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
+    from .rotation import CaRotation, RotationPhase
     from .service_certificate import ServiceCertificate
     from .sharing import CaShare
     from .subject import DistinguishedName

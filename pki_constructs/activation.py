@@ -40,6 +40,7 @@ from .errors import Problem, raise_if_any
 from .issuer_role import IssuerRole
 from .offline_parent import OfflineParent
 from .ram_permission import RamPermission
+from .renewal import FIRST_GENERATION, certificate_id, warn_exported_chain
 from .sharing import shared_permission_problems
 from .templates import CertificateTemplate
 
@@ -59,6 +60,8 @@ class ActivationRequest:
     validity: Duration
     path_length: int
     removal_policy: RemovalPolicy
+    certificate_generation: int = FIRST_GENERATION
+    """Renewal counter (``pki_constructs.renewal``): each value is one issuance of the CA certificate."""
 
     @property
     def template(self) -> CertificateTemplate:
@@ -98,6 +101,7 @@ def activate(child: ActivationRequest, parent: object) -> Activation:
         "validity": child.validity,
         "removal_policy": child.removal_policy,
         "signing_algorithm": facts.signing_algorithm,
+        "certificate_generation": child.certificate_generation,
     }
     if facts.created_here and same_env:
         # Same account and region, but the parent has no chain CloudFormation can hand over (it was itself
@@ -141,7 +145,7 @@ def _activate_natively(child: ActivationRequest, parent: object, parent_chain: s
     assert facts.certificate_authority_arn is not None and facts.signing_algorithm is not None
     certificate = acmpca.CfnCertificate(
         child.scope,
-        "Certificate",
+        certificate_id(child.certificate_generation),  # renewal: a new certificate, re-imported in place
         certificate_authority_arn=facts.certificate_authority_arn,
         certificate_signing_request=child.resource.attr_certificate_signing_request,
         signing_algorithm=facts.signing_algorithm.value,
@@ -149,6 +153,8 @@ def _activate_natively(child: ActivationRequest, parent: object, parent_chain: s
         validity=acmpca.CfnCertificate.ValidityProperty(type="DAYS", value=int(child.validity.to_days())),
     )
     certificate.apply_removal_policy(child.removal_policy)
+    if isinstance(parent, Construct):
+        warn_exported_chain(child.scope, parent, getattr(parent, "certificate_generation", FIRST_GENERATION))
     activation = acmpca.CfnCertificateAuthorityActivation(
         child.scope,
         "Activation",

@@ -17,6 +17,7 @@ from ._provider import HandlerProvider
 from .algorithms import SigningAlgorithm
 from .errors import Problem, add_late_validation, raise_if_any
 from .issuer_role import ACTIVATION_ROLE_PATH, COLLECT_ACTIONS, IssuerRole
+from .renewal import FIRST_GENERATION, certificate_generation_problems
 from .templates import CertificateTemplate
 
 __all__ = ["RESOURCE_TYPE", "CaActivation", "trust_problems"]
@@ -59,6 +60,9 @@ class CaActivation(Construct):
         Default: - none
     :param removal_policy: RETAIN keeps the child ACTIVE when the resource goes; DESTROY disables it.
         Default: - RETAIN
+    :param certificate_generation: renewal counter; a new value re-issues the child's certificate from the
+        parent (same key) and re-imports it. Sent as ``CertificateGeneration`` only from 2 on, so activations
+        deployed before renewal existed keep their physical ids. Default: - 1
     """
 
     def __init__(
@@ -77,9 +81,10 @@ class CaActivation(Construct):
         issuer_role_arn: str | None = None,
         external_id: str | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        certificate_generation: int = FIRST_GENERATION,
     ) -> None:
         super().__init__(scope, id)
-        problems: list[Problem] = []
+        problems: list[Problem] = certificate_generation_problems(certificate_generation)
         if (parent_arn is None) == (parent_parameter is None):
             problems.append(
                 Problem(
@@ -115,6 +120,8 @@ class CaActivation(Construct):
             properties["ParentFingerprint"] = parent_fingerprint
         if signing_algorithm is not None:
             properties["SigningAlgorithm"] = signing_algorithm.value
+        if certificate_generation != FIRST_GENERATION:
+            properties["CertificateGeneration"] = str(certificate_generation)
         if issuer_role_arn is not None:
             properties["IssuerRoleArn"] = issuer_role_arn
         if external_id is not None:

@@ -42,6 +42,13 @@ from .imported_ca import ImportedCertificateAuthority
 from .issuance_events import ca_certificate_issued_rule
 from .offline_parent import OfflineParent
 from .ram_permission import RamPermission
+from .renewal import (
+    FIRST_GENERATION,
+    certificate_generation_problems,
+    certificate_id,
+    note_renewal,
+    offline_renewal_problems,
+)
 from .review_metadata import record_ca
 from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .sharing import CaShare
@@ -86,9 +93,11 @@ class CertificateAuthorityBase(Resource):
         acm_renewal_permission: bool | None,
         removal_policy: RemovalPolicy,
         path_length: int | None,
+        certificate_generation: int,
         extra_problems: list[Problem],
     ) -> None:
         super().__init__(scope, id)
+        self.certificate_generation = certificate_generation
         self.subject = subject
         self.key_algorithm = key_algorithm
         self.signing_algorithm = signing_algorithm or key_algorithm.default_signing_algorithm
@@ -107,6 +116,7 @@ class CertificateAuthorityBase(Resource):
             *signing_matches_key(key_algorithm, self.signing_algorithm),
             *key_available_in_partition(key_algorithm, _known_partition(Stack.of(self))),
             *validity_problems(validity),
+            *certificate_generation_problems(certificate_generation),
             *self.crl.problems(),
             *self.ocsp.problems(),
         ]
@@ -130,6 +140,7 @@ class CertificateAuthorityBase(Resource):
             )
         raise_if_any(self, problems)
         self._warn_about_weak_choices()
+        note_renewal(self, certificate_generation, validity, subordinate=ca_type == "SUBORDINATE")
 
         self.crl_distribution: CrlDistribution | None = None
         if self.crl.enabled:
@@ -600,6 +611,9 @@ class RootCa(CertificateAuthorityBase):
         Default: - on, except for short-lived-certificate CAs
     :param removal_policy: RETAIN or DESTROY; applies to the CA, its certificate and activation (the CRL bucket
         is always retained). Default: - RETAIN: a deleted root invalidates every certificate below it
+    :param certificate_generation: increment to renew: the root certificate is re-issued (self-signed again,
+        same key, ``validity`` from the deploy) and re-imported in place; children keep their certificates
+        and are not re-issued (see ``pki_constructs.renewal``). Default: - 1
     """
 
     def __init__(
@@ -617,6 +631,7 @@ class RootCa(CertificateAuthorityBase):
         ocsp: OcspConfiguration | None = None,
         acm_renewal_permission: bool | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        certificate_generation: int = FIRST_GENERATION,
     ) -> None:
         super().__init__(
             scope,
@@ -633,12 +648,13 @@ class RootCa(CertificateAuthorityBase):
             acm_renewal_permission=acm_renewal_permission,
             removal_policy=removal_policy,
             path_length=None,
+            certificate_generation=certificate_generation,
             extra_problems=[],
         )
         self.depth = 1
         self.certificate = acmpca.CfnCertificate(
             self,
-            "Certificate",
+            certificate_id(certificate_generation),  # a new id per generation: a new certificate, same key
             certificate_authority_arn=self.resource.attr_arn,
             certificate_signing_request=self.resource.attr_certificate_signing_request,
             signing_algorithm=self.signing_algorithm.value,
@@ -691,6 +707,10 @@ class SubordinateCa(CertificateAuthorityBase):
     :param ocsp: Default: - OCSP off
     :param acm_renewal_permission: Default: - on, except for short-lived-certificate CAs
     :param removal_policy: Default: - RETAIN
+    :param certificate_generation: increment to renew: the parent signs this CA's unchanged CSR again
+        (same key, ``validity`` from the deploy, which must still end before the parent's certificate) and
+        the result is imported in place, on every activation path; an ``OfflineParent`` needs the newly
+        signed file (see ``pki_constructs.renewal``). Default: - 1
     """
 
     def __init__(
@@ -710,6 +730,7 @@ class SubordinateCa(CertificateAuthorityBase):
         ocsp: OcspConfiguration | None = None,
         acm_renewal_permission: bool | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
+        certificate_generation: int = FIRST_GENERATION,
     ) -> None:
         parent_facts = ca_facts(parent) if not isinstance(parent, OfflineParent) else parent.facts
         problems = path_length_problems(path_length)
@@ -722,6 +743,9 @@ class SubordinateCa(CertificateAuthorityBase):
             parent=replace(parent_facts, path_length=None) if problems else parent_facts,
         )
         problems += parent_problems(parent, scope, path_length)
+        if isinstance(parent, OfflineParent) and isinstance(certificate_generation, int):
+            supplied = parent.read(scope)[0] is not None
+            problems += offline_renewal_problems(certificate_generation, certificate_supplied=supplied)
         super().__init__(
             scope,
             id,
@@ -737,6 +761,7 @@ class SubordinateCa(CertificateAuthorityBase):
             acm_renewal_permission=acm_renewal_permission,
             removal_policy=removal_policy,
             path_length=path_length,
+            certificate_generation=certificate_generation,
             extra_problems=problems,
         )
         self.parent = parent
@@ -751,6 +776,7 @@ class SubordinateCa(CertificateAuthorityBase):
                 validity=validity,
                 path_length=path_length,
                 removal_policy=removal_policy,
+                certificate_generation=certificate_generation,
             ),
             parent,
         )

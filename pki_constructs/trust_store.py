@@ -17,12 +17,11 @@ from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from constructs import Construct, IConstruct
 
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
 from .ca_facts import ca_facts, note_skipped_rules
-from .cross_region import RegionalExport, default_parameter_name
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
 from .review_metadata import record_trust_store
@@ -203,29 +202,27 @@ def verify_listener_problems(verify_listeners: int) -> list[Problem]:
     return []
 
 
-def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], scope: Construct) -> list[str]:
-    """The ARNs of the CA certificates (``AWS::ACMPCA::Certificate``) of the trusted CAs and the CAs above
-    them, where this app issues them: a re-issued CA certificate gets a new ARN. A certificate of another
-    stack is read through a weak reference (a direct token would become a locking cross-region export)."""
+def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], scope: IConstruct) -> list[str]:
+    """What changes when a trusted CA (or one above it) gets a new CA certificate, so the bundle is rebuilt.
+
+    A CA certificate this stack issues (``AWS::ACMPCA::Certificate``) is named by its ARN (a re-issued one gets
+    a new ARN). Any other CA of the app — activated by the custom resource, signed offline, or issued in another
+    stack — is named by a literal ``<path>#certificate-generation=<n>`` once renewed (``n`` >= 2): an ARN from
+    another stack would be a strong reference (an export in the same region, aws-cdk-lib's export writer across
+    regions) that blocks the producer from renewing its CA.
+    """
     versions: list[str] = []
     seen: set[int] = set()
     for ca in trusted_cas:
         for member in chain_of(ca):
+            if id(member) in seen:
+                continue
+            seen.add(id(member))
             certificate = getattr(member, "certificate", None)
-            if id(member) not in seen and isinstance(certificate, acmpca.CfnCertificate):
-                seen.add(id(member))
-                owner = certificate.node.scope  # the CA construct that issued this certificate resource
-                assert isinstance(owner, Construct)
-                if Stack.of(owner) is Stack.of(scope):
-                    versions.append(certificate.attr_arn)
-                else:
-                    export = RegionalExport.of(
-                        owner,
-                        "CertificateArnExport",
-                        value=certificate.attr_arn,
-                        name=default_parameter_name(owner, "certificate-arn"),
-                    )
-                    versions.append(export.value_in(scope))
+            if isinstance(certificate, acmpca.CfnCertificate) and Stack.of(certificate) is Stack.of(scope):
+                versions.append(certificate.attr_arn)
+            elif isinstance(member, CertificateAuthorityBase) and member.certificate_generation > 1:
+                versions.append(f"{member.node.path}#certificate-generation={member.certificate_generation}")
     return versions
 
 

@@ -40,6 +40,8 @@ class ReferenceConfig:
     alarm_email: str | None = None
     trust_store_revocation: bool = True
     member_stack_set: MemberStackSetConfig | None = None
+    root_ca_generation: int = 1
+    issuing_ca_generation: int = 1
 
     @classmethod
     def from_context(cls, scope: Construct) -> ReferenceConfig:
@@ -62,6 +64,9 @@ class ReferenceConfig:
             alarm_email=raw.get("alarmEmail"),
             trust_store_revocation=bool(raw.get("trustStoreRevocation", True)),
             member_stack_set=_member_stack_set(raw.get("memberStackSet"), raw["pkiAccount"]),
+            # Renewal (README "CA lifecycle runbook"): increment to re-issue a CA certificate, same key.
+            root_ca_generation=int(raw.get("rootCaCertificateGeneration", 1)),
+            issuing_ca_generation=int(raw.get("issuingCaCertificateGeneration", 1)),
         )
 
     @property

@@ -25,6 +25,7 @@ class PkiStack(cdk.Stack):
             validity=cdk.Duration.days(3650),
             crl=CrlConfiguration(cloudfront=True, expiration=cdk.Duration.days(7)),
             ocsp=OcspConfiguration(),
+            certificate_generation=config.root_ca_generation,
         )
         self.code_signing_ca = SubordinateCa(
             self,

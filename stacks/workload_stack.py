@@ -58,6 +58,7 @@ class WorkloadStack(cdk.Stack):
                 path_length=0,
                 # The default CRL: served through CloudFront, so every certificate's distribution point works for
                 # any relying party; the internal ALB's trust store reads the same CRL from the bucket.
+                certificate_generation=config.issuing_ca_generation,
             )
         else:
             # Multi-account: the PKI account's issuing CA, shared with this account through AWS RAM; its ARN is

@@ -166,6 +166,8 @@ def test_no_pem_key_material_or_cross_region_export(templates: dict[str, dict[st
     assert "BEGIN CERTIFICATE" not in text
     assert "PRIVATE KEY" not in text
     assert "Fn::ImportValue" not in text  # the stacks span two regions; every crossing is a weak reference
+    # nor aws-cdk-lib's cross-region export writer/reader (its lock would block renewing the root CA)
+    assert "CrossRegionExport" not in text
     assert not any(
         template.get("Outputs", {}).get(k, {}).get("Export")
         for template in templates.values()

@@ -24,13 +24,18 @@ ResourceProperties (schema version "1"; CloudFormation passes every scalar as a 
                                    Default: derived from the parent certificate's public key
     ParentFingerprint              any string that changes when the parent CA is replaced         optional
                                    (a new value re-issues; used with ParentArnParameter)
+    CertificateGeneration          "2", "3", ...: renewal counter; a new value re-issues the      optional
+                                   child's certificate (same key) and re-imports it. Absent = "1"
     IssuerRoleArn                  role in the parent's account to assume for the parent calls    optional
     ExternalId                     sts:AssumeRole ExternalId (sessions last 900 s, the minimum)  optional
 
 Lifecycle (research/reliability_security.md §4 and list (b)):
 
 * PhysicalResourceId = ``<child ARN>/activation/<digest>``; the digest covers child, parent reference and
-  fingerprint, path length, validity and signing algorithm, so changing any of them is a replacement (re-issue);
+  fingerprint, path length, validity, signing algorithm and certificate generation (only from 2 on, so digests
+  of activations deployed before renewal existed stay), so changing any of them is a replacement (re-issue);
+  a renewal is an Update whose new certificate is imported into the ACTIVE child (same key, so everything it
+  issued keeps chaining);
   a changed role or external id alone is an in-place update with no API calls.
 * Progress lives in tags on the child CA (``pki-constructs:activation`` = "<digest> <request>",
   ``pki-constructs:activation-certificate`` = the issued certificate ARN, ``pki-constructs:previous-activation``
@@ -104,6 +109,7 @@ class ActivationProperties(TypedDict):
     Validity: ValidityProperty
     SigningAlgorithm: NotRequired[str]
     ParentFingerprint: NotRequired[str]
+    CertificateGeneration: NotRequired[str]
     IssuerRoleArn: NotRequired[str]
     ExternalId: NotRequired[str]
 
@@ -236,6 +242,10 @@ class Props:
             )
         self.signing_algorithm: str | None = raw.get("SigningAlgorithm") or None
         self.parent_fingerprint: str | None = raw.get("ParentFingerprint") or None
+        generation = str(raw.get("CertificateGeneration") or "1")
+        if not generation.isdigit() or int(generation) < 1:
+            raise ActivationError(f"CertificateGeneration {generation!r} is not a whole number >= 1")
+        self.certificate_generation = int(generation)
         self.role_arn: str | None = raw.get("IssuerRoleArn") or None
         self.external_id: str | None = raw.get("ExternalId") or None
 
@@ -243,17 +253,17 @@ class Props:
     def digest(self) -> str:
         """What, when changed, requires a new CA certificate."""
         parent = self.parent_arn or "ssm:{}:{}".format(*self.parameter or ("", ""))
-        material = json.dumps(
-            [
-                self.child_arn,
-                parent,
-                self.parent_fingerprint,
-                self.path_length,
-                self.validity,
-                self.signing_algorithm,
-            ],
-            sort_keys=True,
-        )
+        fields: list[Any] = [
+            self.child_arn,
+            parent,
+            self.parent_fingerprint,
+            self.path_length,
+            self.validity,
+            self.signing_algorithm,
+        ]
+        if self.certificate_generation != 1:  # generation 1 keeps the digest it had before renewal existed
+            fields.append(self.certificate_generation)
+        material = json.dumps(fields, sort_keys=True)
         return hashlib.sha256(material.encode()).hexdigest()[:16]
 
     @property
