@@ -80,6 +80,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct, IConstruct
 
 from . import _arn
+from ._compliance import INLINE_POLICY, exempt, exempt_handler_scope
 from .errors import Problem, raise_if_any
 
 __all__ = [
@@ -451,6 +452,7 @@ class RegionalImport(Construct):
             assert cfn is not None
             cfn.add_property_override("SourceFingerprint", fingerprint)  # type: ignore[attr-defined]
         _acknowledge_sdk_function(stack)
+        exempt(self.reader, reason=INLINE_POLICY, nag=["IAMNoInlinePolicy"])
 
     @property
     def value(self) -> str:
@@ -536,3 +538,4 @@ def _acknowledge_sdk_function(stack: Stack) -> None:
             reason="the AwsCustomResource function's Node.js runtime is chosen and pinned by aws-cdk-lib",
         ),
     )
+    exempt_handler_scope(function)

@@ -26,6 +26,7 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from . import _arn
+from ._compliance import INLINE_POLICY, exempt
 from .ca_facts import ca_facts
 from .errors import Problem, raise_if_any
 from .templates import CertificateTemplate
@@ -146,6 +147,7 @@ class IssuerRole(Construct):
             description="pki-constructs: issues subordinate CA certificates from one CA (ca_activation handler)",
             max_session_duration=Duration.hours(1),
         )
+        exempt(self.role, reason=INLINE_POLICY, nag=["IAMNoInlinePolicy"])
         self._path_lengths: list[int] = []
         self._parameters: list[str] = []
         self.role.add_to_policy(

@@ -16,6 +16,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ._compliance import INLINE_POLICY, exempt
 from .certified_alb import CertifiedAlb
 from .errors import Problem, raise_if_any
 from .service_certificate import ServiceCertificate
@@ -161,4 +162,5 @@ class PrivateServiceTier(Construct):
                 description=f"{name}: calls {domain_name} with its client certificate from Secrets Manager",
             )
             certificate.grant_read(role)
+            exempt(role, reason=INLINE_POLICY, nag=["IAMNoInlinePolicy"])
             self.services[name] = PrivateService(name=name, role=role, client_certificate=certificate)

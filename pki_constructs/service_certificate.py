@@ -38,6 +38,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct
 
+from ._compliance import exempt
 from ._provider import HandlerProvider, async_handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .ca_facts import ca_facts, note_skipped_rules
@@ -433,7 +434,11 @@ class ServiceCertificate(Resource):
                 description=f"Encrypts the exported private key of {self.domain_name}",
                 enable_key_rotation=True,
                 removal_policy=RemovalPolicy.RETAIN,
+                # No account-wide kms:* (issue 13.4, CT.KMS.PR.3): the account administers the key, and uses
+                # it only through Secrets Manager (the kms:ViaService statement the secret adds).
+                policy=iam.PolicyDocument(),
             )
+            key.grant_admin(iam.AccountRootPrincipal())
         self.encryption_key = key
         self.secret_name = secret_name or f"pki-constructs/{Names.unique_resource_name(self, max_length=180)}"
         self.secret = secretsmanager.Secret(
@@ -452,6 +457,11 @@ class ServiceCertificate(Resource):
                 reason="ACM renews the certificate and pki-constructs re-exports it into this secret on renewal; "
                 "Secrets Manager rotation does not apply",
             )
+        )
+        exempt(
+            self.secret,
+            reason="ACM renews the certificate and pki-constructs re-exports it on renewal; rotation does not apply",
+            nag=["SecretsManagerRotationEnabled"],
         )
         statements = self._handler_statements(key)
         provider = HandlerProvider.of(

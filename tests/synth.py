@@ -194,6 +194,7 @@ def resources_of_type(template: dict[str, Any], type_name: str) -> dict[str, dic
 # cfn-lint findings that are CDK's own noise, each with the reason it is ignored.
 CFN_LINT_IGNORED = {
     "W3005": "CDK adds DependsOn on a Lambda's service role that is also referenced (redundant, harmless)",
+    "W3010": "ec2.Vpc writes the availability zones of CDK's context lookup (cached in cdk.json) as literals",
 }
 
 

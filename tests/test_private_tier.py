@@ -231,7 +231,8 @@ def test_two_verify_listeners_are_allowed() -> None:
         default_action=elbv2.ListenerAction.fixed_response(404),
         mutual_authentication=MutualTls(trusted_cas=[issuing]).bind(stack, "Mtls8443"),
     )
-    assert len(resources_of_type(template_of(stack), "AWS::ElasticLoadBalancingV2::Listener")) == 3
+    # The two verify-mode HTTPS listeners; an internal ALB has no port-80 redirect.
+    assert len(resources_of_type(template_of(stack), "AWS::ElasticLoadBalancingV2::Listener")) == 2
 
 
 # Short-lived runtime issuance (item 4) ------------------------------------------------------------------
