@@ -28,7 +28,9 @@ from constructs import Construct
 from . import _arn
 from ._compliance import INLINE_POLICY, exempt
 from .ca_facts import ca_facts
+from .cross_region import weak_ca_arn
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 from .templates import CertificateTemplate
 
 __all__ = ["ACTIVATION_ROLE_PATH", "IssuerRole", "activation_role_pattern", "default_external_id"]
@@ -74,6 +76,7 @@ class IssuerRole(Construct):
     :param role_name: Default: - a generated name (a literal other stacks can use without an export)
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -122,6 +125,9 @@ class IssuerRole(Construct):
         raise_if_any(self, problems)
         arn = ca_facts(certificate_authority).certificate_authority_arn
         assert arn is not None
+        arn = (
+            weak_ca_arn(certificate_authority, self) if isinstance(certificate_authority, Construct) else arn
+        )
         self.certificate_authority_arn: str = arn
         self.trusted_accounts: list[str] = list(dict.fromkeys(trusted_accounts))
         self.external_id: str = external_id or default_external_id(self.node.path, self.trusted_accounts)
