@@ -29,6 +29,8 @@ from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
 from aws_cdk import Annotations, Duration, Token
+from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct, IConstruct
 from jsii._reference_map import InterfaceDynamicProxy
 
@@ -219,6 +221,9 @@ def _shown(value: object) -> object:
         text = "Duration (token)" if value.is_unresolved() else f"Duration of {value.to_human_string()}"
     if isinstance(value, Construct):
         text = f"{type(value).__name__} at {value.node.path}"
+    if isinstance(value, InterfaceDynamicProxy):  # what jsii returns for imported resources
+        kinds = [type(d).__name__.strip("_").removesuffix("Proxy") for d in value._delegates]
+        text = f"an imported {' & '.join(k for k in kinds if k.startswith('I')) or 'resource'}"
     return _Shown(text[:120])
 
 
@@ -264,9 +269,11 @@ def type_problems(function: Callable[..., Any], kwargs: dict[str, object]) -> li
         rule = (
             f"is required (expected {_describe(hint)})"
             if value is None
-            else f"expected {_describe(hint)}, got {type(value).__name__}"
+            else f"expected {_describe(hint)}, got {_shown(value)}"
         )
-        problems.append(Problem(name, _shown(value), rule, f"pass e.g. {_example(hint)}"))
+        problems.append(
+            Problem(name, _shown(value), rule, _mix_up(hint, value) or f"pass e.g. {_example(hint)}")
+        )
     return problems
 
 
@@ -290,6 +297,18 @@ def field_problems(instance: object, prefix: str) -> list[Problem]:
                 )
             )
     return problems
+
+
+def _mix_up(hint: object, value: object) -> str | None:
+    """The fix for the usual mix-up of a certificate and a CA, which the plain example would not explain."""
+    expected = _describe(hint)
+    if "ICertificateAuthority" in expected and implements(value, acm.ICertificate):
+        return "this is an ACM certificate, not a CA: watch its expiry with ExpiryAlarm(certificate=...)"
+    if "ICertificate" in expected.replace("ICertificateAuthority", "") and implements(
+        value, acmpca.ICertificateAuthority
+    ):
+        return "this is a CA, not an ACM certificate: watch its expiry with CaExpiryAlarm(certificate_authority=...)"
+    return None
 
 
 def typed_props(init: _F) -> _F:

@@ -82,7 +82,7 @@ class IssuerRole(Construct):
         scope: Construct,
         id: str,
         *,
-        certificate_authority: acmpca.ICertificateAuthority,
+        certificate_authority: acmpca.ICertificateAuthority | str,
         trusted_accounts: Sequence[str],
         path_lengths: Sequence[int] = (0,),
         external_id: str | None = None,
@@ -125,9 +125,8 @@ class IssuerRole(Construct):
         raise_if_any(self, problems)
         arn = ca_facts(certificate_authority).certificate_authority_arn
         assert arn is not None
-        arn = (
-            weak_ca_arn(certificate_authority, self) if isinstance(certificate_authority, Construct) else arn
-        )
+        if not isinstance(certificate_authority, str):  # a CA of another stack: its ARN read weakly
+            arn = weak_ca_arn(certificate_authority, self)
         self.certificate_authority_arn: str = arn
         self.trusted_accounts: list[str] = list(dict.fromkeys(trusted_accounts))
         self.external_id: str = external_id or default_external_id(self.node.path, self.trusted_accounts)

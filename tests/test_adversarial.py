@@ -1349,6 +1349,21 @@ PUBLIC_TIER_CASES = [
         ),
     ),
     F(
+        "origin over plain HTTP (constructor, not a late RuntimeError)",
+        "origin",
+        _with_stack(
+            lambda s: CertifiedDistribution(
+                s,
+                uid(),
+                certificate=public_cert(s),
+                domain_names=["www.example.com"],
+                origin=origins.HttpOrigin(
+                    "origin.example.com", protocol_policy=cloudfront.OriginProtocolPolicy.HTTP_ONLY
+                ),
+            )
+        ),
+    ),
+    F(
         "origin None",
         "origin",
         _with_stack(
