@@ -92,6 +92,10 @@ class MutualTlsApiDomain(Construct):
     :param endpoint_type: Default: - ``EndpointType.REGIONAL`` (the only type with mutual TLS)
     """
 
+    _own_type_checks = frozenset(
+        {"certificate"}
+    )  # api_domain_problems says which certificates API Gateway takes
+
     @typed_props
     def __init__(
         self,

@@ -287,6 +287,8 @@ class ExpiryAlarm(Construct):
     :param alarm_description: the alarm's description. Default: - says what fired and what to do
     """
 
+    _own_type_checks = frozenset({"certificate"})  # _certificate_facts explains what the alarm needs it for
+
     @typed_props
     def __init__(
         self,

@@ -258,11 +258,16 @@ def _resolve_hints(function: Callable[..., Any] | type) -> dict[str, object]:
     return hints
 
 
-def type_problems(function: Callable[..., Any], kwargs: dict[str, object]) -> list[Problem]:
-    """A problem for every keyword argument whose value does not match ``function``'s annotation."""
+def type_problems(
+    function: Callable[..., Any], kwargs: dict[str, object], *, own_checks: Iterable[str] = ()
+) -> list[Problem]:
+    """A problem for every keyword argument whose value does not match ``function``'s annotation, except the
+    props in ``own_checks``, whose constructor checks them itself with a message about their purpose."""
     hints = _resolve_hints(function)
     problems = []
     for name, value in kwargs.items():
+        if name in own_checks:
+            continue
         hint = hints.get(name)
         if hint is None or conforms(value, hint):
             continue
@@ -324,7 +329,7 @@ def typed_props(init: _F) -> _F:
             )
         if not isinstance(id, str) or not id:
             problems.append(Problem("id", _shown(id), "expected a non-empty str", "pass e.g. 'Root'"))
-        problems += type_problems(init, kwargs)
+        problems += type_problems(init, kwargs, own_checks=getattr(type(self), "_own_type_checks", ()))
         for name, value in kwargs.items():  # value objects (DistinguishedName, CrlConfiguration, ...) too
             if type(value).__module__.startswith("pki_constructs."):
                 problems += field_problems(value, name)

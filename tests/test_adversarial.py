@@ -1633,10 +1633,9 @@ SWEEPS = [
         lambda s: {"certificate": _sweep_cert(), "create_topic": True},
         {
             "certificate": _kinds(),
-            "threshold": _kinds(DURATION),
+            "threshold": _kinds(NONE, DURATION),  # None: derived from the certificate's lifetime
             "topic": OPTIONAL,
             "create_topic": _kinds(),
-            "acm_events": _kinds(),
             "account_days_before_expiry": _kinds(NONE, INT),
             "alarm_description": _kinds(NONE, STR),
         },
