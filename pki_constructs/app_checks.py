@@ -24,14 +24,24 @@ from collections.abc import Iterator
 from typing import Any
 
 import jsii
-from aws_cdk import CfnOutput, CfnResource, Stack, Token
+from aws_cdk import Annotations, CfnOutput, CfnResource, Stack, Token
 from constructs import Construct, IConstruct, IValidation
 
 from .errors import Problem
 
-__all__ = ["AppChecks", "claim", "install", "strong_reference_problems", "uniqueness_problems"]
+__all__ = [
+    "STRONG_REFERENCES_CONTEXT_KEY",
+    "AppChecks",
+    "claim",
+    "install",
+    "strong_reference_problems",
+    "uniqueness_problems",
+]
 
 _ID = "PkiConstructsAppChecks"
+STRONG_REFERENCES_CONTEXT_KEY = "pki-constructs:strongReferences"
+"""Context: ``"warn"`` turns the strong-reference check into warnings, for an app that already has exports it
+cannot remove in one deploy (CDK's strong → both → weak migration takes two). Default: - refuse."""
 _LIBRARY = "pki_constructs."
 
 # (resource type, property path, what it is, what AWS says when two stacks create it)
@@ -240,7 +250,7 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
     for element, mechanism_node, mechanism in produced:
         producer = _library_owner(element)
         for consumer in consumers or [None]:
-            if producer is None and consumer is None:
+            if producer is None and (consumer is None or _library_owner(consumer) is None):
                 continue
             where = consumer.node.path if consumer is not None else "a construct of another stack"
             problems.append(
@@ -267,12 +277,14 @@ def _strong_consumers(root: IConstruct) -> list[IConstruct]:
             readers[stack] = (*readers[stack], str(stack.resolve(node.logical_id)))
     found: list[IConstruct] = []
     for node in _resources(root):
-        owner = _library_owner(node, innermost=True)
-        if owner is None or owner in found:
+        if node.cfn_resource_type.startswith("Custom::CrossRegionExport"):
+            continue
+        consumer = _library_owner(node, innermost=True) or node
+        if consumer in found:
             continue
         properties = _properties(node)
         if _mentions(properties, ("Fn::ImportValue", *readers.get(Stack.of(node), ()))):
-            found.append(owner)
+            found.append(consumer)
     return found
 
 
@@ -283,5 +295,13 @@ class _Validation:
 
     def validate(self) -> list[str]:
         root = self._checks.node.root
-        problems = [*uniqueness_problems(root, self._checks.claims), *strong_reference_problems(root)]
-        return [f"[pki-constructs app check] {problem.describe()}" for problem in problems]
+        problems = uniqueness_problems(root, self._checks.claims)
+        strong = strong_reference_problems(root)
+        if root.node.try_get_context(STRONG_REFERENCES_CONTEXT_KEY) == "warn":
+            # An existing app that cannot drop its exports at once: said on every synth, not refused.
+            for problem in strong:
+                Annotations.of(self._checks).add_warning_v2(
+                    "pki-constructs:strongReference", problem.describe()
+                )
+            strong = []
+        return [f"[pki-constructs app check] {problem.describe()}" for problem in [*problems, *strong]]

@@ -2048,3 +2048,24 @@ FACT_CASES = [
 @pytest.mark.parametrize("case", FACT_CASES, ids=[case.id for case in FACT_CASES])
 def test_fact_case(case: Case) -> None:
     test_case(case)
+
+
+def test_a_strong_reference_names_the_consumer_and_may_be_a_warning_while_migrating() -> None:
+    def build(app: cdk.App) -> RootCa:
+        producer = Stack(app, "Producer", env=env())
+        ca = root(producer)
+        ssm.CfnParameter(
+            Stack(app, "Consumer", env=env()), "Copy", type="String", value=ca.certificate_authority_arn
+        )
+        return ca
+
+    app = make_app()
+    build(app)
+    assert "Consumer/Copy: strong reference" in _synth_problems(app)
+    migrating = make_app(**{"pki-constructs:strongReferences": "warn"})
+    build(migrating)
+    assembly = migrating.synth()
+    warnings = [m.entry.data for s in assembly.stacks for m in s.messages] + [
+        str(entry.data) for entry in migrating.node.find_child("PkiConstructsAppChecks").node.metadata
+    ]
+    assert any("strong reference" in str(w) for w in warnings)
