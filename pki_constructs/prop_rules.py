@@ -252,31 +252,10 @@ def web_acl_problems(scope: IConstruct, field: str, web_acl_id: object) -> list[
     ]
 
 
-def same_account_cas_problems(scope: IConstruct, field: str, cas: object) -> list[Problem]:
-    """Trusted CAs are read (GetCertificateAuthorityCertificate, their CRL bucket) with this account's role: a
-    CA of another account is unreadable (README, private tier limits)."""
-    account = Stack.of(scope).account
-    if not isinstance(cas, list | tuple) or Token.is_unresolved(account):
-        return []
-    return [
-        Problem(
-            field,
-            ca.node.path,
-            f"this CA is in account {ca_account}, the trust store in {account}",
-            "trust CAs of this account",
-        )
-        for ca in cas
-        if isinstance(ca, Construct)
-        for ca_account in [_literal_env_of(ca)[0]]
-        if ca_account is not None and ca_account != account
-    ]
-
-
 SCOPED_RULES: dict[str, Callable[[IConstruct, str, object], list[Problem]]] = {
     "parent": lambda scope, field, value: offline_parent_problems(scope, field, value),
     "topic": topic_region_problems,
     "web_acl_id": web_acl_problems,
-    "trusted_cas": same_account_cas_problems,
 }
 """Rules by prop name that need the scope the construct is created in."""
 

@@ -44,6 +44,7 @@ import pki_constructs
 from pki_constructs import (
     CaBundle,
     CaExpiryAlarm,
+    CaShare,
     CertifiedAlb,
     CertifiedDistribution,
     CrlConfiguration,
@@ -70,6 +71,7 @@ from pki_constructs import (
     SubordinateCa,
     UsageMode,
 )
+from pki_constructs.ca_facts import ca_facts
 from tests.local_pki import LocalCa, generate_key
 from tests.local_pki import pem as local_pem
 from tests.synth import ACCOUNT, OTHER_ACCOUNT, env, make_app
@@ -1698,6 +1700,24 @@ SWEEPS = [
         },
     ),
     Sweep(
+        CaShare,
+        lambda s: {
+            "certificate_authority_arn": _sweep_root().certificate_authority_arn,
+            "facts": ca_facts(_sweep_root()),
+            "is_root": True,
+            "principals": ["222222222222"],
+        },
+        {
+            "certificate_authority_arn": _kinds(STR),  # ca.share() passes the CA's own ARN
+            "facts": _kinds(),
+            "is_root": _kinds(),
+            "principals": _kinds(),  # ["x"] is not an account, OU or organization
+            "permission": _kinds(),
+            "allow_external_principals": OPTIONAL,
+            "name": _kinds(NONE, STR),
+        },
+    ),
+    Sweep(
         MutualTlsTrustStore,
         lambda s: {"trusted_cas": [_sweep_root()]},
         {
@@ -2036,11 +2056,6 @@ FACT_CASES = [
                 web_acl_id="arn:aws:wafv2:us-east-1:111111111111:global/webacl/site/abc",
             )
         ),
-    ),
-    F(
-        "trusted CA of another account",
-        "trusted_cas",
-        lambda: CaBundle(fresh(), uid(), trusted_cas=[root(fresh(account=OTHER_ACCOUNT))]),
     ),
 ]
 
