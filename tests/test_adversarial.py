@@ -51,7 +51,6 @@ from pki_constructs import (
     DistinguishedName,
     ExpiryAlarm,
     ExpiryTopic,
-    ImportedCertificateAuthority,
     IssuerRole,
     KeyAlgorithm,
     MutualTls,
@@ -72,6 +71,7 @@ from pki_constructs import (
     UsageMode,
 )
 from pki_constructs.ca_facts import ca_facts
+from pki_constructs.imported_ca import ImportedCertificateAuthority
 from tests.local_pki import LocalCa, generate_key
 from tests.local_pki import pem as local_pem
 from tests.synth import ACCOUNT, OTHER_ACCOUNT, env, make_app
@@ -1548,7 +1548,7 @@ SWEEPS = [
         {
             "vpc": _kinds(),
             "certificates": _kinds(),
-            "internet_facing": _kinds(),
+            "internet_facing": OPTIONAL,
             "ssl_policy": _kinds(STR),
             "allow_legacy_tls": _kinds(),
             "access_logs_bucket": OPTIONAL,
