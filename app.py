@@ -3,7 +3,7 @@
 
 Three stacks, deployed in this order (explicit dependencies, no cross-region exports):
 - PkiReference-Pki (home region): root CA, CRL behind CloudFront, OCSP, code-signing CA;
-- PkiReference-Workload (workload region): issuing CA signed across regions, public origin ALB,
+- PkiReference-Workload (workload region): issuing CA signed across regions, CloudFront-only origin ALB,
   private mTLS tier with service certificates in Secrets Manager;
 - PkiReference-Edge (us-east-1): CloudFront certificate and distribution in front of the ALB.
 When the context's pkiAccount and workloadAccount differ, PkiReference-SharedIssuing (PKI account, workload
@@ -53,7 +53,7 @@ def build(app: cdk.App) -> cdk.App:
         root_ca=pki.root_ca,
         shared_issuing=shared_issuing,
         env=cdk.Environment(account=config.workload_account, region=config.workload_region),
-        description="pki-constructs reference: issuing CA, public origin ALB, private mTLS tier",
+        description="pki-constructs reference: issuing CA, CloudFront-only origin ALB, private mTLS tier",
     )
     if config.member_stack_set is not None:
         # Many member accounts: one member stack template stamped into every account of the OUs by a
@@ -70,7 +70,7 @@ def build(app: cdk.App) -> cdk.App:
         app,
         "PkiReference-Edge",
         config=config,
-        origin=workload.public_alb,
+        origin=workload.origin_alb,
         env=cdk.Environment(account=config.workload_account, region=CLOUDFRONT_REGION),
         description="pki-constructs reference: CloudFront with an ACM certificate in front of the ALB",
     )

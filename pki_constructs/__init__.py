@@ -2,6 +2,15 @@
 
 This module only re-exports; each concept lives in its own module. Names are imported on first use,
 so an app that needs only ``RootCa`` does not pay for loading Lambda, ELB and CloudFront bindings.
+
+``__all__`` is what a user composes: constructs, the values their props take, and the error to catch.
+Internals stay importable from their own modules (``pki_constructs.ca_facts.CaFacts``, ...) but are not
+part of the surface: parts a construct creates for itself (``CaActivation``, ``CrlDistribution``, the
+expiry checker), the shared base ``CertificateAuthorityBase`` (type CA props with
+``aws_acmpca.ICertificateAuthority``), what an importer returns (``ImportedCertificateAuthority``: build it
+with ``SubordinateCa.from_certificate_authority_attributes``), and facts and results the library computes
+(``CaFacts``, ``KeyFamily``, ``Problem``, ``PrivateService``). tests/test_package_root.py keeps that list
+with reasons.
 """
 
 from __future__ import annotations
@@ -10,13 +19,9 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 _MODULE_OF = {
-    "CaActivation": "custom_activation",
     "IssuerRole": "issuer_role",
     "OfflineParent": "offline_parent",
-    "ImportedCertificateAuthority": "imported_ca",
-    "CaFacts": "ca_facts",
     "KeyAlgorithm": "algorithms",
-    "KeyFamily": "algorithms",
     "KeyStorageSecurityStandard": "algorithms",
     "SigningAlgorithm": "algorithms",
     "UsageMode": "algorithms",
@@ -27,13 +32,10 @@ _MODULE_OF = {
     "RegionalExport": "cross_region",
     "RegionalImport": "cross_region",
     "PkiValidationError": "errors",
-    "Problem": "errors",
     "ExpiryAlarm": "expiry_alarm",
     "ExpiryTopic": "expiry_topic",
-    "CertificateAuthorityBase": "private_ca",
     "RootCa": "private_ca",
     "SubordinateCa": "private_ca",
-    "PrivateService": "private_tier",
     "PrivateServiceTier": "private_tier",
     "PublicCertificate": "public_certificate",
     "CaRotation": "rotation",
@@ -70,22 +72,19 @@ def __dir__() -> list[str]:
 
 
 if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
-    from .algorithms import KeyAlgorithm, KeyFamily, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
+    from .algorithms import KeyAlgorithm, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
     from .api_mtls import MutualTlsApiDomain
     from .ca_expiry import CaExpiryAlarm
-    from .ca_facts import CaFacts
     from .certified_alb import CertifiedAlb
     from .certified_distribution import CertifiedDistribution
     from .cross_region import RegionalExport, RegionalImport
-    from .custom_activation import CaActivation
-    from .errors import PkiValidationError, Problem
+    from .errors import PkiValidationError
     from .expiry_alarm import ExpiryAlarm
     from .expiry_topic import ExpiryTopic
-    from .imported_ca import ImportedCertificateAuthority
     from .issuer_role import IssuerRole
     from .offline_parent import OfflineParent
-    from .private_ca import CertificateAuthorityBase, RootCa, SubordinateCa
-    from .private_tier import PrivateService, PrivateServiceTier
+    from .private_ca import RootCa, SubordinateCa
+    from .private_tier import PrivateServiceTier
     from .public_certificate import PublicCertificate
     from .ram_permission import RamPermission
     from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl

@@ -12,6 +12,7 @@ from aws_cdk import custom_resources as cr
 from constructs import Construct
 
 from ._assets import handler_code, handler_entry
+from ._compliance import exempt, exempt_handler_scope
 from ._failures import MAX_EVENT_AGE, RETRY_ATTEMPTS, HandlerFailures
 
 HANDLER_RUNTIME = lambda_.Runtime.PYTHON_3_14
@@ -79,6 +80,8 @@ def handler_function(
         retry_attempts=RETRY_ATTEMPTS if dead_letter_queue is not None else None,
         max_event_age=MAX_EVENT_AGE if dead_letter_queue is not None else None,
     )
+    for part in (function, log_group, role):
+        exempt_handler_scope(part)  # scanner findings explained with reasons (pki_constructs._compliance)
     return function
 
 
@@ -165,6 +168,7 @@ class HandlerProvider(Construct):
             disable_waiter_state_machine_logging=False if asynchronous else None,
         )
         self._acknowledge_framework_findings()
+        exempt_handler_scope(self)
 
     @classmethod
     def of(
@@ -254,4 +258,11 @@ class HandlerProvider(Construct):
                     reason="Step Functions logging to CloudWatch Logs needs the logs:*LogDelivery actions, which "
                     "support only Resource '*' (added by aws-cdk-lib to the waiter state machine's role)",
                 )
+            )
+            exempt(
+                waiter,
+                reason="Step Functions vended log delivery (logs:*LogDelivery) supports only Resource '*' "
+                "(added by aws-cdk-lib to the waiter state machine's role)",
+                checkov=["CKV_AWS_111"],
+                resource_types=["AWS::IAM::Policy"],
             )

@@ -16,6 +16,7 @@ from constructs import Construct
 
 from .domain_names import domain_name_problems
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 from .public_certificate import certificate_facts
 from .trust_store import CaBundle
 
@@ -91,6 +92,11 @@ class MutualTlsApiDomain(Construct):
     :param endpoint_type: Default: - ``EndpointType.REGIONAL`` (the only type with mutual TLS)
     """
 
+    _own_type_checks = frozenset(
+        {"certificate"}
+    )  # api_domain_problems says which certificates API Gateway takes
+
+    @typed_props
     def __init__(
         self,
         scope: Construct,

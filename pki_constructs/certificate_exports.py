@@ -92,7 +92,33 @@ class CertificateExports(Construct):
             enable_key_rotation=True,
             # Deleting the key would make every secret version encrypted with it unreadable.
             removal_policy=RemovalPolicy.RETAIN,
+            # No account-wide kms:* (issue 13.4, CT.KMS.PR.3): the account administers the key and its principals
+            # use it only through Secrets Manager in this account, as the handler and grant_read do.
+            policy=iam.PolicyDocument(
+                statements=[
+                    iam.PolicyStatement(
+                        sid="UseThroughSecretsManagerOfThisAccount",
+                        principals=[iam.AccountRootPrincipal()],
+                        actions=[
+                            "kms:Encrypt",
+                            "kms:Decrypt",
+                            "kms:ReEncrypt*",
+                            "kms:GenerateDataKey*",
+                            "kms:CreateGrant",
+                            "kms:DescribeKey",
+                        ],
+                        resources=["*"],
+                        conditions={
+                            "StringEquals": {
+                                "kms:ViaService": f"secretsmanager.{stack.region}.{stack.url_suffix}",
+                                "kms:CallerAccount": stack.account,
+                            }
+                        },
+                    )
+                ]
+            ),
         )
+        self.key.grant_admin(iam.AccountRootPrincipal())
         self._count = 0
         self.key_arn: str = self.key.key_arn
         """The shared key's ARN (a token; read once, each read is a call into jsii)."""

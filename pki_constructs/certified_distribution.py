@@ -12,7 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from aws_cdk import Acknowledgment, Annotations, Stack, Token, Validations
+from aws_cdk import Acknowledgment, Annotations, Names, Stack, Token, Validations
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
@@ -21,11 +21,13 @@ from aws_cdk import aws_route53_targets as targets
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from ._buckets import private_bucket
+from ._buckets import LOG_RETENTION, private_bucket
+from ._compliance import exempt
 from .certified_alb import CertifiedAlb
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import covers, dedupe_names, domain_name_problems, in_zone
 from .errors import Problem, add_late_validation, raise_if_any
+from .inputs import typed_props
 from .public_certificate import CertificateFacts, certificate_facts, certificate_in
 
 __all__ = ["CLOUDFRONT_CERTIFICATE_REGION", "CertifiedDistribution", "minimum_protocol_problems"]
@@ -76,9 +78,11 @@ class CertifiedDistribution(Construct):
     - Viewer TLS: the certificate over SNI, minimum ``TLSv1.2_2021`` (below TLS 1.2 refused), HTTP
       redirected to HTTPS, managed ``SecurityHeadersPolicy`` response headers (HSTS, nosniff, frame
       options, referrer policy, XSS protection).
-    - Origin: HTTPS only, TLS 1.2. A :class:`CertifiedAlb` origin is wired directly (same stack) or through
-      its DNS name read in its own region (other stack), with caching off and every viewer header —
-      including ``Host``, which CloudFront matches against the ALB's certificate — forwarded.
+    - Origin: HTTPS only, TLS 1.2. A :class:`CertifiedAlb` origin must be made with
+      ``cloudfront_origin=True``: an internal ALB that CloudFront reaches as a VPC origin, so nothing reaches
+      it around the distribution. It is wired directly (same stack) or through its ARN and DNS name read in
+      its own region (other stack), with caching off and every viewer header — including ``Host``, which
+      CloudFront matches against the ALB's certificate — forwarded.
     - Standard access logs to a private bucket (ACLs enabled: CloudFront writes logs with an ACL).
     - A and AAAA alias records for every name, when ``hosted_zone`` is given.
 
@@ -104,6 +108,7 @@ class CertifiedDistribution(Construct):
     :param comment: Default: - none.
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -184,7 +189,14 @@ class CertifiedDistribution(Construct):
                 )
             )
         Validations.of(self.distribution).acknowledge(*acknowledgements)
-        add_late_validation(self, self._origin_protocol_problems)
+        if web_acl_id is None:
+            exempt(
+                self.distribution,
+                reason="no WAF web ACL was given (web_acl_id); optional, paid",
+                checkov=["CKV_AWS_68"],
+            )
+        raise_if_any(self, self._origin_protocol_problems())  # the origin is known now: fail here (issue 11)
+        add_late_validation(self, self._origin_protocol_problems)  # and again for origins added later
 
         self.records: list[route53.RecordSet] = []
         """The A and AAAA alias records (empty without ``hosted_zone``)."""
@@ -212,20 +224,44 @@ class CertifiedDistribution(Construct):
     # --- origin ---------------------------------------------------------------------------------------
 
     def _origin(self, alb: CertifiedAlb) -> cloudfront.IOrigin:
-        https = {
-            "protocol_policy": cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            "origin_ssl_protocols": [cloudfront.OriginSslPolicy.TLS_V1_2],
-        }
+        """A CloudFront VPC origin for the internal ALB (HTTPS only, TLS 1.2)."""
+        https = cloudfront.OriginProtocolPolicy.HTTPS_ONLY
+        tls = [cloudfront.OriginSslPolicy.TLS_V1_2]
         if Stack.of(alb) is Stack.of(self):
-            return origins.LoadBalancerV2Origin(alb.load_balancer, **https)  # type: ignore[arg-type]
-        # Another stack (maybe another region): its DNS name travels like a certificate ARN, weakly.
-        export = RegionalExport.of(
+            return origins.VpcOrigin.with_application_load_balancer(
+                alb.load_balancer, protocol_policy=https, origin_ssl_protocols=tls
+            )
+        # Another stack (maybe another region): its ARN and DNS name travel like a certificate ARN, weakly.
+        # CloudFront is a global service, so the VPC origin resource lives here, beside the distribution.
+        arn = RegionalExport.of(
+            alb,
+            "ArnExport",
+            value=alb.load_balancer.load_balancer_arn,
+            name=default_parameter_name(alb, "arn"),
+        ).value_in(self)
+        dns_name = RegionalExport.of(
             alb,
             "DnsNameExport",
             value=alb.load_balancer.load_balancer_dns_name,
             name=default_parameter_name(alb, "dns-name"),
+        ).value_in(self)
+        vpc_origin = cloudfront.CfnVpcOrigin(
+            self,
+            "VpcOrigin",
+            vpc_origin_endpoint_config=cloudfront.CfnVpcOrigin.VpcOriginEndpointConfigProperty(
+                name=Names.unique_resource_name(self, max_length=64),
+                arn=arn,
+                http_port=80,
+                https_port=443,
+                # CloudFormation values of HTTPS_ONLY and TLS_V1_2 (VpcOriginEndpointConfig).
+                origin_protocol_policy="https-only",
+                origin_ssl_protocols=["TLSv1.2"],
+            ),
         )
-        return origins.HttpOrigin(export.value_in(self), **https)  # type: ignore[arg-type]
+        imported = cloudfront.VpcOrigin.from_vpc_origin_attributes(
+            self, "ImportedVpcOrigin", vpc_origin_id=vpc_origin.attr_id, vpc_origin_arn=vpc_origin.attr_arn
+        )
+        return origins.VpcOrigin.with_vpc_origin(imported, domain_name=dns_name)
 
     def _origin_problems(
         self, origin: CertifiedAlb | cloudfront.IOrigin, names: Sequence[str]
@@ -233,14 +269,16 @@ class CertifiedDistribution(Construct):
         if not isinstance(origin, CertifiedAlb):
             return []
         problems: list[Problem] = []
-        if not origin.internet_facing:
+        if not origin.cloudfront_origin:
             problems.append(
                 Problem(
                     "origin",
                     origin.node.path,
-                    "an internal ALB's DNS name resolves to private addresses CloudFront can't reach",
-                    "use internet_facing=True, or pass origin=origins.VpcOrigin.with_application_load_balancer("
-                    "alb.load_balancer, protocol_policy=OriginProtocolPolicy.HTTPS_ONLY) (a CloudFront VPC origin)",
+                    "internet-facing: anyone can reach it around the distribution (and its WAF)"
+                    if origin.internet_facing
+                    else "its security group does not admit CloudFront",
+                    "create the ALB with CertifiedAlb(..., cloudfront_origin=True): internal, HTTPS only, reachable "
+                    "only from CloudFront's origin-facing prefix list, wired here as a CloudFront VPC origin",
                 )
             )
         if origin.has_private_certificate:
@@ -370,7 +408,7 @@ class CertifiedDistribution(Construct):
                 "pass the zone of these names, or create the records yourself",
             )
             for name in names
-            if not in_zone(name, zone_name)
+            if not Token.is_unresolved(name) and not in_zone(name, zone_name)
         ]
 
     def _log_bucket_problems(self, bucket: s3.IBucket | None) -> list[Problem]:
@@ -398,4 +436,5 @@ class CertifiedDistribution(Construct):
             "Logs",
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,  # CloudFront standard logs need ACLs
             no_access_logs_reason="this bucket receives CloudFront's access logs; logging a log bucket would recurse",
+            log_retention=LOG_RETENTION,
         )

@@ -24,6 +24,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
+from .inputs import typed_props
+
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 EVENTS = "events.amazonaws.com"
 KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
@@ -92,6 +94,7 @@ class ExpiryTopic(Construct):
         Default: - a new customer-managed key with yearly rotation
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

@@ -20,6 +20,7 @@ from . import _arn
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
 from .ca_facts import CaFacts, note_skipped_rules
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 from .ram_permission import RamPermission
 from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
@@ -34,6 +35,7 @@ class ImportedCertificateAuthority(Resource):
     Build it with ``SubordinateCa.from_certificate_authority_attributes``; see there for the props.
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

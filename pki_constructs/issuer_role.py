@@ -26,8 +26,11 @@ from aws_cdk import aws_iam as iam
 from constructs import Construct
 
 from . import _arn
+from ._compliance import INLINE_POLICY, exempt
 from .ca_facts import ca_facts
+from .cross_region import weak_ca_arn
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 from .templates import CertificateTemplate
 
 __all__ = ["ACTIVATION_ROLE_PATH", "IssuerRole", "activation_role_pattern", "default_external_id"]
@@ -73,12 +76,13 @@ class IssuerRole(Construct):
     :param role_name: Default: - a generated name (a literal other stacks can use without an export)
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
         id: str,
         *,
-        certificate_authority: acmpca.ICertificateAuthority,
+        certificate_authority: acmpca.ICertificateAuthority | str,
         trusted_accounts: Sequence[str],
         path_lengths: Sequence[int] = (0,),
         external_id: str | None = None,
@@ -121,6 +125,8 @@ class IssuerRole(Construct):
         raise_if_any(self, problems)
         arn = ca_facts(certificate_authority).certificate_authority_arn
         assert arn is not None
+        if not isinstance(certificate_authority, str):  # a CA of another stack: its ARN read weakly
+            arn = weak_ca_arn(certificate_authority, self)
         self.certificate_authority_arn: str = arn
         self.trusted_accounts: list[str] = list(dict.fromkeys(trusted_accounts))
         self.external_id: str = external_id or default_external_id(self.node.path, self.trusted_accounts)
@@ -146,6 +152,7 @@ class IssuerRole(Construct):
             description="pki-constructs: issues subordinate CA certificates from one CA (ca_activation handler)",
             max_session_duration=Duration.hours(1),
         )
+        exempt(self.role, reason=INLINE_POLICY, nag=["IAMNoInlinePolicy"])
         self._path_lengths: list[int] = []
         self._parameters: list[str] = []
         self.role.add_to_policy(

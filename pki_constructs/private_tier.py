@@ -16,8 +16,10 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_iam as iam
 from constructs import Construct
 
+from ._compliance import INLINE_POLICY, exempt
 from .certified_alb import CertifiedAlb
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 from .service_certificate import ServiceCertificate
 from .trust_store import MutualTls
 
@@ -112,6 +114,7 @@ class PrivateServiceTier(Construct):
     :param service_principal: who assumes the service roles. Default: - ``ecs-tasks.amazonaws.com``
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -161,4 +164,5 @@ class PrivateServiceTier(Construct):
                 description=f"{name}: calls {domain_name} with its client certificate from Secrets Manager",
             )
             certificate.grant_read(role)
+            exempt(role, reason=INLINE_POLICY, nag=["IAMNoInlinePolicy"])
             self.services[name] = PrivateService(name=name, role=role, client_certificate=certificate)

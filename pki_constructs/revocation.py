@@ -21,7 +21,9 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
 from ._buckets import private_bucket
+from ._compliance import exempt
 from .errors import Problem
+from .inputs import is_token
 
 MAX_CRL_EXPIRATION_DAYS = 5000
 _CNAME_CHARS = re.compile(r"[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*")
@@ -50,8 +52,12 @@ class CrlConfiguration:
     """Where and how a CA publishes its certificate revocation list.
 
     ``CrlConfiguration()`` is the default of every CA: a CRL renewed every 7 days in a new private
-    bucket. ``CrlConfiguration.disabled()`` turns CRLs off. The CRL distribution point written into
-    issued certificates is plain ``http://`` (RFC 5280), so a CloudFront front allows HTTP.
+    bucket, served to relying parties through a CloudFront distribution (origin access control; the bucket
+    stays private), whose domain is the CRL distribution point of every certificate the CA issues. So the
+    revocation pointer in a certificate works: without the front it would name the private bucket's S3
+    address, which answers 403. Cost: CloudFront bills per request and per byte transferred, with no fixed
+    monthly fee, and a CRL is a few KB. ``CrlConfiguration.disabled()`` turns CRLs off. The CRL distribution
+    point written into issued certificates is plain ``http://`` (RFC 5280), so the front allows HTTP.
 
     :param enabled: Default: - True
     :param bucket: an existing bucket for the CRL; you then own its policy and public-access settings.
@@ -66,7 +72,9 @@ class CrlConfiguration:
     :param s3_object_acl: Default: - ``BUCKET_OWNER_FULL_CONTROL``, the only ACL that works with Block
         Public Access
     :param cloudfront: serve the CRL through a CloudFront distribution (origin access control; the bucket
-        stays private). Default: - False
+        stays private). Default: - True when the construct creates the bucket and none of ``custom_cname``
+        (you serve that name), ``cloudfront_certificate`` (say ``cloudfront=True`` with it) or
+        ``omit_extension`` (nobody follows a pointer) is set; else False
     :param cloudfront_certificate: a us-east-1 ACM certificate for ``custom_cname`` on the distribution.
         Default: - none; required when both ``cloudfront`` and ``custom_cname`` are set
     """
@@ -79,8 +87,19 @@ class CrlConfiguration:
     crl_type: CrlType | None = None
     omit_extension: bool | None = None
     s3_object_acl: S3ObjectAcl | None = None
-    cloudfront: bool = False
+    cloudfront: bool | None = None
     cloudfront_certificate: acm.ICertificate | None = None
+
+    def __post_init__(self) -> None:
+        if self.cloudfront is None:
+            default = (
+                self.enabled
+                and self.bucket is None
+                and self.custom_cname is None
+                and self.cloudfront_certificate is None
+                and not self.omit_extension
+            )
+            object.__setattr__(self, "cloudfront", default)
 
     @classmethod
     def disabled(cls) -> CrlConfiguration:
@@ -111,7 +130,7 @@ class CrlConfiguration:
             ]
         problems = []
         days = (self.expiration or Duration.days(7)).to_days(integral=False)
-        if days != int(days) or not 1 <= days <= MAX_CRL_EXPIRATION_DAYS:
+        if not is_token(self.expiration) and (days != int(days) or not 1 <= days <= MAX_CRL_EXPIRATION_DAYS):
             problems.append(
                 Problem(
                     "crl.expiration",
@@ -280,7 +299,7 @@ class CrlDistribution(Construct):
             "AccessLogs",
             object_ownership=s3.ObjectOwnership.BUCKET_OWNER_PREFERRED,  # CloudFront standard logs need ACLs
             no_access_logs_reason="this is the access-log bucket; it cannot log to itself",
-            lifecycle_rules=[s3.LifecycleRule(expiration=Duration.days(365))],
+            log_retention=Duration.days(365),
         )
         distribution = cloudfront.Distribution(
             self,
@@ -317,4 +336,15 @@ class CrlDistribution(Construct):
                 )
             )
         Validations.of(distribution).acknowledge(*acknowledgements)
+        exempt(
+            distribution,
+            reason="CRLs are fetched over plain HTTP by design (RFC 5280 CDP is http://; CRLs are signed), so "
+            "viewers may use HTTP and the default *.cloudfront.net certificate",
+            checkov=["CKV_AWS_34", "CKV_AWS_174"],
+        )
+        exempt(
+            distribution,
+            reason="static signed CRL objects; no application to protect",
+            checkov=["CKV_AWS_68"],
+        )
         return distribution

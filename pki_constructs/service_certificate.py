@@ -23,6 +23,7 @@ from aws_cdk import (
     Resource,
     Stack,
     Tags,
+    Token,
 )
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
@@ -38,11 +39,13 @@ from constructs import Construct
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .ca_facts import ca_facts, note_skipped_rules
 from .certificate_exports import SECRET_TAG_VALUE_MAX, CertificateExports
+from .cross_region import weak_ca
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
+from .inputs import typed_props
 from .private_ca import CertificateAuthorityBase
 from .ram_permission import RamPermission
 from .review_metadata import record_certificate
@@ -114,6 +117,8 @@ _SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
 def secret_name_problems(secret_name: str) -> list[Problem]:
     """Secrets Manager names: 1-512 of ``A-Za-z0-9/_+=.@-``; at most 256 here (the name is an ACM tag value); a
     trailing ``-`` + 6 characters would look like the random ARN suffix and break the ``<name>-??????`` grants."""
+    if isinstance(secret_name, str) and Token.is_unresolved(secret_name):
+        return []
     if not isinstance(secret_name, str) or not _SECRET_NAME.match(secret_name):
         return [
             Problem(
@@ -188,6 +193,7 @@ class ServiceCertificate(Resource):
         encrypted with it unreadable). Default: - DESTROY (ACM keeps the certificate; a new deploy re-exports)
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -253,7 +259,9 @@ class ServiceCertificate(Resource):
         self._resource = acm.PrivateCertificate(
             self,
             "Resource",
-            certificate_authority=certificate_authority,
+            certificate_authority=weak_ca(
+                certificate_authority, self
+            ),  # a CA of another stack: never an export
             domain_name=domain_name,
             subject_alternative_names=sans or None,
             key_algorithm=ACM_KEY_ALGORITHMS[self.key_algorithm],

@@ -38,7 +38,7 @@ class ReferenceConfig:
     domain_name: str
     hosted_zone_id: str
     alarm_email: str | None = None
-    trust_store_revocation: bool = False
+    trust_store_revocation: bool = True
     member_stack_set: MemberStackSetConfig | None = None
     root_ca_generation: int = 1
     issuing_ca_generation: int = 1
@@ -62,7 +62,7 @@ class ReferenceConfig:
             domain_name=raw["domainName"],
             hosted_zone_id=raw["hostedZoneId"],
             alarm_email=raw.get("alarmEmail"),
-            trust_store_revocation=bool(raw.get("trustStoreRevocation", False)),
+            trust_store_revocation=bool(raw.get("trustStoreRevocation", True)),
             member_stack_set=_member_stack_set(raw.get("memberStackSet"), raw["pkiAccount"]),
             # Renewal (README "CA lifecycle runbook"): increment to re-issue a CA certificate, same key.
             root_ca_generation=int(raw.get("rootCaCertificateGeneration", 1)),

@@ -27,12 +27,12 @@ from constructs import Construct
 from pki_constructs import (
     ExpiryAlarm,
     PkiValidationError,
-    Problem,
     RamPermission,
     ServiceCertificate,
     SubordinateCa,
 )
 from pki_constructs.ca_facts import CaFacts
+from pki_constructs.errors import Problem
 from pki_constructs.sharing import shared_region_problems
 
 from .config import ReferenceConfig

@@ -1,4 +1,4 @@
-"""The workload stack in another region: the issuing CA, the public origin ALB and the private mTLS tier."""
+"""The workload stack in another region: the issuing CA, the CloudFront-only origin ALB and the private mTLS tier."""
 
 from __future__ import annotations
 
@@ -13,14 +13,15 @@ from constructs import Construct
 
 from pki_constructs import (
     CertifiedAlb,
-    CrlConfiguration,
     ExpiryAlarm,
     KeyAlgorithm,
+    MutualTlsTrustStore,
     PrivateServiceTier,
     PublicCertificate,
     RootCa,
     SubordinateCa,
 )
+from pki_constructs._compliance import INLINE_POLICY, exempt, exempt_handler_scope
 
 from .alerts import expiry_topic
 from .config import ReferenceConfig
@@ -30,8 +31,8 @@ EXAMPLE_SERVICES = ("orders", "payments")
 
 
 class WorkloadStack(cdk.Stack):
-    """An issuing CA signed by the home-region root through the cross-region custom resource; the public
-    ALB that CloudFront uses as origin; an internal mTLS ALB trusting the issuing CA, with two example
+    """An issuing CA signed by the home-region root through the cross-region custom resource; the internal
+    ALB that CloudFront reaches as a VPC origin; an internal mTLS ALB trusting the issuing CA, with two example
     services whose client certificates live in Secrets Manager; expiry alarms for all of it."""
 
     def __init__(
@@ -55,8 +56,8 @@ class WorkloadStack(cdk.Stack):
                 key_algorithm=KeyAlgorithm.EC_PRIME256V1,
                 validity=cdk.Duration.days(1825),
                 path_length=0,
-                # Only the internal ALB's trust store reads this CRL (from the bucket); no public distribution point.
-                crl=CrlConfiguration(omit_extension=True),
+                # The default CRL: served through CloudFront, so every certificate's distribution point works for
+                # any relying party; the internal ALB's trust store reads the same CRL from the bucket.
                 certificate_generation=config.issuing_ca_generation,
             )
         else:
@@ -76,8 +77,40 @@ class WorkloadStack(cdk.Stack):
                 depth=ca.depth,
             )
 
-        self.vpc = ec2.Vpc(self, "Vpc", max_azs=2, nat_gateways=1)
-        self.vpc.add_flow_log("FlowLogs")
+        self.vpc = ec2.Vpc(
+            self,
+            "Vpc",
+            max_azs=2,
+            nat_gateways=1,
+            subnet_configuration=[
+                # Public subnets hold only the NAT gateway (an Elastic IP, no auto-assigned addresses).
+                ec2.SubnetConfiguration(
+                    name="Public", subnet_type=ec2.SubnetType.PUBLIC, map_public_ip_on_launch=False
+                ),
+                ec2.SubnetConfiguration(name="Private", subnet_type=ec2.SubnetType.PRIVATE_WITH_EGRESS),
+            ],
+        )
+        for subnet in self.vpc.public_subnets:
+            exempt(
+                subnet,
+                reason="the NAT gateway's subnet: its default route to the internet gateway carries the private "
+                "subnets' egress; no load balancer or instance here is public",
+                nag=["VPCNoUnrestrictedRouteToIGW"],
+            )
+        restrict_default_sg = self.node.try_find_child("Custom::VpcRestrictDefaultSGCustomResourceProvider")
+        if (
+            restrict_default_sg is not None
+        ):  # aws-cdk-lib's own handler that empties the default security group
+            exempt_handler_scope(restrict_default_sg)
+        flow_log = self.vpc.add_flow_log("FlowLogs")
+        exempt(
+            flow_log,
+            reason="VPC flow log records hold addresses and ports only; CloudWatch Logs encrypts them at rest",
+            nag=["CloudWatchLogGroupEncrypted"],
+            checkov=["CKV_AWS_158"],
+            resource_types=["AWS::Logs::LogGroup"],
+        )
+        exempt(flow_log, reason=INLINE_POLICY, nag=["IAMNoInlinePolicy"])
         zone = route53.HostedZone.from_hosted_zone_attributes(
             self, "Zone", hosted_zone_id=config.hosted_zone_id, zone_name=config.domain_name
         )
@@ -86,11 +119,13 @@ class WorkloadStack(cdk.Stack):
         self.origin_certificate = PublicCertificate(
             self, "OriginCertificate", domain_name=config.site_name, hosted_zone=zone
         )
-        self.public_alb = CertifiedAlb(
+        # Internal: CloudFront reaches it as a VPC origin; nobody reaches it around the distribution.
+        self.origin_alb = CertifiedAlb(
             self,
-            "PublicAlb",
+            "OriginAlb",
             vpc=self.vpc,
             certificates=[self.origin_certificate],
+            cloudfront_origin=True,
             default_action=elbv2.ListenerAction.fixed_response(
                 200, content_type="text/plain", message_body="ok"
             ),
@@ -104,10 +139,16 @@ class WorkloadStack(cdk.Stack):
             certificate_authority=self.issuing_ca,
             domain_name=f"api.internal.{config.domain_name}",
             services=list(EXAMPLE_SERVICES),
-            # The CA writes its first CRL only after it issues; a trust-store revocation list needs that
-            # object, so a first deploy keeps revocation off. Turn it on once crl/<CA id>.crl exists.
-            revocation=config.trust_store_revocation,
+            # Revoked client certificates are refused from the first deploy on: the CA writes its first CRL
+            # once it has issued, so the bundle is published after this stack's certificates are issued.
+            # A CA shared from the PKI account keeps its CRL bucket there: single-account only.
+            revocation=config.trust_store_revocation and shared_issuing is None,
         )
+        trust_store = self.private_tier.load_balancer.node.try_find_child("MutualTls")
+        if isinstance(trust_store, MutualTlsTrustStore):
+            trust_store.bundle.node.add_dependency(self.private_tier.server_certificate)
+            for service in self.private_tier.services.values():
+                trust_store.bundle.node.add_dependency(service.client_certificate)
 
         self.alarm_topic = topic = expiry_topic(self, config)
         if isinstance(self.issuing_ca, SubordinateCa):  # a shared CA is watched in its owner's stack

@@ -24,15 +24,25 @@ from __future__ import annotations
 from constructs import IConstruct
 
 
-def nag_findings(scope: IConstruct, *, include_warnings: bool = True) -> list[str]:
-    """Unacknowledged AwsSolutions findings in ``scope`` (usually the App), sorted, one string each.
+def nag_findings(
+    scope: IConstruct, *, include_warnings: bool = True, pack: str = "AwsSolutions"
+) -> list[str]:
+    """Unacknowledged findings of one cdk-nag pack in ``scope`` (usually the App), sorted, one string each.
 
     :param scope: the construct tree to check; the App checks every stack in it.
     :param include_warnings: also report warning-level rules. Default: - True.
+    :param pack: the rule prefix of the pack: ``AwsSolutions``, ``NIST.800.53.R5``, ``HIPAA.Security`` or
+        ``PCI.DSS.321``. Default: - AwsSolutions
     """
-    from cdk_nag import AwsSolutionsChecks  # dev dependency only; imported lazily
+    import cdk_nag  # dev dependency only; imported lazily
 
-    report = AwsSolutionsChecks(verbose=False).validate_scope(scope)
+    packs = {
+        "AwsSolutions": cdk_nag.AwsSolutionsChecks,
+        "NIST.800.53.R5": cdk_nag.NIST80053R5Checks,
+        "HIPAA.Security": cdk_nag.HIPAASecurityChecks,
+        "PCI.DSS.321": cdk_nag.PCIDSS321Checks,
+    }
+    report = packs[pack](verbose=False).validate_scope(scope)
     findings: list[str] = []
     for violation in report.violations:
         severity = str(violation.severity or "error")

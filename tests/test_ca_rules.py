@@ -11,13 +11,13 @@ from pki_constructs import (
     CrlType,
     DistinguishedName,
     KeyAlgorithm,
-    KeyFamily,
     OcspConfiguration,
     S3ObjectAcl,
     SigningAlgorithm,
     UsageMode,
 )
 from pki_constructs.algorithms import (
+    KeyFamily,
     child_key_compatible_with_parent,
     key_available_in_partition,
     signing_matches_key,

@@ -15,6 +15,7 @@ from aws_cdk import aws_s3 as s3
 
 from pki_constructs import CertifiedAlb, PkiValidationError, PublicCertificate
 from pki_constructs.certified_alb import (
+    CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST,
     DEFAULT_SSL_POLICY,
     SSL_POLICY_NAMES,
     minimum_tls_version,
@@ -237,9 +238,87 @@ def test_internal_alb_is_open_to_the_vpc_only() -> None:
     template = template_of(stack)
     (group,) = resources_of_type(template, "AWS::EC2::SecurityGroup").values()
     ingress = group["Properties"]["SecurityGroupIngress"]
-    assert {rule["FromPort"] for rule in ingress} == {80, 443}
+    assert {rule["FromPort"] for rule in ingress} == {443}  # HTTPS only: no redirect listener inside a VPC
     assert all(rule.get("CidrIp") != "0.0.0.0/0" for rule in ingress)
     assert all(rule["CidrIp"] == {"Fn::GetAtt": ["Vpc8378EB38", "CidrBlock"]} for rule in ingress)
+    listeners = resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+    assert [listener["Properties"]["Port"] for listener in listeners] == [443]
+
+
+PREFIX_LIST = "pl-0123abcd"
+
+
+def test_cloudfront_origin_is_internal_https_only_and_admits_only_cloudfront() -> None:
+    """Issue 13.1: the origin is reachable only through CloudFront (a VPC origin); no port 80, no public address."""
+    stack, alb = _alb(cloudfront_origin=True, origin_facing_prefix_list_id=PREFIX_LIST)
+    template = template_of(stack)
+    assert alb.internet_facing is False and alb.http_listener is None
+    [balancer] = resources_of_type(template, "AWS::ElasticLoadBalancingV2::LoadBalancer").values()
+    assert balancer["Properties"]["Scheme"] == "internal"
+    [listener] = resources_of_type(template, "AWS::ElasticLoadBalancingV2::Listener").values()
+    assert (listener["Properties"]["Port"], listener["Properties"]["Protocol"]) == (443, "HTTPS")
+    (group,) = resources_of_type(template, "AWS::EC2::SecurityGroup").values()
+    assert "SecurityGroupIngress" not in group["Properties"]
+    [rule] = resources_of_type(template, "AWS::EC2::SecurityGroupIngress").values()
+    assert {k: v for k, v in rule["Properties"].items() if k != "GroupId"} == {
+        "Description": "CloudFront origin-facing servers only",
+        "FromPort": 443,
+        "IpProtocol": "tcp",
+        "SourcePrefixListId": PREFIX_LIST,
+        "ToPort": 443,
+    }
+
+
+def test_cloudfront_origin_looks_the_prefix_list_up_by_name() -> None:
+    stack, _ = _alb(cloudfront_origin=True)
+    [rule] = resources_of_type(template_of(stack), "AWS::EC2::SecurityGroupIngress").values()
+    assert (
+        rule["Properties"]["SourcePrefixListId"] == "pl-00000000"
+    )  # cdk.json's cached lookup of the managed list
+    assert CLOUDFRONT_ORIGIN_FACING_PREFIX_LIST == "com.amazonaws.global.cloudfront.origin-facing"
+
+
+def test_fails_internet_facing_cloudfront_origin() -> None:
+    with pytest.raises(PkiValidationError, match=r"internet_facing=True.*around the distribution"):
+        _alb(cloudfront_origin=True, internet_facing=True)
+
+
+def test_fails_cloudfront_origin_lookup_without_an_environment() -> None:
+    stack = cdk.Stack(make_app(), "Agnostic")
+    cert = acm.Certificate.from_certificate_arn(
+        stack, "Cert", "arn:aws:acm:eu-west-1:111111111111:certificate/x"
+    )
+    with pytest.raises(PkiValidationError, match=r"origin_facing_prefix_list_id=None"):
+        CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[cert], cloudfront_origin=True)
+
+
+def test_deletion_protection_is_on_by_default_and_can_be_turned_off() -> None:
+    for props, expected in (({}, "true"), ({"deletion_protection": False}, "false")):
+        stack, _ = _alb(**props)
+        [balancer] = resources_of_type(
+            template_of(stack), "AWS::ElasticLoadBalancingV2::LoadBalancer"
+        ).values()
+        attributes = {a["Key"]: a["Value"] for a in balancer["Properties"]["LoadBalancerAttributes"]}
+        assert attributes["deletion_protection.enabled"] == expected
+
+
+def test_access_logs_expire() -> None:
+    stack, _ = _alb()
+    [bucket] = resources_of_type(template_of(stack), "AWS::S3::Bucket").values()
+    assert bucket["Properties"]["LifecycleConfiguration"]["Rules"] == [
+        {"ExpirationInDays": 365, "Id": "ExpireLogs", "Status": "Enabled"}
+    ]
+
+
+def test_ec23_is_acknowledged_only_on_a_security_group_the_construct_creates() -> None:
+    """Issue 18.4: a group the user passes in keeps its own findings (its world-open rule is reported)."""
+    stack = make_stack(region=REGION)
+    vpc = fixture_vpc(stack)
+    mine = ec2.SecurityGroup(stack, "Mine", vpc=vpc)
+    mine.add_ingress_rule(ec2.Peer.any_ipv4(), ec2.Port.tcp(22))
+    _alb(stack, security_group=mine, vpc=vpc)
+    findings = nag_findings(stack)
+    assert any("AwsSolutions-EC23" in f and "/Mine/" in f for f in findings), findings
 
 
 def test_existing_bucket_is_used() -> None:

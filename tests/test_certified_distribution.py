@@ -58,6 +58,7 @@ def _alb(stack: cdk.Stack, names: list[str] = NAMES, **props: Any) -> CertifiedA
         subject_alternative_names=names[1:],
         hosted_zone=fixture_zone(stack),
     )
+    props.setdefault("cloudfront_origin", True)
     return CertifiedAlb(
         stack, "Alb", vpc=fixture_vpc(stack), certificates=props.pop("certificates", [cert]), **props
     )
@@ -71,7 +72,7 @@ def single() -> tuple[cdk.App, cdk.Stack, dict[str, Any]]:
     app = make_app()
     stack = make_stack(app, "Public", "us-east-1")
     cert = _edge_certificate(stack)
-    alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[cert])
+    alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[cert], cloudfront_origin=True)
     CertifiedDistribution(
         stack,
         "Cdn",
@@ -137,10 +138,13 @@ def test_alb_origin_is_https_only_and_forwards_the_host(
     (origin,) = config["Origins"]
     (alb_id,) = resources_of_type(template, "AWS::ElasticLoadBalancingV2::LoadBalancer")
     assert origin["DomainName"] == {"Fn::GetAtt": [alb_id, "DNSName"]}
-    assert origin["CustomOriginConfig"] == {
-        "OriginProtocolPolicy": "https-only",
-        "OriginSSLProtocols": ["TLSv1.2"],
-    }
+    # A CloudFront VPC origin (issue 13.1): the ALB is internal, reached only through CloudFront.
+    assert "CustomOriginConfig" not in origin
+    [(vpc_origin_id, vpc_origin)] = resources_of_type(template, "AWS::CloudFront::VpcOrigin").items()
+    assert origin["VpcOriginConfig"]["VpcOriginId"] == {"Fn::GetAtt": [vpc_origin_id, "Id"]}
+    endpoint = vpc_origin["Properties"]["VpcOriginEndpointConfig"]
+    assert endpoint["Arn"] == {"Ref": alb_id}
+    assert (endpoint["OriginProtocolPolicy"], endpoint["OriginSSLProtocols"]) == ("https-only", ["TLSv1.2"])
     behavior = config["DefaultCacheBehavior"]
     assert behavior["OriginRequestPolicyId"] == stack.resolve(
         cloudfront.OriginRequestPolicy.ALL_VIEWER.origin_request_policy_id
@@ -240,9 +244,16 @@ def test_alb_in_another_region_than_the_distribution(snapshot_json: Any) -> None
     assert "Fn::ImportValue" not in json.dumps(template)
     readers = resources_of_type(template, "Custom::PkiRegionalImport")
     regions = sorted(json.loads(r["Properties"]["Create"])["region"] for r in readers.values())
-    assert regions == ["ap-southeast-2", "us-east-1"]
+    assert regions == [
+        "ap-southeast-2",
+        "ap-southeast-2",
+        "us-east-1",
+    ]  # the ALB's ARN and DNS name, the certificate
     (origin,) = _distribution_config(template)["Origins"]
-    assert origin["CustomOriginConfig"]["OriginProtocolPolicy"] == "https-only"
+    assert "VpcOriginId" in origin["VpcOriginConfig"]  # a CloudFront VPC origin: the ALB is internal
+    [vpc_origin] = resources_of_type(template, "AWS::CloudFront::VpcOrigin").values()
+    config = vpc_origin["Properties"]["VpcOriginEndpointConfig"]
+    assert (config["OriginProtocolPolicy"], config["OriginSSLProtocols"]) == ("https-only", ["TLSv1.2"])
     assert {edge, origin_stack} <= set(cdn_stack.dependencies)
     assert nag_findings(app) == []
     assert cfn_lint_errors(template, ["eu-west-1"]) == []
@@ -389,7 +400,7 @@ def test_fails_alb_origin_with_a_private_certificate() -> None:
         subject_alternative_names=["www.example.com"],
         certificate_authority=ca,
     )
-    alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[private])
+    alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[private], cloudfront_origin=True)
     cert = _edge_certificate(stack)
     with pytest.raises(PkiValidationError, match=r"origin='Test/Alb'.*public CA"):
         CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=alb)
@@ -491,36 +502,38 @@ def test_fails_origin_not_https_only() -> None:
     app = make_app()
     stack = make_stack(app)
     cert = _edge_certificate(stack)
-    CertifiedDistribution(
-        stack,
-        "Cdn",
-        certificate=cert,
-        domain_names=NAMES,
-        origin=origins.HttpOrigin(
-            "origin.example.net", protocol_policy=cloudfront.OriginProtocolPolicy.MATCH_VIEWER
-        ),
-    )
-    with pytest.raises(RuntimeError, match=r"origin=.*match-viewer.*HTTPS only"):
-        app.synth()
+    # Known in the constructor, so it fails there (issue 11, class 7), not as a late RuntimeError at synth.
+    with pytest.raises(PkiValidationError, match=r"origin=.*match-viewer.*HTTPS only"):
+        CertifiedDistribution(
+            stack,
+            "Cdn",
+            certificate=cert,
+            domain_names=NAMES,
+            origin=origins.HttpOrigin(
+                "origin.example.net", protocol_policy=cloudfront.OriginProtocolPolicy.MATCH_VIEWER
+            ),
+        )
 
 
 def test_fails_origin_accepting_tls_below_1_2() -> None:
     app = make_app()
     stack = make_stack(app)
     cert = _edge_certificate(stack)
-    CertifiedDistribution(
-        stack,
-        "Cdn",
-        certificate=cert,
-        domain_names=NAMES,
-        origin=origins.HttpOrigin(
-            "origin.example.net",
-            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_1, cloudfront.OriginSslPolicy.TLS_V1_2],
-        ),
-    )
-    with pytest.raises(RuntimeError, match=r"origin=.*TLSv1\.1.*origin TLS must be 1\.2"):
-        app.synth()
+    with pytest.raises(PkiValidationError, match=r"origin=.*TLSv1\.1.*origin TLS must be 1\.2"):
+        CertifiedDistribution(
+            stack,
+            "Cdn",
+            certificate=cert,
+            domain_names=NAMES,
+            origin=origins.HttpOrigin(
+                "origin.example.net",
+                protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+                origin_ssl_protocols=[
+                    cloudfront.OriginSslPolicy.TLS_V1_1,
+                    cloudfront.OriginSslPolicy.TLS_V1_2,
+                ],
+            ),
+        )
 
 
 def test_certificate_of_unknown_region_warns() -> None:
@@ -560,7 +573,13 @@ def test_fails_certificate_issued_by_our_ca() -> None:
 
 def test_fails_alb_origin_carrying_a_certificate_issued_by_our_ca() -> None:
     stack = make_stack()
-    alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[_service_certificate(stack)])
+    alb = CertifiedAlb(
+        stack,
+        "Alb",
+        vpc=fixture_vpc(stack),
+        certificates=[_service_certificate(stack)],
+        cloudfront_origin=True,
+    )
     assert alb.has_private_certificate
     assert alb.certificate_names == ("example.com", "www.example.com")
     cert = _edge_certificate(stack)
@@ -576,9 +595,12 @@ def test_fails_without_domain_names() -> None:
         )
 
 
-def test_fails_internal_alb_origin() -> None:
+@pytest.mark.parametrize("internet_facing", [True, False])
+def test_fails_alb_origin_not_made_for_cloudfront(internet_facing: bool) -> None:
+    """Issue 13: an ALB origin CloudFront does not reach as a VPC origin is reachable around the distribution
+    (internet-facing) or not at all (an internal ALB whose group does not admit CloudFront)."""
     stack = make_stack()
-    alb = _alb(stack, internet_facing=False)
+    alb = _alb(stack, cloudfront_origin=False, internet_facing=internet_facing)
     cert = PublicCertificate(
         stack,
         "EdgeCert",
@@ -586,5 +608,5 @@ def test_fails_internal_alb_origin() -> None:
         subject_alternative_names=["www.example.com"],
         hosted_zone=stack.node.find_child("Zone"),  # type: ignore[arg-type]
     )
-    with pytest.raises(PkiValidationError, match=r"origin='Test/Alb'.*internal ALB.*VpcOrigin"):
+    with pytest.raises(PkiValidationError, match=r"origin='Test/Alb'.*cloudfront_origin=True"):
         CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=alb)

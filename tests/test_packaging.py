@@ -107,6 +107,12 @@ def test_wheel_ships_every_handler_without_bytecode(wheel: Path) -> None:
     assert not [n for n in names if n.startswith(("tests/", "lambda/"))]
 
 
+def test_wheel_ships_py_typed_so_consumers_type_checkers_see_our_types(wheel: Path) -> None:
+    # PEP 561: without the marker a consumer's mypy/pyright treats every pki_constructs name as Any.
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "pki_constructs/py.typed" in names
+
+
 def test_consumer_synths_a_cross_region_subordinate_from_the_wheel_alone(
     wheel: Path, tmp_path_factory: pytest.TempPathFactory
 ) -> None:

@@ -271,16 +271,15 @@ def test_snapshot_cross_stack_same_region_parent(snapshot_json: SnapshotAssertio
     assert {"pki": snapshot_of(pki), "workload": snapshot_of(workload)} == snapshot_json
 
 
-def test_cross_stack_same_region_is_native() -> None:
-    _, workload = cross_stack()
+def test_cross_stack_same_region_reads_the_parent_weakly() -> None:
+    # A parent in another stack of the same account and region used to be joined natively through
+    # Fn::ImportValue, which locks the parent's stack (issue 11, class 8): it now takes the weak path.
+    pki, workload = cross_stack()
     template = template_of(workload)
-    assert not resources_of_type(template, "AWS::CloudFormation::CustomResource")
-    sub_cert = _the(
-        template,
-        "AWS::ACMPCA::Certificate",
-        TemplateArn="arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
-    )
-    assert "Fn::ImportValue" in sub_cert["Properties"]["CertificateAuthorityArn"]
+    assert "Fn::ImportValue" not in json.dumps(template)
+    assert "Fn::ImportValue" not in json.dumps(template_of(pki))
+    assert resources_of_type(template, "Custom::PkiCaActivation")
+    assert not resources_of_type(template, "AWS::ACMPCA::Certificate")
 
 
 def test_three_levels_with_path_lengths() -> None:
@@ -493,8 +492,9 @@ def test_destroy_removes_the_ca_but_retains_the_crl_bucket() -> None:
         stack, "Root", subject=DistinguishedName(common_name="Root"), removal_policy=cdk.RemovalPolicy.DESTROY
     )
     template = template_of(stack)
-    [bucket] = resources_of_type(template, "AWS::S3::Bucket").values()
-    assert bucket["DeletionPolicy"] == "Retain"
+    buckets = resources_of_type(template, "AWS::S3::Bucket").values()  # the CRL and its front's access logs
+    assert len(buckets) == 2
+    assert all(bucket["DeletionPolicy"] == "Retain" for bucket in buckets)
     assert _the(template, "AWS::ACMPCA::CertificateAuthority", Type="ROOT")["DeletionPolicy"] == "Delete"
 
 
@@ -550,13 +550,13 @@ def test_acm_certificate_from_a_general_purpose_ca_passes_the_late_check() -> No
 
 def test_warns_when_the_default_crl_is_unreachable_for_relying_parties() -> None:
     stack = make_stack(name="Crl")
-    RootCa(stack, "Private", subject=DistinguishedName(common_name="Private"))
     RootCa(
         stack,
-        "Fronted",
-        subject=DistinguishedName(common_name="Fronted"),
-        crl=CrlConfiguration(cloudfront=True),
+        "Private",
+        subject=DistinguishedName(common_name="Private"),
+        crl=CrlConfiguration(cloudfront=False),
     )
+    RootCa(stack, "Fronted", subject=DistinguishedName(common_name="Fronted"))  # the default: CloudFront
     RootCa(
         stack,
         "Omitted",
@@ -567,3 +567,23 @@ def test_warns_when_the_default_crl_is_unreachable_for_relying_parties() -> None
     annotations.has_warning("/Crl/Private", Match.string_like_regexp("get 403"))
     for quiet in ("/Crl/Fronted", "/Crl/Omitted"):
         assert not annotations.find_warning(quiet, Match.string_like_regexp("get 403"))
+
+
+def test_the_readme_quick_start_root_synthesizes_without_warnings() -> None:
+    """Issue 13: the default CA's certificates point at a CRL relying parties can fetch (CloudFront), so the
+    quick start's RootCa(...) raises no warning at all."""
+    stack = make_stack(name="QuickStart")
+    RootCa(
+        stack,
+        "Root",
+        subject=DistinguishedName(
+            common_name="MyCompany Root CA",
+            organization="MyCompany",
+            organizational_unit="IT Department",
+            country="US",
+        ),
+    )
+    assert Annotations.from_stack(stack).find_warning("*", Match.any_value()) == []
+    [ca] = resources_of_type(template_of(stack), "AWS::ACMPCA::CertificateAuthority").values()
+    crl = ca["Properties"]["RevocationConfiguration"]["CrlConfiguration"]
+    assert "Fn::GetAtt" in crl["CustomCname"] and crl["CustomCname"]["Fn::GetAtt"][1] == "DomainName"
