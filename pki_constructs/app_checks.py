@@ -86,6 +86,14 @@ def claim(scope: IConstruct, kind: str, key: object, *, field: str, shown: str) 
     install(scope).claims.append((scope, kind, key, field, shown))
 
 
+def claim_name(scope: IConstruct, what: str, name: str, *, field: str) -> None:
+    """Record that ``scope`` creates a resource named ``name`` (e.g. "secret name") in its stack's account and
+    region outside CloudFormation's view (a handler creates it), so the uniqueness check sees it too."""
+    environment = _environment(scope)
+    if environment is not None and not Token.is_unresolved(name):
+        claim(scope, what, (environment, name), field=field, shown=name)
+
+
 # Facts read from the prepared tree ------------------------------------------------------------------------
 
 
@@ -147,7 +155,7 @@ def uniqueness_problems(
             if kind == resource_type:
                 name = _dig(_properties(resource), path)
                 if isinstance(name, str) and not Token.is_unresolved(name):
-                    seen[(what, environment, name)].append((resource, path[-1], name))
+                    seen[(what, (environment, name))].append((resource, path[-1], name))
         if kind == "AWS::CloudFront::Distribution":
             aliases = _dig(_properties(resource), ("DistributionConfig", "Aliases"))
             for alias in aliases if isinstance(aliases, list) else []:

@@ -57,6 +57,7 @@ from aws_cdk import aws_lambda as lambda_
 from constructs import Construct
 
 from ._provider import HandlerProvider, async_handler_function
+from .app_checks import claim_name
 
 SCOPE_TAG = "pki-constructs:export-scope"
 """On each exported certificate and its secret: the name of the stack whose export mechanism owns them."""
@@ -227,6 +228,8 @@ class CertificateExports(Construct):
             entry["Retain"] = "true"
         # A map entry per certificate (a property override per call keeps synth linear in the certificates).
         self._cfn.add_property_override(f"Exports.{entry_id or Names.unique_id(certificate)}", entry)
+        # The handler creates the secret: the app-wide check of names (one per account and region) must see it.
+        claim_name(certificate, "secret name", secret_name, field="secret_name")
         self._count += 1
         return key or self.key
 
