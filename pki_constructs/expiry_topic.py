@@ -68,14 +68,20 @@ def grant_publish_from_rule(topic: sns.ITopic, rule: events_refs.IRuleRef) -> No
 @jsii.implements(events.IRuleTarget)
 class PublishToTopic:
     """An EventBridge target that publishes to an SNS topic through :func:`grant_publish_from_rule`, instead
-    of aws-cdk-lib's ``targets.SnsTopic``, whose grant to ``events.amazonaws.com`` has no source condition."""
+    of aws-cdk-lib's ``targets.SnsTopic``, whose grant to ``events.amazonaws.com`` has no source condition.
 
-    def __init__(self, topic: sns.ITopic) -> None:
+    :param message: what to publish. Default: - the event itself
+    """
+
+    def __init__(self, topic: sns.ITopic, *, message: events.RuleTargetInput | None = None) -> None:
         self.topic = topic
+        self.message = message
 
     def bind(self, rule: events_refs.IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
         grant_publish_from_rule(self.topic, rule)
-        return events.RuleTargetConfig(arn=self.topic.topic_arn, target_resource=self.topic)
+        return events.RuleTargetConfig(
+            arn=self.topic.topic_arn, target_resource=self.topic, input=self.message
+        )
 
 
 class ExpiryTopic(Construct):

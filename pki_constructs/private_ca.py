@@ -294,9 +294,10 @@ class CertificateAuthorityBase(Resource):
         """An EventBridge rule for each CA certificate this CA issues (a subordinate CA signed by it).
 
         Matches CloudTrail's ``IssueCertificate`` management event (``source`` ``aws.acm-pca``,
-        ``detail-type`` ``AWS API Call via CloudTrail``) on this CA's ARN with a template ARN starting
-        ``arn:<partition>:acm-pca:::template/SubordinateCACertificate_PathLen``; end-entity issuance is not
-        matched. The notification carries who issued it (``userIdentity.arn``), the template, the CA, the
+        ``detail-type`` ``AWS API Call via CloudTrail``) on this CA's ARN with any of AWS's CA templates
+        (``RootCACertificate*``, ``SubordinateCACertificate_PathLen*``, ``BlankSubordinateCACertificate_PathLen*``:
+        ``issuance_events.CA_TEMPLATE_PREFIXES``); end-entity issuance is not matched. A topic may publish only
+        from this rule (``aws:SourceArn`` condition) and must be in this CA's region. The notification carries who issued it (``userIdentity.arn``), the template, the CA, the
         time and the request id.
 
         Delivery (Amazon EventBridge User Guide, "AWS service events delivered via AWS CloudTrail" and
@@ -309,8 +310,8 @@ class CertificateAuthorityBase(Resource):
         CloudTrail is best effort.
 
         :param id: the rule's construct id (under this CA).
-        :param topic: an SNS topic to notify with a short JSON message. Default: - none
-        :param target: any other target. Default: - none
+        :param topic: an SNS topic to notify with a short JSON message. Default: - none (then ``target``)
+        :param target: any other target. Default: - none (then ``topic``; one of them is required)
         :param description: Default: - names this CA
         """
         return ca_certificate_issued_rule(
