@@ -28,7 +28,7 @@ from constructs import Construct
 from . import _arn
 from ._compliance import INLINE_POLICY, exempt
 from .algorithms import UsageMode
-from .ca_facts import CaFacts, ca_facts
+from .ca_facts import CaFacts, ca_environment, ca_facts
 from .errors import Problem, raise_if_any
 from .templates import CertificateTemplate
 
@@ -170,11 +170,9 @@ class IssuerRole(Construct):
                 )
             )
         problems += issuance_problems(facts, path_lengths)
-        ca_account = _arn.account_of(facts.certificate_authority_arn) or getattr(
-            getattr(certificate_authority, "env", None), "account", None
-        )
+        ca_account, _ = ca_environment(certificate_authority)
         own_account = Stack.of(scope).account
-        if _arn.is_literal(ca_account) and _arn.is_literal(own_account) and ca_account != own_account:
+        if ca_account is not None and _arn.is_literal(own_account) and ca_account != own_account:
             problems.append(
                 Problem(
                     "certificate_authority",

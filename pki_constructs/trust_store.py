@@ -19,9 +19,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
+from . import _arn
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
-from .ca_facts import ca_facts, note_skipped_rules
+from .ca_facts import ca_environment, ca_facts, describe_ca, note_skipped_rules
 from .errors import Problem, raise_if_any
 from .private_ca import CertificateAuthorityBase
 from .review_metadata import record_trust_store
@@ -95,6 +96,29 @@ def bundle_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list
             )
         )
     return problems
+
+
+def account_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority], account: str) -> list[Problem]:
+    """The bundle handler reads each CA (``GetCertificateAuthorityCertificate``) and its CRL bucket with its own
+    role, granted in its own account only: trusted CAs live in the bundle's account."""
+    if not _arn.is_literal(account):
+        return []
+    elsewhere = [
+        f"{describe_ca(ca)} (account {ca_account})"
+        for ca in trusted_cas
+        for ca_account in [ca_environment(ca)[0]]
+        if ca_account is not None and ca_account != account
+    ]
+    if not elsewhere:
+        return []
+    return [
+        Problem(
+            "trusted_cas",
+            elsewhere,
+            f"the bundle handler reads CAs of its own account ({account}) only",
+            "build the bundle in a stack of the CAs' account, or trust an issuing CA of this account",
+        )
+    ]
 
 
 def revocation_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list[Problem]:
@@ -272,7 +296,14 @@ class CaBundle(Construct):
     ) -> None:
         super().__init__(scope, id)
         cas = list(trusted_cas)
-        raise_if_any(self, [*bundle_problems(cas), *(revocation_problems(cas) if revocation else [])])
+        raise_if_any(
+            self,
+            [
+                *bundle_problems(cas),
+                *account_problems(cas, Stack.of(self).account),
+                *(revocation_problems(cas) if revocation else []),
+            ],
+        )
         if revocation:
             self._warn_new_cas_have_no_crl(cas)
         for ca in cas:

@@ -7,6 +7,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
@@ -265,6 +266,25 @@ def test_fails_chain_depth_over_4() -> None:
     assert ca.depth == 5 and len(chain_of(ca)) == 5
     with pytest.raises(PkiValidationError, match=r"trusted_cas=\['Test/L5 \(depth 5\)'\]"):
         MutualTlsTrustStore(stack, "Trust", trusted_cas=[ca])
+
+
+def test_fails_trusted_ca_of_another_account() -> None:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload", account="222222222222")
+    _, issuing = hierarchy(pki)
+    with pytest.raises(PkiValidationError, match=r"trusted_cas=\['Pki/Issuing \(account 111111111111\)'\]"):
+        CaBundle(workload, "Bundle", trusted_cas=[issuing])
+
+
+def test_fails_trusted_ca_imported_from_another_account() -> None:
+    stack = make_stack()
+    other = acmpca.CertificateAuthority.from_certificate_authority_arn(
+        stack,
+        "Other",
+        "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-2222-3333-4444-555555555555",
+    )
+    with pytest.raises(PkiValidationError, match=r"trusted_cas=.*account 222222222222"):
+        CaBundle(stack, "Bundle", trusted_cas=[other])
 
 
 def test_fails_revocation_with_a_ca_without_crl() -> None:
