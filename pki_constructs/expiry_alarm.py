@@ -30,6 +30,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from . import lifetime_schedule as schedule
+from .certificate_facts import cfn_certificate_of
 from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, raise_if_any
 from .expiry_alarm_factory import days_to_expiry_alarm
@@ -144,18 +145,6 @@ def _stack_of(obj: object) -> Stack | None:
 def _path_of(obj: object) -> str:
     node = getattr(obj, "node", None)
     return str(node.path) if node is not None else type(obj).__name__
-
-
-def cfn_certificate_of(obj: object) -> acm.CfnCertificate | None:
-    """The ``AWS::CertificateManager::Certificate`` a construct creates: its default child, or its default
-    child's (our certificates hold an aws-cdk-lib certificate named ``Resource``). ``None`` for imports."""
-    node = getattr(obj, "node", None)
-    for _ in range(3):
-        child = node.default_child if node is not None else None
-        if child is None or isinstance(child, acm.CfnCertificate):
-            return child
-        node = child.node
-    return None
 
 
 def _metric_region(certificate: object) -> str | None:
