@@ -17,9 +17,10 @@ from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
 
 from . import _arn
-from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
+from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode, signing_matches_key
 from .ca_facts import CaFacts, note_skipped_rules
 from .errors import Problem, raise_if_any
+from .hierarchy import MAX_HIERARCHY_DEPTH, path_length_problems, validity_problems
 from .ram_permission import RamPermission
 from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
@@ -51,7 +52,11 @@ class ImportedCertificateAuthority(Resource):
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
     ) -> None:
-        parts = _arn.parse_ca_arn(certificate_authority_arn)
+        parts = (
+            _arn.parse_ca_arn(certificate_authority_arn)
+            if isinstance(certificate_authority_arn, str)
+            else None
+        )
         super().__init__(
             scope,
             id,
@@ -65,6 +70,14 @@ class ImportedCertificateAuthority(Resource):
                     certificate_authority_arn, issuer_role_arn=issuer_role_arn, external_id=external_id
                 ),
                 *shared_permissions_problems(shared_permissions),
+                *fact_problems(
+                    subject=subject,
+                    key_algorithm=key_algorithm,
+                    signing_algorithm=signing_algorithm,
+                    validity=validity,
+                    path_length=path_length,
+                    depth=depth,
+                ),
             ],
         )
         self._facts = CaFacts(
@@ -135,9 +148,52 @@ def certificate_authority_arn_of(facts: CaFacts) -> str:
     return facts.certificate_authority_arn
 
 
+def fact_problems(
+    *,
+    subject: DistinguishedName | None,
+    key_algorithm: KeyAlgorithm | None,
+    signing_algorithm: SigningAlgorithm | None,
+    validity: Duration | None,
+    path_length: int | None,
+    depth: int | None,
+) -> list[Problem]:
+    """The facts a CA of AWS Private CA can have, by the rules ``RootCa``/``SubordinateCa`` apply to their own
+    props: an impossible fact would otherwise feed the children's rules nonsense ("use path_length <= -2")."""
+    problems: list[Problem] = []
+    if subject is not None:
+        problems += subject.problems()
+    if key_algorithm is not None and signing_algorithm is not None:
+        problems += signing_matches_key(key_algorithm, signing_algorithm)
+    if validity is not None:
+        problems += validity_problems(validity)
+    if path_length is not None:
+        problems += path_length_problems(path_length)
+    if depth is not None and (
+        isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_HIERARCHY_DEPTH
+    ):
+        problems.append(
+            Problem(
+                "depth",
+                depth,
+                f"a CA's level in an AWS Private CA hierarchy is 1 (root) to {MAX_HIERARCHY_DEPTH}",
+                "count the CAs from the root (1) down to this one, or leave depth unset",
+            )
+        )
+    return problems
+
+
 def attribute_problems(arn: str, *, issuer_role_arn: str | None, external_id: str | None) -> list[Problem]:
     """Rules for an imported CA's ARN, issuer role and external id (literals only; tokens are unknown)."""
     problems: list[Problem] = []
+    if not isinstance(arn, str):
+        return [
+            Problem(
+                "certificate_authority_arn",
+                arn,
+                "the CA's ARN is required, as a string",
+                "pass arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>",
+            )
+        ]
     parts = _arn.parse_ca_arn(arn)
     if _arn.is_literal(arn) and parts is None:
         problems.append(

@@ -20,12 +20,15 @@ from pki_constructs import (
     CertifiedAlb,
     DistinguishedName,
     IssuerRole,
+    KeyAlgorithm,
     MutualTls,
     MutualTlsApiDomain,
     MutualTlsTrustStore,
+    PkiValidationError,
     PrivateServiceTier,
     RootCa,
     ServiceCertificate,
+    SigningAlgorithm,
     SubordinateCa,
 )
 from pki_constructs.ca_facts import ca_facts
@@ -143,3 +146,35 @@ def test_facts_of_each_kind() -> None:
     assert ca_facts(imported(stack)).path_length == 1
     facts = ca_facts(plain(stack))
     assert facts.certificate_authority_arn == ARN and facts.validity is None and not facts.created_here
+
+
+# ------------------------------------------------------------------------------------------ importer facts
+
+
+@pytest.mark.parametrize(
+    ("facts", "field"),
+    [
+        ({"path_length": -1}, "path_length"),
+        ({"path_length": 7}, "path_length"),
+        ({"path_length": True}, "path_length"),
+        ({"validity": cdk.Duration.hours(36)}, "validity"),
+        ({"validity": cdk.Duration.days(0)}, "validity"),
+        ({"depth": 0}, "depth"),
+        ({"depth": 9}, "depth"),
+        (
+            {"key_algorithm": KeyAlgorithm.RSA_2048, "signing_algorithm": SigningAlgorithm.SHA256WITHECDSA},
+            "signing_algorithm",
+        ),
+        ({"subject": DistinguishedName(country="USA")}, "subject.country"),
+        ({"certificate_authority_arn": None}, "certificate_authority_arn"),
+        ({"certificate_authority_arn": 123}, "certificate_authority_arn"),
+    ],
+)
+def test_fails_impossible_importer_facts(facts: dict[str, Any], field: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    with pytest.raises(PkiValidationError) as error:
+        SubordinateCa.from_certificate_authority_attributes(
+            stack, "Imported", **{"certificate_authority_arn": ARN, **facts}
+        )
+    assert {p.field for p in error.value.problems} == {field}
+    assert error.value.path == "Kinds/Imported"  # the importer's own fields, not a child's
