@@ -9,10 +9,13 @@ a synth-time rule run; each one missing skips its rule with an info line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import jsii
 from aws_cdk import Annotations, Duration, Resource, Stack
 from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
 from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
 
@@ -20,10 +23,13 @@ from . import _arn
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode, signing_matches_key
 from .ca_facts import CaFacts, note_skipped_rules
 from .errors import Problem, raise_if_any
+from .expiry_metrics import ca_days_to_expiry_metric
 from .hierarchy import MAX_HIERARCHY_DEPTH, path_length_problems, validity_problems
+from .issue_grant import grant_issue
 from .ram_permission import RamPermission
 from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
+from .templates import CertificateTemplate
 
 __all__ = ["ImportedCertificateAuthority"]
 
@@ -141,6 +147,26 @@ class ImportedCertificateAuthority(Resource):
     @property
     def facts(self) -> CaFacts:
         return self._facts
+
+    def grant_issue(self, grantee: iam.IGrantable, *templates: CertificateTemplate) -> iam.Grant:
+        """Let ``grantee`` issue end-entity certificates from this CA with exactly the given templates (as
+        ``RootCa.grant_issue``; refused on an import with ``depth=1``). A CA of another account must also allow
+        it in its resource policy or RAM share."""
+        return grant_issue(
+            self, self.certificate_authority_arn, grantee, templates, is_root=self._facts.depth == 1
+        )
+
+    def metric_days_to_expiry(self, **options: Any) -> cloudwatch.Metric:
+        """Days until this CA's certificate expires (``cloudwatch.MetricOptions`` keyword arguments, as for
+        ``RootCa.metric_days_to_expiry``); it has data while a ``CaExpiryAlarm`` in the CA's account and region
+        watches it.
+
+        Imports have no ``add_expiry_alarm`` (pass the import to ``CaExpiryAlarm(certificate_authority=...)``,
+        which creates the checker in this stack) and no ``on_ca_certificate_issued``: CloudTrail delivers
+        ``IssueCertificate`` only to the default bus of the CA's own account and region, which an imported CA's
+        app usually does not deploy to; create the rule with the CA's owner.
+        """
+        return ca_days_to_expiry_metric(self.certificate_authority_arn, **options)
 
 
 def certificate_authority_arn_of(facts: CaFacts) -> str:

@@ -40,6 +40,7 @@ from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
 from .imported_ca import ImportedCertificateAuthority
 from .issuance_events import ca_certificate_issued_rule
+from .issue_grant import grant_issue
 from .offline_parent import OfflineParent
 from .ram_permission import RamPermission
 from .renewal import (
@@ -379,49 +380,7 @@ class CertificateAuthorityBase(Resource):
         GetCertificate and GetCertificateAuthorityCertificate let it collect the result and chain. The
         grant refers to the activated CA, so the grantee's policy waits for activation.
         """
-        problems = []
-        if not templates:
-            problems.append(
-                Problem(
-                    "templates",
-                    (),
-                    "a grant without templates would allow any certificate, CA certificates included",
-                    "name the templates, e.g. CertificateTemplate.END_ENTITY_SERVER_AUTH",
-                )
-            )
-        ca_templates = [t.value for t in templates if t.issues_ca]
-        if ca_templates:
-            problems.append(
-                Problem(
-                    "templates",
-                    ca_templates,
-                    "grant_issue is for end-entity certificates; CA certificates come from SubordinateCa",
-                    "create a SubordinateCa(parent=this CA) instead",
-                )
-            )
-        if self.is_root and templates:
-            problems.append(
-                Problem(
-                    "templates",
-                    [t.value for t in templates],
-                    "AWS best practice keeps a root CA for issuing subordinate CAs only",
-                    "issue end-entity certificates from a SubordinateCa",
-                )
-            )
-        raise_if_any(self, problems)
-        arn = self.certificate_authority_arn
-        issue = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=["acm-pca:IssueCertificate"],
-            resource_arns=[arn],
-            conditions={"StringEquals": {"acm-pca:TemplateArn": [t.arn(self) for t in templates]}},
-        )
-        collect = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=["acm-pca:GetCertificate", "acm-pca:GetCertificateAuthorityCertificate"],
-            resource_arns=[arn],
-        )
-        return issue.combine(collect)
+        return grant_issue(self, self.certificate_authority_arn, grantee, templates, is_root=self.is_root)
 
     def metric_days_to_expiry(
         self,

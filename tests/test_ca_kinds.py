@@ -32,7 +32,7 @@ from pki_constructs import (
     SubordinateCa,
 )
 from pki_constructs.ca_facts import ca_facts
-from tests.synth import ACCOUNT, OTHER_ACCOUNT, make_app, make_stack
+from tests.synth import ACCOUNT, OTHER_ACCOUNT, make_app, make_stack, template_of
 
 ARN = f"arn:aws:acm-pca:us-east-1:{ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555"
 
@@ -178,3 +178,36 @@ def test_fails_impossible_importer_facts(facts: dict[str, Any], field: str) -> N
         )
     assert {p.field for p in error.value.problems} == {field}
     assert error.value.path == "Kinds/Imported"  # the importer's own fields, not a child's
+
+
+def test_imported_ca_grants_issue_with_a_template_condition() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    ca = imported(stack)
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    ca.grant_issue(role, CertificateTemplate.END_ENTITY_CLIENT_AUTH)  # type: ignore[attr-defined]
+    (policy,) = [r for r in template_of(stack)["Resources"].values() if r["Type"] == "AWS::IAM::Policy"]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    issue = next(s for s in statements if s["Action"] == "acm-pca:IssueCertificate")
+    assert issue["Resource"] == ARN
+    assert issue["Condition"] == {
+        "StringEquals": {
+            "acm-pca:TemplateArn": ["arn:aws:acm-pca:::template/EndEntityClientAuthCertificate/V1"]
+        }
+    }
+
+
+def test_fails_imported_root_grant_issue() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    root = SubordinateCa.from_certificate_authority_attributes(
+        stack, "ImportedRoot", certificate_authority_arn=ARN, depth=1
+    )
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    with pytest.raises(PkiValidationError, match="templates="):
+        root.grant_issue(role, CertificateTemplate.END_ENTITY_CLIENT_AUTH)
+
+
+def test_imported_ca_has_the_days_to_expiry_metric_of_its_arn() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    metric = imported(stack).metric_days_to_expiry(period=cdk.Duration.hours(6))  # type: ignore[attr-defined]
+    assert metric.dimensions == {"CertificateAuthorityArn": ARN}
+    assert metric.period.to_hours() == 6
