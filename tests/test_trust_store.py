@@ -495,3 +495,27 @@ def test_fails_trusted_cas_that_a_given_bundle_would_override() -> None:
     with pytest.raises(PkiValidationError, match=r"trusted_cas=\['Test/Root'\]"):
         MutualTlsTrustStore(stack, "Trust", bundle=bundle, trusted_cas=[root])
     MutualTlsTrustStore(stack, "Same", bundle=bundle, trusted_cas=[issuing])  # consistent: fine
+
+
+@pytest.mark.parametrize(
+    ("arn", "rule"),
+    [
+        (
+            "arn:aws:acm:eu-west-1:111111111111:certificate/x",
+            r"Test/C in eu-west-1.*own region \(us-east-1\)",
+        ),
+        (
+            "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555",
+            "Private CA ARN",
+        ),
+    ],
+)
+def test_fails_api_domain_certificate_of_another_region_or_a_disguised_ca(arn: str, rule: str) -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    certificate = acm.Certificate.from_certificate_arn(stack, "C", arn)
+    with pytest.raises(PkiValidationError, match=rf"certificate=.*{rule}") as raised:
+        MutualTlsApiDomain(
+            stack, "Domain", domain_name="api.example.com", certificate=certificate, trusted_cas=[issuing]
+        )
+    assert {p.field for p in raised.value.problems} == {"certificate"}
