@@ -24,6 +24,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
+from ._failures import notify_failures_to
+
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 EVENTS = "events.amazonaws.com"
 KEY_ACTIONS = ("kms:Decrypt", "kms:GenerateDataKey*")
@@ -89,7 +91,8 @@ class ExpiryTopic(Construct):
     on), SSL-only, and open only to the CloudWatch alarms of this account and region (and to the EventBridge
     rules that target it through this library, each by its ARN).
 
-    Share one per region: every alarm and rule of that region can use ``topic``.
+    Share one per region: every alarm and rule of that region can use ``topic``; the failure alarms of the
+    library's handlers in its stack notify it as well.
 
     :param display_name: the topic's display name. Default: - "Certificate expiry"
     :param master_key: encrypt with this key instead of a new one. A key construct of this app gets the
@@ -141,6 +144,9 @@ class ExpiryTopic(Construct):
                 conditions=from_our_alarms,
             )
         )
+
+        # The stack's handler-failure alarms (CloudWatch alarms of this account, admitted above) notify it too.
+        notify_failures_to(self, self.topic)
 
     @property
     def topic_arn(self) -> str:
