@@ -408,6 +408,15 @@ class ExpiryAlarm(Construct):
                     f"of {today.isoformat()}; synthesized from {change[0].isoformat()} on it becomes "
                     f"{change[1]} days: deploy again then so the alarm follows the shorter certificates."
                 )
+        if facts.kind is None and threshold == lifetime.default_threshold:
+            public_days = schedule.default_public_threshold_days(today)
+            Annotations.of(self).add_info(
+                f"[pki-constructs:ruleSkipped] the kind of certificate {_path_of(certificate)} is not known at "
+                f"synth (an import by ARN), so the SC-081 lifetime rule was skipped: the default threshold {days} "
+                "days assumes a 395-day certificate. For an ACM public certificate pass "
+                f"threshold=Duration.days({public_days}) (the public default as of {today.isoformat()}), or the "
+                "certificate construct itself."
+            )
 
     def on_expiry_event(
         self,
