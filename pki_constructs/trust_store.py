@@ -100,14 +100,15 @@ def bundle_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list
 
 def account_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority], account: str) -> list[Problem]:
     """The bundle handler reads each CA (``GetCertificateAuthorityCertificate``) and its CRL bucket with its own
-    role, granted in its own account only: trusted CAs live in the bundle's account."""
+    role, granted in its own account: trusted CAs live in the bundle's account, or are shared with it through
+    AWS RAM (an import with ``shared_permissions``; the RAM permissions include that read)."""
     if not _arn.is_literal(account):
         return []
     elsewhere = [
         f"{describe_ca(ca)} (account {ca_account})"
         for ca in trusted_cas
         for ca_account in [ca_environment(ca)[0]]
-        if ca_account is not None and ca_account != account
+        if ca_account is not None and ca_account != account and ca_facts(ca).shared_permissions is None
     ]
     if not elsewhere:
         return []
@@ -116,7 +117,8 @@ def account_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority], accoun
             "trusted_cas",
             elsewhere,
             f"the bundle handler reads CAs of its own account ({account}) only",
-            "build the bundle in a stack of the CAs' account, or trust an issuing CA of this account",
+            "build the bundle in a stack of the CAs' account, trust an issuing CA of this account, or import a "
+            "CA shared with this account through AWS RAM with shared_permissions=...",
         )
     ]
 
