@@ -35,7 +35,7 @@ from constructs import Construct, IConstruct, IDependable
 
 from . import _arn
 from .ca_facts import ca_facts
-from .cross_region import RegionalExport, default_parameter_name
+from .cross_region import RegionalExport, default_parameter_name, weak_value
 from .errors import Problem, raise_if_any
 from .issuer_role import IssuerRole
 from .offline_parent import OfflineParent
@@ -87,7 +87,10 @@ def activate(child: ActivationRequest, parent: object) -> Activation:
         return _activate_offline(child, parent)
     facts = ca_facts(parent)
     assert facts.certificate_authority_arn is not None
-    same_env = isinstance(parent, Construct) and same_environment(parent, child.scope)
+    # Natively (or by direct ARN) only within one stack: between two stacks, even of one account and region, the
+    # parent's ARN and chain would travel as Fn::ImportValue and lock the parent's stack (issue 11, class 8), so a
+    # parent in another stack takes the weak path below (SSM parameter + IssuerRole + custom resource).
+    same_env = isinstance(parent, Construct) and Stack.of(parent) is Stack.of(child.scope)
     if facts.created_here and same_env and facts.certificate_chain is not None:
         return _activate_natively(child, parent, facts.certificate_chain)
     # Loaded only when a custom resource is needed: it pulls in the Lambda, Step Functions and custom-resource
@@ -193,7 +196,12 @@ def _activate_across_environments(
         "Activation",
         parent_parameter=(export.parameter_name, parent_stack.region),
         parent_fingerprint=facts.fingerprint,
-        issuer_role_arn=role.role_arn,
+        # Across environments the role ARN is a literal generated name; within one it would be an export.
+        issuer_role_arn=(
+            weak_value(role, "ArnForChildren", role.role_arn, child.scope, suffix="role-arn")
+            if (parent_stack.account, parent_stack.region) == (child_stack.account, child_stack.region)
+            else role.role_arn
+        ),
         external_id=role.external_id,
         **common,
     )

@@ -19,6 +19,7 @@ from .certificate_facts import certificate_facts
 from .domain_names import domain_name_problems
 from .errors import Problem, raise_if_any
 from .expiry_rules import is_private_ca_arn
+from .inputs import typed_props
 from .trust_store import CaBundle
 
 
@@ -116,6 +117,11 @@ class MutualTlsApiDomain(Construct):
     :param endpoint_type: Default: - ``EndpointType.REGIONAL`` (the only type with mutual TLS)
     """
 
+    _own_type_checks = frozenset(
+        {"certificate"}
+    )  # api_domain_problems says which certificates API Gateway takes
+
+    @typed_props
     def __init__(
         self,
         scope: Construct,

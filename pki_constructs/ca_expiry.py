@@ -63,6 +63,7 @@ from .expiry_rules import (
     region_of_arn,
     threshold_problems,
 )
+from .inputs import is_token, token_days, typed_props
 
 DEFAULT_CA_THRESHOLD = Duration.days(90)
 
@@ -274,6 +275,11 @@ class CaExpiryAlarm(Construct):
     :param alarm_description: the alarm's description. Default: - says what fired and what to do
     """
 
+    _accepts_pending_ca = (
+        True  # watching a CA before its offline signature is fine: the alarm fires until then
+    )
+
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -298,6 +304,7 @@ class CaExpiryAlarm(Construct):
         existing = stack.node.try_find_child(_MONITOR_ID)
         if (
             isinstance(existing, CaExpiryMonitor)
+            and not is_token(check_interval)
             and existing.check_interval.to_minutes() != check_interval.to_minutes()
         ):
             problems.append(
@@ -339,7 +346,8 @@ class CaExpiryAlarm(Construct):
         self.monitor = CaExpiryMonitor.of(self, check_interval=check_interval)
         self.monitor.watch(arn)
         self.metric = ca_days_to_expiry_metric(arn, period=ca_metric_period(check_interval))
-        days = int(days_of(threshold))
+        days = token_days(threshold) if is_token(threshold) else int(days_of(threshold))
+        assert days is not None  # threshold_problems refuses a token in another unit
         self.alarm, self.expiry_topic, self.topic = days_to_expiry_alarm(
             self,
             metric=self.metric,

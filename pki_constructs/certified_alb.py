@@ -22,8 +22,10 @@ from ._buckets import LOG_RETENTION, private_bucket
 from ._compliance import exempt
 from .errors import Problem, add_late_validation, raise_if_any
 from .expiry_rules import is_private_ca_arn
+from .inputs import typed_props
 from .public_certificate import CertificateFacts, certificate_facts, certificate_in
 from .trust_store import MutualTls, verify_listener_problems
+from .value_rules import unknown_ssl_policy_problem
 
 __all__ = [
     "DEFAULT_SSL_POLICY",
@@ -140,6 +142,8 @@ def ssl_policy_problems(policy_name: str, *, allow_legacy_tls: bool) -> tuple[li
                 "if old clients really need it",
             )
         ], []
+    if policy_name not in SSL_POLICY_NAMES.values():  # follows the scheme, yet ELB has no such policy
+        return [unknown_ssl_policy_problem(policy_name, SSL_POLICY_NAMES.values())], []
     if "TLS13" not in policy_name:
         return [], [f"ssl_policy {policy_name!r} offers no TLS 1.3; AWS recommends a TLS13 PQ policy"]
     return [], []
@@ -194,6 +198,7 @@ class CertifiedAlb(Construct):
         Default: - no mutual TLS.
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

@@ -32,6 +32,7 @@ from .certified_alb import CertifiedAlb
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import covers, dedupe_names, domain_name_problems, in_zone
 from .errors import Problem, add_late_validation, raise_if_any
+from .inputs import typed_props
 from .public_certificate import certificate_in
 
 __all__ = ["CLOUDFRONT_CERTIFICATE_REGION", "CertifiedDistribution", "minimum_protocol_problems"]
@@ -109,6 +110,7 @@ class CertifiedDistribution(Construct):
     :param comment: Default: - none.
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -195,7 +197,8 @@ class CertifiedDistribution(Construct):
                 reason="no WAF web ACL was given (web_acl_id); optional, paid",
                 checkov=["CKV_AWS_68"],
             )
-        add_late_validation(self, self._origin_protocol_problems)
+        raise_if_any(self, self._origin_protocol_problems())  # the origin is known now: fail here (issue 11)
+        add_late_validation(self, self._origin_protocol_problems)  # and again for origins added later
 
         self.records: list[route53.RecordSet] = []
         """The A and AAAA alias records (empty without ``hosted_zone``)."""
@@ -381,7 +384,7 @@ class CertifiedDistribution(Construct):
                 "pass the zone of these names, or create the records yourself",
             )
             for name in names
-            if not in_zone(name, zone_name)
+            if not Token.is_unresolved(name) and not in_zone(name, zone_name)
         ]
 
     def _log_bucket_problems(self, bucket: s3.IBucket | None) -> list[Problem]:

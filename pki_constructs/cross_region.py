@@ -67,6 +67,7 @@ from aws_cdk import (
     Duration,
     IStableStringProducer,
     Lazy,
+    Names,
     PhysicalName,
     Reference,
     Stack,
@@ -74,6 +75,7 @@ from aws_cdk import (
     Tokenization,
     Validations,
 )
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_ssm as ssm
 from aws_cdk import custom_resources as cr
@@ -82,12 +84,16 @@ from constructs import Construct, IConstruct
 from . import _arn
 from ._compliance import INLINE_POLICY, exempt, exempt_handler_scope
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 
 __all__ = [
     "RegionalExport",
     "RegionalImport",
     "default_parameter_name",
     "parameter_name_problems",
+    "weak_ca",
+    "weak_ca_arn",
+    "weak_value",
 ]
 
 PARAMETER_NAME_PREFIX = "/pki-constructs"
@@ -189,6 +195,35 @@ def parameter_arn(*, partition: str, region: str, account: str, name: str) -> st
     return _arn.format_parameter_arn(partition=partition, region=region, account=account, name=name)
 
 
+def weak_value(producer: Construct, id: str, value: str, consumer: Construct, *, suffix: str) -> str:
+    """``value``, made in ``producer``'s stack, as a token valid in ``consumer``'s stack — itself in the same
+    stack, else read from the SSM parameter ``/pki-constructs/<producer path>/<suffix>`` (never an export)."""
+    if Stack.of(producer) is Stack.of(consumer):
+        return value
+    export = RegionalExport.of(producer, id, value=value, name=default_parameter_name(producer, suffix))
+    return export.value_in(consumer)
+
+
+def weak_ca_arn(ca: acmpca.ICertificateAuthority, consumer: Construct) -> str:
+    """A CA's ARN valid in ``consumer``'s stack: a literal (imported) ARN as is, a CA of the same stack by
+    reference, a CA of another stack through ``/pki-constructs/<path>/certificate-authority-arn`` (the
+    parameter child CAs read too) — never an export."""
+    arn = ca.certificate_authority_arn
+    if not Token.is_unresolved(arn) or Stack.of(ca) is Stack.of(consumer) or not isinstance(ca, Construct):
+        return arn
+    return weak_value(ca, "ArnForSubordinates", arn, consumer, suffix="certificate-authority-arn")
+
+
+def weak_ca(ca: acmpca.ICertificateAuthority, consumer: Construct) -> acmpca.ICertificateAuthority:
+    """``ca`` as an ``ICertificateAuthority`` valid in ``consumer``'s stack (see :func:`weak_ca_arn`)."""
+    arn = weak_ca_arn(ca, consumer)
+    if arn is ca.certificate_authority_arn:
+        return ca
+    return acmpca.CertificateAuthority.from_certificate_authority_arn(
+        consumer, f"IssuerOf{Names.unique_id(ca)}", arn
+    )
+
+
 class RegionalExport(Construct):
     """Publishes a value (usually an ARN) as an SSM String parameter in this stack's own region, for
     consumers in other stacks and regions to read with :meth:`value_in` — no CloudFormation export.
@@ -201,6 +236,7 @@ class RegionalExport(Construct):
     :param description: the parameter's description. Default: - names the producing construct.
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -385,6 +421,7 @@ class RegionalImport(Construct):
     :param external_id: the ``sts:ExternalId`` that role demands. Default: - none
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

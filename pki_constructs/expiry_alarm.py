@@ -47,6 +47,7 @@ from .expiry_rules import (
     threshold_problems,
 )
 from .expiry_topic import PublishToTopic
+from .inputs import is_token, token_days, typed_props
 
 __all__ = ["CertificateLifetime", "ExpiryAlarm", "certificate_lifetime", "cfn_certificate_of", "today_of"]
 
@@ -275,6 +276,9 @@ class ExpiryAlarm(Construct):
     :param alarm_description: the alarm's description. Default: - says what fired and what to do
     """
 
+    _own_type_checks = frozenset({"certificate"})  # _certificate_facts explains what the alarm needs it for
+
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -362,7 +366,8 @@ class ExpiryAlarm(Construct):
         """The certificate's ARN as valid in this alarm's stack."""
         self.threshold = threshold
         self.metric: cloudwatch.Metric = acm_days_to_expiry_metric(arn)
-        days = int(days_of(threshold))
+        days = token_days(threshold) if is_token(threshold) else int(days_of(threshold))
+        assert days is not None  # threshold_problems refuses a token in another unit
         self.alarm, self.expiry_topic, self.topic = days_to_expiry_alarm(
             self,
             metric=self.metric,

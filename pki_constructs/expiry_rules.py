@@ -9,6 +9,7 @@ from __future__ import annotations
 from aws_cdk import Duration, Token
 
 from .errors import Problem
+from .inputs import is_token, token_days, token_days_problem
 
 ACCOUNT_DAYS_BEFORE_EXPIRY_RANGE = (1, 45)
 """``AWS::CertificateManager::Account`` ``ExpiryEventsConfiguration.DaysBeforeExpiry`` bounds."""
@@ -127,6 +128,8 @@ def threshold_problems(
 ) -> list[Problem]:
     """The alarm fires when days-to-expiry drops *below* ``threshold``: it must be a whole number of days,
     at least one, and below the lifetime of what it watches (else it fires from the day of issue)."""
+    if is_token(threshold):  # unknown until deploy: only its unit can be checked (issue 11)
+        return [] if token_days(threshold) is not None else [token_days_problem(field)]
     days = days_of(threshold)
     problems: list[Problem] = []
     if days != int(days):
@@ -160,7 +163,11 @@ def threshold_problems(
 def renewal_advice(threshold: Duration, *, renewal_window: Duration | None) -> str | None:
     """Advice when a threshold would also fire during ACM's normal renewal window (``None``: nobody renews
     the certificate, e.g. an imported one)."""
-    if renewal_window is not None and days_of(threshold) >= days_of(renewal_window):
+    if (
+        renewal_window is not None
+        and not is_token(threshold)
+        and days_of(threshold) >= days_of(renewal_window)
+    ):
         window = days_of(renewal_window)
         return (
             f"threshold of {days_of(threshold):g} days is not below ACM's renewal start (~{window:g} days before "
@@ -209,6 +216,15 @@ def account_days_before_expiry_problems(
 
 def check_interval_problems(interval: Duration, *, field: str = "check_interval") -> list[Problem]:
     low, high = CHECK_INTERVAL_RANGE
+    if is_token(interval):
+        return [
+            Problem(
+                field,
+                "Duration (token)",
+                "must be a literal: it sets the schedule and the alarm period, both fixed at synth",
+                "e.g. Duration.hours(12) (default) or Duration.hours(6)",
+            )
+        ]
     minutes = interval.to_minutes(integral=False)
     if minutes != int(minutes) or not low.to_minutes() <= minutes <= high.to_minutes():
         return [

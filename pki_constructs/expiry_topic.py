@@ -25,6 +25,7 @@ from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
 from ._failures import notify_failures_to
+from .inputs import typed_props
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
 EVENTS = "events.amazonaws.com"
@@ -101,6 +102,7 @@ class ExpiryTopic(Construct):
         Default: - a new customer-managed key with yearly rotation
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

@@ -11,6 +11,7 @@ from aws_cdk import Duration
 from .algorithms import KeyAlgorithm, UsageMode, child_key_compatible_with_parent
 from .ca_facts import CaFacts
 from .errors import Problem
+from .inputs import is_token
 from .subject import DistinguishedName
 from .templates import MAX_PATH_LENGTH
 
@@ -22,6 +23,8 @@ MAX_HIERARCHY_DEPTH = 5
 
 
 def validity_problems(validity: Duration) -> list[Problem]:
+    if is_token(validity):
+        return []
     days = validity.to_days(integral=False)
     if days < 1 or days != int(days):
         return [
@@ -92,8 +95,11 @@ def hierarchy_problems(
                 "attach this CA higher up the hierarchy",
             )
         )
-    if parent.validity is not None and validity.to_days(integral=False) >= parent.validity.to_days(
-        integral=False
+    if (
+        parent.validity is not None
+        and not is_token(validity)
+        and not is_token(parent.validity)
+        and validity.to_days(integral=False) >= parent.validity.to_days(integral=False)
     ):
         problems.append(
             Problem(

@@ -25,6 +25,7 @@ from .ca_facts import CaFacts, note_skipped_rules
 from .errors import Problem, raise_if_any
 from .expiry_metrics import ca_days_to_expiry_metric
 from .hierarchy import MAX_HIERARCHY_DEPTH, path_length_problems, validity_problems
+from .inputs import typed_props
 from .issue_grant import grant_issue
 from .ram_permission import RamPermission
 from .sharing import shared_permissions_problems, shared_region_problems
@@ -41,6 +42,7 @@ class ImportedCertificateAuthority(Resource):
     Build it with ``SubordinateCa.from_certificate_authority_attributes``; see there for the props.
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

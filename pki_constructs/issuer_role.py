@@ -29,7 +29,9 @@ from . import _arn
 from ._compliance import INLINE_POLICY, exempt
 from .algorithms import UsageMode
 from .ca_facts import CaFacts, ca_environment, ca_facts
+from .cross_region import weak_ca_arn
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 from .templates import CertificateTemplate
 
 __all__ = [
@@ -115,12 +117,13 @@ class IssuerRole(Construct):
     :param role_name: Default: - a generated name (a literal other stacks can use without an export)
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
         id: str,
         *,
-        certificate_authority: acmpca.ICertificateAuthority,
+        certificate_authority: acmpca.ICertificateAuthority | str,
         trusted_accounts: Sequence[str],
         path_lengths: Sequence[int] = (0,),
         external_id: str | None = None,
@@ -198,6 +201,8 @@ class IssuerRole(Construct):
         arn = facts.certificate_authority_arn
         assert arn is not None
         self._facts = facts
+        if not isinstance(certificate_authority, str):  # a CA of another stack: its ARN read weakly
+            arn = weak_ca_arn(certificate_authority, self)
         self.certificate_authority_arn: str = arn
         self.role_name = role_name
         """The literal role name given, if any (a child importing the role by literal ARN is matched by it)."""

@@ -14,7 +14,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import jsii
-from aws_cdk import Annotations, Duration, RemovalPolicy, Resource, Stack, Token
+from aws_cdk import Annotations, Duration, RemovalPolicy, Resource, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
@@ -39,6 +39,7 @@ from .errors import Problem, add_late_validation, raise_if_any
 from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
 from .imported_ca import ImportedCertificateAuthority
+from .inputs import typed_props
 from .issuance_events import ca_certificate_issued_rule
 from .issue_grant import grant_issue
 from .offline_parent import OfflineParent
@@ -55,13 +56,14 @@ from .revocation import CrlConfiguration, CrlDistribution, OcspConfiguration
 from .sharing import CaShare
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
+from .value_rules import known_partition
 
 if TYPE_CHECKING:
     from .ca_expiry import CaExpiryAlarm
 
 
 def _known_partition(stack: Stack) -> str | None:
-    return None if Token.is_unresolved(stack.partition) else stack.partition
+    return known_partition(stack)  # Stack.partition is a token even when the region is literal
 
 
 # Constructs -------------------------------------------------------------------------------------------
@@ -576,6 +578,7 @@ class RootCa(CertificateAuthorityBase):
         and are not re-issued (see ``pki_constructs.renewal``). Default: - 1
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -673,6 +676,7 @@ class SubordinateCa(CertificateAuthorityBase):
         signed file (see ``pki_constructs.renewal``). Default: - 1
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

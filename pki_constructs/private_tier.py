@@ -19,6 +19,7 @@ from constructs import Construct
 from ._compliance import INLINE_POLICY, exempt
 from .certified_alb import CertifiedAlb
 from .errors import Problem, raise_if_any
+from .inputs import typed_props
 from .service_certificate import ServiceCertificate
 from .trust_store import MutualTls
 
@@ -113,6 +114,7 @@ class PrivateServiceTier(Construct):
     :param service_principal: who assumes the service roles. Default: - ``ecs-tasks.amazonaws.com``
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

@@ -22,6 +22,7 @@ from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
+from .inputs import typed_props
 from .review_metadata import record_certificate
 
 __all__ = [
@@ -111,7 +112,7 @@ def zone_problems(names: Sequence[str], hosted_zone: HostedZones) -> list[Proble
             )
             continue
         zone_name = _zone_name(zone)
-        if zone_name is not None and not in_zone(name, zone_name):
+        if zone_name is not None and not Token.is_unresolved(name) and not in_zone(name, zone_name):
             problems.append(
                 Problem(
                     "hosted_zone",
@@ -151,6 +152,7 @@ class PublicCertificate(Resource):
     :param certificate_name: the ``Name`` tag shown in the ACM console. Default: - the construct path.
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

@@ -24,6 +24,7 @@ from ._buckets import private_bucket
 from ._compliance import exempt
 from .certificate_facts import cloudfront_certificate_problems
 from .errors import Problem
+from .inputs import is_token
 
 MAX_CRL_EXPIRATION_DAYS = 5000
 _CNAME_CHARS = re.compile(r"[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*")
@@ -130,7 +131,7 @@ class CrlConfiguration:
             ]
         problems = []
         days = (self.expiration or Duration.days(7)).to_days(integral=False)
-        if days != int(days) or not 1 <= days <= MAX_CRL_EXPIRATION_DAYS:
+        if not is_token(self.expiration) and (days != int(days) or not 1 <= days <= MAX_CRL_EXPIRATION_DAYS):
             problems.append(
                 Problem(
                     "crl.expiration",

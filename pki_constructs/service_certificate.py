@@ -24,6 +24,7 @@ from aws_cdk import (
     Resource,
     SecretValue,
     Stack,
+    Token,
     Validations,
 )
 from aws_cdk import aws_acmpca as acmpca
@@ -43,11 +44,13 @@ from ._compliance import exempt
 from ._provider import HandlerProvider, async_handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .ca_facts import ca_environment, ca_facts, note_skipped_rules
+from .cross_region import weak_ca
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
+from .inputs import typed_props
 from .private_ca import CertificateAuthorityBase
 from .ram_permission import RamPermission
 from .review_metadata import record_certificate
@@ -138,6 +141,8 @@ def ca_region_problems(ca_region: str | None, region: str) -> list[Problem]:
 def secret_name_problems(secret_name: str) -> list[Problem]:
     """Secrets Manager names: 1-512 of ``A-Za-z0-9/_+=.@-``; a trailing ``-`` + 6 characters would look like
     the random ARN suffix and break the ``<name>-??????`` grants."""
+    if isinstance(secret_name, str) and Token.is_unresolved(secret_name):
+        return []
     if not isinstance(secret_name, str) or not _SECRET_NAME.match(secret_name):
         return [
             Problem(
@@ -196,6 +201,7 @@ class ServiceCertificate(Resource):
         the certificate; a new deploy re-exports)
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,
@@ -262,7 +268,9 @@ class ServiceCertificate(Resource):
         self._resource = acm.PrivateCertificate(
             self,
             "Resource",
-            certificate_authority=certificate_authority,
+            certificate_authority=weak_ca(
+                certificate_authority, self
+            ),  # a CA of another stack: never an export
             domain_name=domain_name,
             subject_alternative_names=sans or None,
             key_algorithm=ACM_KEY_ALGORITHMS[self.key_algorithm],

@@ -36,6 +36,7 @@ from .algorithms import UsageMode
 from .ca_facts import CaFacts
 from .errors import Problem, raise_if_any
 from .hierarchy import MAX_HIERARCHY_DEPTH
+from .inputs import typed_props
 from .ram_permission import RamPermission
 
 __all__ = [
@@ -256,6 +257,7 @@ class CaShare(Construct):
     :resource: AWS::RAM::ResourceShare
     """
 
+    @typed_props
     def __init__(
         self,
         scope: Construct,

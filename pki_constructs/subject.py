@@ -10,6 +10,8 @@ from aws_cdk import Token
 from aws_cdk import aws_acmpca as acmpca
 
 from .errors import Problem
+from .inputs import field_problems
+from .value_rules import text_problems
 
 # (max length, pattern) per field, from the acm-pca service model's ASN1Subject shape.
 _OID = re.compile(r"([0-2])\.([0-9]|([0-3][0-9]))((\.([0-9]+)){0,126})")
@@ -99,6 +101,8 @@ class DistinguishedName:
 
     def problems(self, field_prefix: str = "subject") -> list[Problem]:
         """Every way this name breaks the API's ASN1Subject rules."""
+        if typed := field_problems(self, field_prefix):
+            return typed
         items = self._items()
         if self.custom_attributes is not None:
             return self._custom_attribute_problems(field_prefix, mixed=bool(items))
@@ -117,6 +121,7 @@ class DistinguishedName:
                 continue
             max_length, pattern = _LIMITS[name]
             where = f"{field_prefix}.{name}"
+            problems += text_problems(where, value)
             if name == "country" and not _COUNTRY.fullmatch(value):
                 problems.append(
                     Problem(

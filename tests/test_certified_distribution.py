@@ -502,36 +502,38 @@ def test_fails_origin_not_https_only() -> None:
     app = make_app()
     stack = make_stack(app)
     cert = _edge_certificate(stack)
-    CertifiedDistribution(
-        stack,
-        "Cdn",
-        certificate=cert,
-        domain_names=NAMES,
-        origin=origins.HttpOrigin(
-            "origin.example.net", protocol_policy=cloudfront.OriginProtocolPolicy.MATCH_VIEWER
-        ),
-    )
-    with pytest.raises(RuntimeError, match=r"origin=.*match-viewer.*HTTPS only"):
-        app.synth()
+    # Known in the constructor, so it fails there (issue 11, class 7), not as a late RuntimeError at synth.
+    with pytest.raises(PkiValidationError, match=r"origin=.*match-viewer.*HTTPS only"):
+        CertifiedDistribution(
+            stack,
+            "Cdn",
+            certificate=cert,
+            domain_names=NAMES,
+            origin=origins.HttpOrigin(
+                "origin.example.net", protocol_policy=cloudfront.OriginProtocolPolicy.MATCH_VIEWER
+            ),
+        )
 
 
 def test_fails_origin_accepting_tls_below_1_2() -> None:
     app = make_app()
     stack = make_stack(app)
     cert = _edge_certificate(stack)
-    CertifiedDistribution(
-        stack,
-        "Cdn",
-        certificate=cert,
-        domain_names=NAMES,
-        origin=origins.HttpOrigin(
-            "origin.example.net",
-            protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
-            origin_ssl_protocols=[cloudfront.OriginSslPolicy.TLS_V1_1, cloudfront.OriginSslPolicy.TLS_V1_2],
-        ),
-    )
-    with pytest.raises(RuntimeError, match=r"origin=.*TLSv1\.1.*origin TLS must be 1\.2"):
-        app.synth()
+    with pytest.raises(PkiValidationError, match=r"origin=.*TLSv1\.1.*origin TLS must be 1\.2"):
+        CertifiedDistribution(
+            stack,
+            "Cdn",
+            certificate=cert,
+            domain_names=NAMES,
+            origin=origins.HttpOrigin(
+                "origin.example.net",
+                protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY,
+                origin_ssl_protocols=[
+                    cloudfront.OriginSslPolicy.TLS_V1_1,
+                    cloudfront.OriginSslPolicy.TLS_V1_2,
+                ],
+            ),
+        )
 
 
 def test_certificate_of_unknown_region_warns() -> None:

@@ -271,16 +271,15 @@ def test_snapshot_cross_stack_same_region_parent(snapshot_json: SnapshotAssertio
     assert {"pki": snapshot_of(pki), "workload": snapshot_of(workload)} == snapshot_json
 
 
-def test_cross_stack_same_region_is_native() -> None:
-    _, workload = cross_stack()
+def test_cross_stack_same_region_reads_the_parent_weakly() -> None:
+    # A parent in another stack of the same account and region used to be joined natively through
+    # Fn::ImportValue, which locks the parent's stack (issue 11, class 8): it now takes the weak path.
+    pki, workload = cross_stack()
     template = template_of(workload)
-    assert not resources_of_type(template, "AWS::CloudFormation::CustomResource")
-    sub_cert = _the(
-        template,
-        "AWS::ACMPCA::Certificate",
-        TemplateArn="arn:aws:acm-pca:::template/SubordinateCACertificate_PathLen0/V1",
-    )
-    assert "Fn::ImportValue" in sub_cert["Properties"]["CertificateAuthorityArn"]
+    assert "Fn::ImportValue" not in json.dumps(template)
+    assert "Fn::ImportValue" not in json.dumps(template_of(pki))
+    assert resources_of_type(template, "Custom::PkiCaActivation")
+    assert not resources_of_type(template, "AWS::ACMPCA::Certificate")
 
 
 def test_three_levels_with_path_lengths() -> None:
