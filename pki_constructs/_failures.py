@@ -9,7 +9,7 @@ Every asynchronous handler function (the CA expiry checker, the certificate rene
   :attr:`HandlerFailures.queue` as its ``dead_letter_queue``) lands in the dead-letter queue: SQS-managed
   encryption, SSL-only, kept 14 days.
 * Two alarms, both notifying every topic registered with :func:`notify_failures_to` in the stack (an
-  ``ExpiryTopic`` or ``topic`` given to an expiry alarm registers itself):
+  ``ExpiryTopic`` or ``topic`` given to an expiry alarm registers itself; with none, ``cdk synth`` warns):
 
   - ``Errors``: the function failed at least once in an hour (an invocation a retry may still fix): early
     warning, e.g. one CA whose Region did not answer, a throttled re-export.
@@ -19,13 +19,18 @@ Every asynchronous handler function (the CA expiry checker, the certificate rene
 
 from __future__ import annotations
 
-from aws_cdk import Acknowledgment, Duration, Stack, Validations
+from typing import TYPE_CHECKING
+
+import jsii
+from aws_cdk import Acknowledgment, Annotations, Aspects, Duration, IAspect, Stack, Validations
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_cloudwatch_actions as actions
-from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_sqs as sqs
-from constructs import Construct
+from constructs import Construct, IConstruct
+
+if TYPE_CHECKING:  # a type only: CA-only apps should not load Lambda code (tests/test_package_root.py)
+    from aws_cdk import aws_lambda as lambda_
 
 from ._compliance import exempt
 
@@ -37,8 +42,13 @@ DLQ_RETENTION = Duration.days(14)
 """SQS maximum: an operator has two weeks to look at what failed."""
 
 
+@jsii.implements(IAspect)
 class _FailureTopics(Construct):
-    """The stack's topics that hear about handler failures, and the alarms that notify them."""
+    """The stack's topics that hear about handler failures, and the alarms that notify them.
+
+    A topic may be registered after the alarms (any order in user code); once the tree is complete (an aspect,
+    run at synth), alarms that still notify nobody are a ``cdk synth`` warning.
+    """
 
     ID = "PkiConstructsHandlerFailureTopics"
 
@@ -46,6 +56,17 @@ class _FailureTopics(Construct):
         super().__init__(scope, id)
         self._topics: list[sns.ITopic] = []
         self._alarms: list[cloudwatch.Alarm] = []
+        Aspects.of(self).add(self)
+
+    def visit(self, node: IConstruct) -> None:
+        if node is not self or self._topics or not self._alarms:
+            return
+        Annotations.of(Stack.of(self)).add_warning_v2(
+            "pki-constructs:failureAlarmsNotifyNobody",
+            f"{len(self._alarms)} handler-failure alarm(s) in this stack have no alarm action: no topic "
+            "registered for them. Create an ExpiryTopic in this stack, or pass topic= to an expiry alarm "
+            "(add_expiry_alarm(topic=...)): every failure alarm of the stack then notifies it.",
+        )
 
     @classmethod
     def of(cls, scope: Construct) -> _FailureTopics:

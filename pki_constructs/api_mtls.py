@@ -8,16 +8,18 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from aws_cdk import Annotations
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
+from . import _arn
+from .certificate_facts import certificate_facts
 from .domain_names import domain_name_problems
 from .errors import Problem, raise_if_any
+from .expiry_rules import is_private_ca_arn
 from .inputs import typed_props
-from .public_certificate import certificate_facts
 from .trust_store import CaBundle
 
 
@@ -26,7 +28,9 @@ def api_domain_problems(
     certificate: object,
     endpoint_type: apigw.EndpointType,
     security_policy: apigw.SecurityPolicy,
+    region: str | None = None,
 ) -> list[Problem]:
+    """:param region: the domain's region (a literal), where a REGIONAL endpoint needs its certificate."""
     problems = []
     if not isinstance(getattr(certificate, "certificate_arn", None), str):
         problems.append(
@@ -47,6 +51,27 @@ def api_domain_problems(
                 "pass a PublicCertificate (or acm.Certificate) for the domain; our CA is for the clients",
             )
         )
+    elif is_private_ca_arn(certificate.certificate_arn):  # type: ignore[attr-defined]
+        problems.append(
+            Problem(
+                "certificate",
+                certificate.certificate_arn,  # type: ignore[attr-defined]
+                "is an AWS Private CA ARN, not a certificate",
+                "pass a PublicCertificate (or acm.Certificate) for the domain; our CA is for the clients",
+            )
+        )
+    elif region is not None and endpoint_type is apigw.EndpointType.REGIONAL:
+        # ACM certificates are regional; a REGIONAL domain uses one of its own region (ALB/CloudFront alike).
+        certificate_region = certificate_facts(certificate).region  # type: ignore[arg-type]
+        if certificate_region is not None and certificate_region != region:
+            problems.append(
+                Problem(
+                    "certificate",
+                    f"{certificate.node.path} in {certificate_region}",  # type: ignore[attr-defined]
+                    f"a REGIONAL custom domain uses an ACM certificate of its own region ({region})",
+                    f"request the certificate in {region} (a PublicCertificate in a {region} stack)",
+                )
+            )
     if endpoint_type is not apigw.EndpointType.REGIONAL:
         problems.append(
             Problem(
@@ -111,10 +136,14 @@ class MutualTlsApiDomain(Construct):
         endpoint_type: apigw.EndpointType = apigw.EndpointType.REGIONAL,
     ) -> None:
         super().__init__(scope, id)
+        stack_region = Stack.of(self).region
         problems = [
             *domain_name_problems(domain_name, field="domain_name"),
             *api_domain_problems(
-                certificate=certificate, endpoint_type=endpoint_type, security_policy=security_policy
+                certificate=certificate,
+                endpoint_type=endpoint_type,
+                security_policy=security_policy,
+                region=stack_region if _arn.is_literal(stack_region) else None,
             ),
         ]
         if domain_name != domain_name.lower():

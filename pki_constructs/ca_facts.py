@@ -17,11 +17,12 @@ from typing import Protocol, runtime_checkable
 from aws_cdk import Annotations, Duration
 from constructs import IConstruct
 
+from . import _arn
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
 from .ram_permission import RamPermission
 from .subject import DistinguishedName
 
-__all__ = ["CaFacts", "HasCaFacts", "ca_facts", "describe_ca", "note_skipped_rules"]
+__all__ = ["CaFacts", "HasCaFacts", "ca_environment", "ca_facts", "describe_ca", "note_skipped_rules"]
 
 
 @dataclass(frozen=True)
@@ -103,4 +104,20 @@ def note_skipped_rules(scope: IConstruct, ca: object, skipped: dict[str, str]) -
         f"[pki-constructs:ruleSkipped] {describe_ca(ca)} does not tell these facts, so these checks were "
         f"skipped: {rules}. Import the CA with SubordinateCa.from_certificate_authority_attributes(...) and "
         "pass the facts to have them checked."
+    )
+
+
+def ca_environment(ca: object) -> tuple[str | None, str | None]:
+    """(account, region) of a CA where known at synth: from its literal ARN, else from the construct's ``env``
+    (our CAs: their stack's). aws-cdk-lib's ``from_certificate_authority_arn`` takes its env from the importing
+    stack, not the ARN, so the ARN is read first. Unknown parts (tokens, offline parents) are None."""
+    arn = getattr(ca, "certificate_authority_arn", None)
+    parts = _arn.parse_ca_arn(arn) if isinstance(arn, str) else None
+    if parts is not None:
+        return parts.account, parts.region
+    env = getattr(ca, "env", None)
+    account, region = getattr(env, "account", None), getattr(env, "region", None)
+    return (
+        account if isinstance(account, str) and _arn.is_literal(account) else None,
+        region if isinstance(region, str) and _arn.is_literal(region) else None,
     )

@@ -23,17 +23,19 @@ from constructs import Construct
 
 from ._buckets import LOG_RETENTION, private_bucket
 from ._compliance import exempt
+from .certificate_facts import (
+    CLOUDFRONT_CERTIFICATE_REGION,
+    certificate_facts,
+    cloudfront_certificate_problems,
+)
 from .certified_alb import CertifiedAlb
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import covers, dedupe_names, domain_name_problems, in_zone
 from .errors import Problem, add_late_validation, raise_if_any
 from .inputs import typed_props
-from .public_certificate import CertificateFacts, certificate_facts, certificate_in
+from .public_certificate import certificate_in
 
 __all__ = ["CLOUDFRONT_CERTIFICATE_REGION", "CertifiedDistribution", "minimum_protocol_problems"]
-
-CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
-"""CloudFront "only supports ACM certificates in the US East (N. Virginia) Region" (cloudfront model)."""
 
 # CloudFormation value of each SecurityPolicyProtocol member (MinimumProtocolVersion enum, cloudfront model).
 SECURITY_POLICY_NAMES: dict[str, str] = {
@@ -133,7 +135,7 @@ class CertifiedDistribution(Construct):
         names = dedupe_names(domain_names)
         facts = certificate_facts(certificate)
         problems, warnings = minimum_protocol_problems(minimum_protocol_version)
-        problems += self._name_problems(domain_names, names, facts)
+        problems += self._name_problems(domain_names, names, certificate)
         problems += self._origin_problems(origin, names)
         problems += self._zone_problems(names, hosted_zone)
         problems += self._log_bucket_problems(log_bucket)
@@ -344,7 +346,7 @@ class CertifiedDistribution(Construct):
     # --- names, zone, logs ------------------------------------------------------------------------------
 
     def _name_problems(
-        self, domain_names: Sequence[str], names: Sequence[str], facts: CertificateFacts
+        self, domain_names: Sequence[str], names: Sequence[str], certificate: acm.ICertificate
     ) -> list[Problem]:
         problems: list[Problem] = []
         if not names:
@@ -358,37 +360,11 @@ class CertifiedDistribution(Construct):
             )
         for index, name in enumerate(domain_names):
             problems += domain_name_problems(name, field=f"domain_names[{index}]")
-        if facts.private:
-            problems.append(
-                Problem(
-                    "certificate",
-                    facts.path,
-                    "CloudFront only accepts publicly trusted certificates; this one comes from a private CA",
-                    "use a PublicCertificate in us-east-1",
-                )
-            )
-        if facts.region is not None and facts.region != CLOUDFRONT_CERTIFICATE_REGION:
-            problems.append(
-                Problem(
-                    "certificate",
-                    f"{facts.path} in {facts.region}",
-                    "CloudFront only uses ACM certificates from us-east-1",
-                    "create the PublicCertificate in a stack with env region 'us-east-1' and pass it here; the "
-                    "distribution's own stack may stay in any region (the ARN is read across regions)",
-                )
-            )
-        if facts.names is not None:
-            for index, name in enumerate(domain_names):
-                if not Token.is_unresolved(name) and not covers(facts.names, name):
-                    problems.append(
-                        Problem(
-                            f"domain_names[{index}]",
-                            name,
-                            f"the certificate's names {list(facts.names)} don't cover it "
-                            "('*.example.com' covers 'a.example.com', not 'example.com' nor 'a.b.example.com')",
-                            "add the name (or a matching wildcard) to the certificate",
-                        )
-                    )
+        problems += cloudfront_certificate_problems(
+            certificate,
+            {f"domain_names[{index}]": name for index, name in enumerate(domain_names)},
+            certificate_field="certificate",
+        )
         return problems
 
     def _zone_problems(self, names: Sequence[str], zone: route53.IHostedZone | None) -> list[Problem]:

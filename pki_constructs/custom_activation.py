@@ -164,7 +164,23 @@ class CaActivation(Construct):
         self.certificate_authority_arn: str = self.resource.get_att_string("CertificateAuthorityArn")
         """The child CA's ARN, available once the CA is ACTIVE."""
         if issuer_role_arn is not None:
-            add_late_validation(self, lambda: trust_problems(self, issuer_role_arn, external_id))
+            # The usual order (the role first) is checked now; a role created later, at synth.
+            if _issuer_role_named(self, issuer_role_arn) is not None:
+                raise_if_any(self, trust_problems(self, issuer_role_arn, external_id))
+            else:
+                add_late_validation(self, lambda: trust_problems(self, issuer_role_arn, external_id))
+
+
+def _issuer_role_named(activation: IConstruct, issuer_role_arn: str) -> IssuerRole | None:
+    """The IssuerRole of this app that ``issuer_role_arn`` names (its token or its literal name), if any."""
+    return next(
+        (
+            node
+            for node in activation.node.root.node.find_all()
+            if isinstance(node, IssuerRole) and node.is_named_by(issuer_role_arn)
+        ),
+        None,
+    )
 
 
 def trust_problems(activation: IConstruct, issuer_role_arn: str, external_id: str | None) -> list[Problem]:
@@ -173,14 +189,9 @@ def trust_problems(activation: IConstruct, issuer_role_arn: str, external_id: st
     The handler role's path is the library's constant, so the ``aws:PrincipalArn`` pattern matches by
     construction; the account and the external id are what a hand-wired import can get wrong.
     """
-    roles = [
-        node
-        for node in activation.node.root.node.find_all()
-        if isinstance(node, IssuerRole) and node.role_arn == issuer_role_arn
-    ]
-    if not roles:
+    role = _issuer_role_named(activation, issuer_role_arn)
+    if role is None:
         return []
-    role = roles[0]
     problems = []
     account = Stack.of(activation).account
     if _arn.is_literal(account) and not role.trusts(account):

@@ -30,6 +30,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from . import lifetime_schedule as schedule
+from .certificate_facts import cfn_certificate_of
 from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, raise_if_any
 from .expiry_alarm_factory import days_to_expiry_alarm
@@ -145,18 +146,6 @@ def _stack_of(obj: object) -> Stack | None:
 def _path_of(obj: object) -> str:
     node = getattr(obj, "node", None)
     return str(node.path) if node is not None else type(obj).__name__
-
-
-def cfn_certificate_of(obj: object) -> acm.CfnCertificate | None:
-    """The ``AWS::CertificateManager::Certificate`` a construct creates: its default child, or its default
-    child's (our certificates hold an aws-cdk-lib certificate named ``Resource``). ``None`` for imports."""
-    node = getattr(obj, "node", None)
-    for _ in range(3):
-        child = node.default_child if node is not None else None
-        if child is None or isinstance(child, acm.CfnCertificate):
-            return child
-        node = child.node
-    return None
 
 
 def _metric_region(certificate: object) -> str | None:
@@ -424,6 +413,15 @@ class ExpiryAlarm(Construct):
                     f"of {today.isoformat()}; synthesized from {change[0].isoformat()} on it becomes "
                     f"{change[1]} days: deploy again then so the alarm follows the shorter certificates."
                 )
+        if facts.kind is None and threshold == lifetime.default_threshold:
+            public_days = schedule.default_public_threshold_days(today)
+            Annotations.of(self).add_info(
+                f"[pki-constructs:ruleSkipped] the kind of certificate {_path_of(certificate)} is not known at "
+                f"synth (an import by ARN), so the SC-081 lifetime rule was skipped: the default threshold {days} "
+                "days assumes a 395-day certificate. For an ACM public certificate pass "
+                f"threshold=Duration.days({public_days}) (the public default as of {today.isoformat()}), or the "
+                "certificate construct itself."
+            )
 
     def on_expiry_event(
         self,

@@ -49,12 +49,19 @@ def account_of_arn(arn: str) -> str | None:
     return (fields[2] or None) if fields else None
 
 
+def is_private_ca_arn(arn: str) -> bool:
+    """A literal AWS Private CA ARN (a CA, or a certificate it issued directly): no ACM certificate, even when
+    disguised as one by ``acm.Certificate.from_certificate_arn``."""
+    fields = _arn_fields(arn)
+    return fields is not None and fields[0] == "acm-pca"
+
+
 def acm_certificate_arn_problems(arn: str, *, field: str = "certificate") -> list[Problem]:
     """A literal ARN must be an ACM certificate ARN; Private CA ARNs have no DaysToExpiry metric."""
     if Token.is_unresolved(arn):
         return []
     fields = _arn_fields(arn)
-    if fields is not None and fields[0] == "acm-pca":
+    if is_private_ca_arn(arn):
         return [
             Problem(
                 field,

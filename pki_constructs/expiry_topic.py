@@ -24,6 +24,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_events as events_refs
 from constructs import Construct
 
+from ._failures import notify_failures_to
 from .inputs import typed_props
 
 CLOUDWATCH = "cloudwatch.amazonaws.com"
@@ -70,14 +71,20 @@ def grant_publish_from_rule(topic: sns.ITopic, rule: events_refs.IRuleRef) -> No
 @jsii.implements(events.IRuleTarget)
 class PublishToTopic:
     """An EventBridge target that publishes to an SNS topic through :func:`grant_publish_from_rule`, instead
-    of aws-cdk-lib's ``targets.SnsTopic``, whose grant to ``events.amazonaws.com`` has no source condition."""
+    of aws-cdk-lib's ``targets.SnsTopic``, whose grant to ``events.amazonaws.com`` has no source condition.
 
-    def __init__(self, topic: sns.ITopic) -> None:
+    :param message: what to publish. Default: - the event itself
+    """
+
+    def __init__(self, topic: sns.ITopic, *, message: events.RuleTargetInput | None = None) -> None:
         self.topic = topic
+        self.message = message
 
     def bind(self, rule: events_refs.IRuleRef, id: str | None = None) -> events.RuleTargetConfig:
         grant_publish_from_rule(self.topic, rule)
-        return events.RuleTargetConfig(arn=self.topic.topic_arn, target_resource=self.topic)
+        return events.RuleTargetConfig(
+            arn=self.topic.topic_arn, target_resource=self.topic, input=self.message
+        )
 
 
 class ExpiryTopic(Construct):
@@ -85,7 +92,8 @@ class ExpiryTopic(Construct):
     on), SSL-only, and open only to the CloudWatch alarms of this account and region (and to the EventBridge
     rules that target it through this library, each by its ARN).
 
-    Share one per region: every alarm and rule of that region can use ``topic``.
+    Share one per region: every alarm and rule of that region can use ``topic``; the failure alarms of the
+    library's handlers in its stack notify it as well.
 
     :param display_name: the topic's display name. Default: - "Certificate expiry"
     :param master_key: encrypt with this key instead of a new one. A key construct of this app gets the
@@ -138,6 +146,9 @@ class ExpiryTopic(Construct):
                 conditions=from_our_alarms,
             )
         )
+
+        # The stack's handler-failure alarms (CloudWatch alarms of this account, admitted above) notify it too.
+        notify_failures_to(self, self.topic)
 
     @property
     def topic_arn(self) -> str:

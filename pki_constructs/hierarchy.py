@@ -39,7 +39,11 @@ def validity_problems(validity: Duration) -> list[Problem]:
 
 
 def path_length_problems(path_length: int) -> list[Problem]:
-    if not isinstance(path_length, int) or not 0 <= path_length <= MAX_PATH_LENGTH:
+    if (
+        isinstance(path_length, bool)
+        or not isinstance(path_length, int)
+        or not 0 <= path_length <= MAX_PATH_LENGTH
+    ):
         return [
             Problem(
                 "path_length",

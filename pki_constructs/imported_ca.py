@@ -9,21 +9,28 @@ a synth-time rule run; each one missing skips its rule with an info line.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import jsii
 from aws_cdk import Annotations, Duration, Resource, Stack
 from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_iam as iam
 from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
 
 from . import _arn
-from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
+from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode, signing_matches_key
 from .ca_facts import CaFacts, note_skipped_rules
 from .errors import Problem, raise_if_any
+from .expiry_metrics import ca_days_to_expiry_metric
+from .hierarchy import MAX_HIERARCHY_DEPTH, path_length_problems, validity_problems
 from .inputs import typed_props
+from .issue_grant import grant_issue
 from .ram_permission import RamPermission
 from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
+from .templates import CertificateTemplate
 
 __all__ = ["ImportedCertificateAuthority"]
 
@@ -53,7 +60,11 @@ class ImportedCertificateAuthority(Resource):
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
     ) -> None:
-        parts = _arn.parse_ca_arn(certificate_authority_arn)
+        parts = (
+            _arn.parse_ca_arn(certificate_authority_arn)
+            if isinstance(certificate_authority_arn, str)
+            else None
+        )
         super().__init__(
             scope,
             id,
@@ -67,6 +78,14 @@ class ImportedCertificateAuthority(Resource):
                     certificate_authority_arn, issuer_role_arn=issuer_role_arn, external_id=external_id
                 ),
                 *shared_permissions_problems(shared_permissions),
+                *fact_problems(
+                    subject=subject,
+                    key_algorithm=key_algorithm,
+                    signing_algorithm=signing_algorithm,
+                    validity=validity,
+                    path_length=path_length,
+                    depth=depth,
+                ),
             ],
         )
         self._facts = CaFacts(
@@ -131,15 +150,78 @@ class ImportedCertificateAuthority(Resource):
     def facts(self) -> CaFacts:
         return self._facts
 
+    def grant_issue(self, grantee: iam.IGrantable, *templates: CertificateTemplate) -> iam.Grant:
+        """Let ``grantee`` issue end-entity certificates from this CA with exactly the given templates (as
+        ``RootCa.grant_issue``; refused on an import with ``depth=1``). A CA of another account must also allow
+        it in its resource policy or RAM share."""
+        return grant_issue(
+            self, self.certificate_authority_arn, grantee, templates, is_root=self._facts.depth == 1
+        )
+
+    def metric_days_to_expiry(self, **options: Any) -> cloudwatch.Metric:
+        """Days until this CA's certificate expires (``cloudwatch.MetricOptions`` keyword arguments, as for
+        ``RootCa.metric_days_to_expiry``); it has data while a ``CaExpiryAlarm`` in the CA's account and region
+        watches it.
+
+        Imports have no ``add_expiry_alarm`` (pass the import to ``CaExpiryAlarm(certificate_authority=...)``,
+        which creates the checker in this stack) and no ``on_ca_certificate_issued``: CloudTrail delivers
+        ``IssueCertificate`` only to the default bus of the CA's own account and region, which an imported CA's
+        app usually does not deploy to; create the rule with the CA's owner.
+        """
+        return ca_days_to_expiry_metric(self.certificate_authority_arn, **options)
+
 
 def certificate_authority_arn_of(facts: CaFacts) -> str:
     assert facts.certificate_authority_arn is not None
     return facts.certificate_authority_arn
 
 
+def fact_problems(
+    *,
+    subject: DistinguishedName | None,
+    key_algorithm: KeyAlgorithm | None,
+    signing_algorithm: SigningAlgorithm | None,
+    validity: Duration | None,
+    path_length: int | None,
+    depth: int | None,
+) -> list[Problem]:
+    """The facts a CA of AWS Private CA can have, by the rules ``RootCa``/``SubordinateCa`` apply to their own
+    props: an impossible fact would otherwise feed the children's rules nonsense ("use path_length <= -2")."""
+    problems: list[Problem] = []
+    if subject is not None:
+        problems += subject.problems()
+    if key_algorithm is not None and signing_algorithm is not None:
+        problems += signing_matches_key(key_algorithm, signing_algorithm)
+    if validity is not None:
+        problems += validity_problems(validity)
+    if path_length is not None:
+        problems += path_length_problems(path_length)
+    if depth is not None and (
+        isinstance(depth, bool) or not isinstance(depth, int) or not 1 <= depth <= MAX_HIERARCHY_DEPTH
+    ):
+        problems.append(
+            Problem(
+                "depth",
+                depth,
+                f"a CA's level in an AWS Private CA hierarchy is 1 (root) to {MAX_HIERARCHY_DEPTH}",
+                "count the CAs from the root (1) down to this one, or leave depth unset",
+            )
+        )
+    return problems
+
+
 def attribute_problems(arn: str, *, issuer_role_arn: str | None, external_id: str | None) -> list[Problem]:
     """Rules for an imported CA's ARN, issuer role and external id (literals only; tokens are unknown)."""
     problems: list[Problem] = []
+    if not isinstance(arn, str):
+        return [
+            Problem(
+                "certificate_authority_arn",
+                arn,
+                "the CA's ARN is required, as a string",
+                "pass arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>",
+            )
+        ]
     parts = _arn.parse_ca_arn(arn)
     if _arn.is_literal(arn) and parts is None:
         problems.append(

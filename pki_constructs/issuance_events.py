@@ -12,19 +12,30 @@ from typing import Any
 
 from aws_cdk import Stack
 from aws_cdk import aws_events as events
-from aws_cdk import aws_events_targets as targets
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
-__all__ = ["SUBORDINATE_TEMPLATE_PREFIX", "ca_certificate_issued_pattern", "ca_certificate_issued_rule"]
+from . import _arn
+from .errors import Problem, raise_if_any
+from .expiry_topic import PublishToTopic
 
-SUBORDINATE_TEMPLATE_PREFIX = "template/SubordinateCACertificate_PathLen"
-"""The resource part of every subordinate-CA template ARN (``SubordinateCACertificate_PathLen<n>/V1`` and
-its CSRPassthrough/APIPassthrough variants): the templates that make a CA certificate."""
+__all__ = ["CA_TEMPLATE_PREFIXES", "ca_certificate_issued_pattern", "ca_certificate_issued_rule"]
+
+CA_TEMPLATE_PREFIXES = (
+    "template/RootCACertificate",
+    "template/SubordinateCACertificate_PathLen",
+    "template/BlankSubordinateCACertificate_PathLen",
+)
+"""The resource parts that start every template ARN whose "Certificate Type" is CA in the AWS Private CA User
+Guide ("AWS Private CA template varieties", template-varieties.html): ``RootCACertificate/V1`` and
+``RootCACertificate_APIPassthrough/V1``; ``SubordinateCACertificate_PathLen<0-3>/V1`` and its ``_CSRPassthrough``,
+``_APIPassthrough``, ``_APICSRPassthrough`` variants; ``BlankSubordinateCACertificate_PathLen<0-3>_{CSR,API,APICSR}
+Passthrough/V1``. No end-entity, code-signing or OCSP template starts with them (``BlankEndEntityCertificate_*``
+templates enforce ``CA:FALSE``)."""
 
 
 def ca_certificate_issued_pattern(certificate_authority_arn: str, partition: str) -> events.EventPattern:
-    """CloudTrail ``IssueCertificate`` events on this CA with a subordinate-CA template.
+    """CloudTrail ``IssueCertificate`` events on this CA with a CA template (:data:`CA_TEMPLATE_PREFIXES`).
 
     In CloudTrail's record of ``IssueCertificate`` the CA and the template are request parameters
     (``requestParameters.certificateAuthorityArn``, ``requestParameters.templateArn``, botocore acm-pca model
@@ -38,7 +49,9 @@ def ca_certificate_issued_pattern(certificate_authority_arn: str, partition: str
             "eventName": ["IssueCertificate"],
             "requestParameters": {
                 "certificateAuthorityArn": [certificate_authority_arn],
-                "templateArn": [{"prefix": f"arn:{partition}:acm-pca:::{SUBORDINATE_TEMPLATE_PREFIX}"}],
+                "templateArn": [
+                    {"prefix": f"arn:{partition}:acm-pca:::{prefix}"} for prefix in CA_TEMPLATE_PREFIXES
+                ],
             },
         },
     )
@@ -53,7 +66,9 @@ def ca_certificate_issued_rule(
     target: events.IRuleTarget | None,
     description: str,
 ) -> events.Rule:
-    """The rule behind ``on_ca_certificate_issued``; ``topic`` gets a short JSON message."""
+    """The rule behind ``on_ca_certificate_issued``; ``topic`` gets a short JSON message, published through
+    :class:`~pki_constructs.expiry_topic.PublishToTopic` (only this rule may publish, by its ARN)."""
+    raise_if_any(scope, target_problems(scope, topic=topic, target=target))
     rule = events.Rule(
         scope,
         id,
@@ -73,7 +88,30 @@ def ca_certificate_issued_rule(
             "region": events.EventField.region,
             "requestId": events.EventField.from_path("$.detail.requestID"),
         }
-        rule.add_target(targets.SnsTopic(topic, message=events.RuleTargetInput.from_object(message)))
+        rule.add_target(PublishToTopic(topic, message=events.RuleTargetInput.from_object(message)))
     if target is not None:
         rule.add_target(target)
     return rule
+
+
+def target_problems(
+    scope: Construct, *, topic: sns.ITopic | None, target: events.IRuleTarget | None
+) -> list[Problem]:
+    """A rule needs somewhere to send; EventBridge publishes to SNS topics of the rule's own region only."""
+    if topic is None and target is None:
+        return [Problem("topic", None, "a rule without a target notifies nobody", "pass topic= or target=")]
+    if topic is None:
+        return []
+    topic_region = _arn.region_of(topic.topic_arn) or topic.env.region
+    region = Stack.of(scope).region
+    if _arn.is_literal(topic_region) and _arn.is_literal(region) and topic_region != region:
+        return [
+            Problem(
+                "topic",
+                topic.topic_arn,
+                f"the topic is in {topic_region}; EventBridge rules target SNS topics of their own region "
+                f"({region}, the CA's region where CloudTrail delivers the event)",
+                f"pass a topic in {region}",
+            )
+        ]
+    return []

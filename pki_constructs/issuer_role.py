@@ -27,13 +27,20 @@ from constructs import Construct
 
 from . import _arn
 from ._compliance import INLINE_POLICY, exempt
-from .ca_facts import ca_facts
+from .algorithms import UsageMode
+from .ca_facts import CaFacts, ca_environment, ca_facts
 from .cross_region import weak_ca_arn
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
 from .templates import CertificateTemplate
 
-__all__ = ["ACTIVATION_ROLE_PATH", "IssuerRole", "activation_role_pattern", "default_external_id"]
+__all__ = [
+    "ACTIVATION_ROLE_PATH",
+    "IssuerRole",
+    "activation_role_pattern",
+    "default_external_id",
+    "issuance_problems",
+]
 
 ACTIVATION_ROLE_PATH = "/pki-constructs/ca-activation/"
 """The IAM path of every activation handler role the library creates; issuer roles trust only this path."""
@@ -53,6 +60,40 @@ def default_external_id(issuer_path: str, trusted_accounts: Sequence[str]) -> st
     """
     digest = hashlib.sha256("|".join([issuer_path, *sorted(set(trusted_accounts))]).encode()).hexdigest()
     return f"pki-constructs-{digest[:32]}"
+
+
+def issuance_problems(facts: CaFacts, path_lengths: Sequence[int]) -> list[Problem]:
+    """Can a CA with these facts issue subordinate CA certificates with these path lengths at all?
+
+    AWS Private CA refuses a child path length that is not below the issuer's (a path-length-0 CA issues no
+    CA certificates), and a ``SHORT_LIVED_CERTIFICATE`` CA is the last of its hierarchy. A role granting what
+    the CA can never issue is dead weight that looks like a working setup. Unknown facts skip their rule.
+    """
+    problems = []
+    if facts.usage_mode is UsageMode.SHORT_LIVED_CERTIFICATE:
+        problems.append(
+            Problem(
+                "certificate_authority",
+                "SHORT_LIVED_CERTIFICATE CA",
+                "a short-lived-certificate CA is the last of its hierarchy and issues no CA certificates",
+                "give the role a GENERAL_PURPOSE CA",
+            )
+        )
+    if facts.path_length is not None:
+        problems += [
+            Problem(
+                "path_lengths",
+                n,
+                f"the CA has path length {facts.path_length}, so it issues CA certificates with a path length "
+                f"below {facts.path_length} only",
+                f"use path lengths below {facts.path_length}"
+                if facts.path_length > 0
+                else "give the role a CA with path_length >= 1",
+            )
+            for n in path_lengths
+            if 0 <= n <= 3 and n >= facts.path_length
+        ]
+    return problems
 
 
 class IssuerRole(Construct):
@@ -87,6 +128,7 @@ class IssuerRole(Construct):
         path_lengths: Sequence[int] = (0,),
         external_id: str | None = None,
         role_name: str | None = None,
+        _allow_no_path_lengths: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems: list[Problem] = []
@@ -109,6 +151,39 @@ class IssuerRole(Construct):
             for n in path_lengths
             if not 0 <= n <= 3
         ]
+        if not path_lengths and not _allow_no_path_lengths:
+            problems.append(
+                Problem(
+                    "path_lengths",
+                    [],
+                    "a role without path lengths has no acm-pca:IssueCertificate permission and signs nothing",
+                    "name the child path lengths, e.g. path_lengths=[0]",
+                )
+            )
+        try:
+            facts = ca_facts(certificate_authority)
+        except TypeError:
+            facts = CaFacts(certificate_authority_arn=None)
+            problems.append(
+                Problem(
+                    "certificate_authority",
+                    type(certificate_authority).__name__,
+                    "an aws_acmpca.ICertificateAuthority is needed",
+                    "pass the CA, or import it with SubordinateCa.from_certificate_authority_attributes",
+                )
+            )
+        problems += issuance_problems(facts, path_lengths)
+        ca_account, _ = ca_environment(certificate_authority)
+        own_account = Stack.of(scope).account
+        if ca_account is not None and _arn.is_literal(own_account) and ca_account != own_account:
+            problems.append(
+                Problem(
+                    "certificate_authority",
+                    ca_account,
+                    f"IAM grants acm-pca:IssueCertificate only on CAs of the role's own account ({own_account})",
+                    "create the IssuerRole in a stack of the CA's account",
+                )
+            )
         if (
             external_id is not None
             and _arn.is_literal(external_id)
@@ -123,11 +198,14 @@ class IssuerRole(Construct):
                 )
             )
         raise_if_any(self, problems)
-        arn = ca_facts(certificate_authority).certificate_authority_arn
+        arn = facts.certificate_authority_arn
         assert arn is not None
+        self._facts = facts
         if not isinstance(certificate_authority, str):  # a CA of another stack: its ARN read weakly
             arn = weak_ca_arn(certificate_authority, self)
         self.certificate_authority_arn: str = arn
+        self.role_name = role_name
+        """The literal role name given, if any (a child importing the role by literal ARN is matched by it)."""
         self.trusted_accounts: list[str] = list(dict.fromkeys(trusted_accounts))
         self.external_id: str = external_id or default_external_id(self.node.path, self.trusted_accounts)
         """The ``sts:ExternalId`` the role demands; pass it to the child's importer."""
@@ -165,6 +243,19 @@ class IssuerRole(Construct):
     def role_arn(self) -> str:
         return self.role.role_arn
 
+    def is_named_by(self, role_arn: str) -> bool:
+        """Whether ``role_arn`` names this role: its token, or the literal ARN its ``role_name`` gives."""
+        if role_arn == self.role_arn:
+            return True
+        stack = Stack.of(self)
+        if self.role_name is None or not _arn.is_literal(stack.account):
+            return False
+        parts = _arn.parse_role_arn(role_arn)
+        return parts is not None and (parts.account, parts.resource) == (
+            stack.account,
+            f"role/{self.role_name}",
+        )
+
     def trusts(self, account: str) -> bool:
         """Whether the activation handlers of ``account`` may assume this role."""
         return account in self.trusted_accounts
@@ -173,6 +264,7 @@ class IssuerRole(Construct):
         """Also allow ``SubordinateCACertificate_PathLen<path_length>/V1``."""
         if path_length in self._path_lengths:
             return
+        raise_if_any(self, issuance_problems(self._facts, [path_length]))
         self._path_lengths.append(path_length)
         self.role.add_to_policy(
             iam.PolicyStatement(
@@ -205,5 +297,6 @@ class IssuerRole(Construct):
             id,
             certificate_authority=cast(acmpca.ICertificateAuthority, parent),
             trusted_accounts=[child_account],
-            path_lengths=(),
+            path_lengths=(),  # the children add theirs with allow_path_length
+            _allow_no_path_lengths=True,
         )

@@ -29,8 +29,10 @@ means "renewal failed", not "renewal is due") and well before expiry (time to ac
 certificates, 16 days for 98-day and 7 days for 45-day certificates. A threshold lives in the template until
 the next deploy, while the certificate renews under whatever step is in force then; so the default is taken
 over the *horizon* of one certificate: every lifetime in force from the synth date until a certificate
-issued that day is renewed (synth date + its lifetime). Synthesized on 2026-11-29, a 198-day certificate renews
-around 2027-06, under the 98-day step: the default is 16 days, not 30.
+issued that day is renewed, i.e. when ACM's renewal window opens (synth date + lifetime - window). Synthesized
+on 2026-11-29, a 198-day certificate renews around 2027-04-15, under the 98-day step: the default is 16 days,
+not 30. The switch dates follow from that one computation (:func:`next_threshold_change`): 30 -> 16 days from
+2026-10-28, 16 -> 7 days from 2029-01-08.
 
 The date is injectable: constructs read the ``pki-constructs:today`` context key (ISO date) and otherwise use
 today's UTC date, so a template synthesized after a schedule date gets that period's thresholds.
@@ -108,9 +110,10 @@ def default_threshold_days(lifetime_days: int) -> int:
 
 def horizon_lifetimes_days(on: datetime.date) -> list[int]:
     """ACM public lifetimes of a certificate issued on ``on`` and of its renewal: every step in force from
-    ``on`` to ``on`` + the lifetime on ``on``."""
+    ``on`` until that renewal is issued, when ACM's renewal window opens (``on`` + lifetime - window); the
+    renewed certificate gets the lifetime in force on that day, not on the old one's expiry."""
     first = acm_public_lifetime_days(on)
-    end = on + datetime.timedelta(days=first)
+    end = on + datetime.timedelta(days=first - renewal_window_days(first))
     later = [p.acm_lifetime_days for p in PUBLIC_LIFETIME_SCHEDULE if on < p.effective <= end]
     return [first, *later]
 

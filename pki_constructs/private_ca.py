@@ -41,6 +41,7 @@ from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarc
 from .imported_ca import ImportedCertificateAuthority
 from .inputs import typed_props
 from .issuance_events import ca_certificate_issued_rule
+from .issue_grant import grant_issue
 from .offline_parent import OfflineParent
 from .ram_permission import RamPermission
 from .renewal import (
@@ -296,9 +297,10 @@ class CertificateAuthorityBase(Resource):
         """An EventBridge rule for each CA certificate this CA issues (a subordinate CA signed by it).
 
         Matches CloudTrail's ``IssueCertificate`` management event (``source`` ``aws.acm-pca``,
-        ``detail-type`` ``AWS API Call via CloudTrail``) on this CA's ARN with a template ARN starting
-        ``arn:<partition>:acm-pca:::template/SubordinateCACertificate_PathLen``; end-entity issuance is not
-        matched. The notification carries who issued it (``userIdentity.arn``), the template, the CA, the
+        ``detail-type`` ``AWS API Call via CloudTrail``) on this CA's ARN with any of AWS's CA templates
+        (``RootCACertificate*``, ``SubordinateCACertificate_PathLen*``, ``BlankSubordinateCACertificate_PathLen*``:
+        ``issuance_events.CA_TEMPLATE_PREFIXES``); end-entity issuance is not matched. A topic may publish only
+        from this rule (``aws:SourceArn`` condition) and must be in this CA's region. The notification carries who issued it (``userIdentity.arn``), the template, the CA, the
         time and the request id.
 
         Delivery (Amazon EventBridge User Guide, "AWS service events delivered via AWS CloudTrail" and
@@ -311,8 +313,8 @@ class CertificateAuthorityBase(Resource):
         CloudTrail is best effort.
 
         :param id: the rule's construct id (under this CA).
-        :param topic: an SNS topic to notify with a short JSON message. Default: - none
-        :param target: any other target. Default: - none
+        :param topic: an SNS topic to notify with a short JSON message. Default: - none (then ``target``)
+        :param target: any other target. Default: - none (then ``topic``; one of them is required)
         :param description: Default: - names this CA
         """
         return ca_certificate_issued_rule(
@@ -380,49 +382,7 @@ class CertificateAuthorityBase(Resource):
         GetCertificate and GetCertificateAuthorityCertificate let it collect the result and chain. The
         grant refers to the activated CA, so the grantee's policy waits for activation.
         """
-        problems = []
-        if not templates:
-            problems.append(
-                Problem(
-                    "templates",
-                    (),
-                    "a grant without templates would allow any certificate, CA certificates included",
-                    "name the templates, e.g. CertificateTemplate.END_ENTITY_SERVER_AUTH",
-                )
-            )
-        ca_templates = [t.value for t in templates if t.issues_ca]
-        if ca_templates:
-            problems.append(
-                Problem(
-                    "templates",
-                    ca_templates,
-                    "grant_issue is for end-entity certificates; CA certificates come from SubordinateCa",
-                    "create a SubordinateCa(parent=this CA) instead",
-                )
-            )
-        if self.is_root and templates:
-            problems.append(
-                Problem(
-                    "templates",
-                    [t.value for t in templates],
-                    "AWS best practice keeps a root CA for issuing subordinate CAs only",
-                    "issue end-entity certificates from a SubordinateCa",
-                )
-            )
-        raise_if_any(self, problems)
-        arn = self.certificate_authority_arn
-        issue = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=["acm-pca:IssueCertificate"],
-            resource_arns=[arn],
-            conditions={"StringEquals": {"acm-pca:TemplateArn": [t.arn(self) for t in templates]}},
-        )
-        collect = iam.Grant.add_to_principal(
-            grantee=grantee,
-            actions=["acm-pca:GetCertificate", "acm-pca:GetCertificateAuthorityCertificate"],
-            resource_arns=[arn],
-        )
-        return issue.combine(collect)
+        return grant_issue(self, self.certificate_authority_arn, grantee, templates, is_root=self.is_root)
 
     def metric_days_to_expiry(
         self,

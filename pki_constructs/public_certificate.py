@@ -4,7 +4,6 @@ helpers that let any certificate be used from another stack or region without a 
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
 
 import jsii
 from aws_cdk import Duration, RemovalPolicy, Resource, Stack, Token
@@ -16,13 +15,13 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct, IConstruct
 
+from .certificate_facts import CertificateFacts, certificate_facts
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import DEFAULT_MAX_NAMES, dedupe_names, in_zone, names_problems
 from .errors import Problem, raise_if_any
-from .expiry_alarm import ExpiryAlarm, cfn_certificate_of
+from .expiry_alarm import ExpiryAlarm
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
-from .expiry_rules import region_of_arn
 from .inputs import typed_props
 from .review_metadata import record_certificate
 
@@ -359,48 +358,6 @@ class PublicCertificate(Resource):
         ARN is read through :meth:`export_arn` (a weak reference plus a stack dependency).
         """
         return certificate_in(self, scope, id)
-
-
-@dataclass(frozen=True)
-class CertificateFacts:
-    """What can be known at synth about a certificate: ``None`` means unknown."""
-
-    region: str | None
-    names: tuple[str, ...] | None
-    private: bool
-    path: str
-
-
-def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
-    """Region, names and public/private kind of a certificate, as far as synth can tell.
-
-    Accepts any ``acm.ICertificate``: our ``PublicCertificate``/``ServiceCertificate``, aws-cdk-lib's
-    ``acm.Certificate``/``acm.PrivateCertificate``, or an import (whose names and kind are unknown).
-    """
-    if isinstance(certificate, PublicCertificate):
-        own_region = certificate.region
-        return CertificateFacts(
-            region=None if Token.is_unresolved(own_region) else own_region,
-            names=tuple(certificate.domain_names),
-            private=False,
-            path=certificate.node.path,
-        )
-    private = isinstance(certificate, acm.PrivateCertificate)
-    names: tuple[str, ...] | None = None
-    cfn = cfn_certificate_of(certificate)
-    if cfn is not None:
-        private = private or cfn.certificate_authority_arn is not None
-        listed = [cfn.domain_name, *(cfn.subject_alternative_names or [])]
-        if not any(Token.is_unresolved(n) for n in listed):
-            names = tuple(dedupe_names(listed))
-    region: str | None = None
-    arn = certificate.certificate_arn
-    if not Token.is_unresolved(arn):
-        region = region_of_arn(arn)
-    elif cfn is not None:
-        stack_region = Stack.of(certificate).region
-        region = None if Token.is_unresolved(stack_region) else stack_region
-    return CertificateFacts(region=region, names=names, private=private, path=certificate.node.path)
 
 
 def certificate_in(

@@ -22,6 +22,7 @@ from constructs import Construct
 
 from ._buckets import private_bucket
 from ._compliance import exempt
+from .certificate_facts import cloudfront_certificate_problems
 from .errors import Problem
 from .inputs import is_token
 
@@ -178,6 +179,23 @@ class CrlConfiguration:
                     "set cloudfront=True or drop the certificate",
                 )
             )
+        if self.cloudfront and self.cloudfront_certificate is not None:
+            if self.custom_cname is None:
+                problems.append(
+                    Problem(
+                        "crl.cloudfront_certificate",
+                        "certificate",
+                        "without custom_cname the distribution serves its *.cloudfront.net name and never this "
+                        "certificate",
+                        "pass custom_cname (a name the certificate covers), or drop cloudfront_certificate",
+                    )
+                )
+            else:  # CertifiedDistribution's rules: an ACM certificate, public, us-east-1, covering the name
+                problems += cloudfront_certificate_problems(
+                    self.cloudfront_certificate,
+                    {"crl.custom_cname": self.custom_cname},
+                    certificate_field="crl.cloudfront_certificate",
+                )
         if self.cloudfront and self.custom_cname is not None and self.cloudfront_certificate is None:
             problems.append(
                 Problem(

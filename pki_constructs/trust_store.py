@@ -19,9 +19,10 @@ from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
+from . import _arn
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
-from .ca_facts import ca_facts, note_skipped_rules
+from .ca_facts import ca_environment, ca_facts, describe_ca, note_skipped_rules
 from .cross_region import weak_ca_arn, weak_value
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
@@ -97,6 +98,31 @@ def bundle_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list
             )
         )
     return problems
+
+
+def account_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority], account: str) -> list[Problem]:
+    """The bundle handler reads each CA (``GetCertificateAuthorityCertificate``) and its CRL bucket with its own
+    role, granted in its own account: trusted CAs live in the bundle's account, or are shared with it through
+    AWS RAM (an import with ``shared_permissions``; the RAM permissions include that read)."""
+    if not _arn.is_literal(account):
+        return []
+    elsewhere = [
+        f"{describe_ca(ca)} (account {ca_account})"
+        for ca in trusted_cas
+        for ca_account in [ca_environment(ca)[0]]
+        if ca_account is not None and ca_account != account and ca_facts(ca).shared_permissions is None
+    ]
+    if not elsewhere:
+        return []
+    return [
+        Problem(
+            "trusted_cas",
+            elsewhere,
+            f"the bundle handler reads CAs of its own account ({account}) only",
+            "build the bundle in a stack of the CAs' account, trust an issuing CA of this account, or import a "
+            "CA shared with this account through AWS RAM with shared_permissions=...",
+        )
+    ]
 
 
 def revocation_problems(trusted_cas: Sequence[acmpca.ICertificateAuthority]) -> list[Problem]:
@@ -275,7 +301,14 @@ class CaBundle(Construct):
     ) -> None:
         super().__init__(scope, id)
         cas = list(trusted_cas)
-        raise_if_any(self, [*bundle_problems(cas), *(revocation_problems(cas) if revocation else [])])
+        raise_if_any(
+            self,
+            [
+                *bundle_problems(cas),
+                *account_problems(cas, Stack.of(self).account),
+                *(revocation_problems(cas) if revocation else []),
+            ],
+        )
         if revocation:
             self._warn_new_cas_have_no_crl(cas)
         for ca in cas:

@@ -25,6 +25,7 @@ from pki_constructs import (
     PkiValidationError,
     RootCa,
     SubordinateCa,
+    UsageMode,
 )
 from pki_constructs.custom_activation import RESOURCE_TYPE, CaActivation
 from tests.handlers.activation_support import (
@@ -554,7 +555,70 @@ def test_fails_issuer_role_bad_props() -> None:
     stack = make_stack(name="PkiAccount", region="us-east-1")
     with pytest.raises(PkiValidationError) as error:
         IssuerRole(stack, "Bad", certificate_authority=PARENT_ARN, trusted_accounts=["12"], path_lengths=[4])
-    assert {p.field for p in error.value.problems} == {"trusted_accounts", "path_lengths"}
+    assert {p.field for p in error.value.problems} == {
+        "trusted_accounts",
+        "path_lengths",
+        "certificate_authority",
+    }
+
+
+def issuer_role_cas() -> dict[str, Any]:
+    stack = make_stack(name="PkiAccount", region="us-east-1")
+    root = RootCa(stack, "Root", subject=ROOT_NAME)
+    sub1 = SubordinateCa(
+        stack, "Sub1", parent=root, subject=ISSUING_NAME, path_length=1, validity=Duration.days(3000)
+    )
+    return {
+        "stack": stack,
+        "root": root,
+        "sub0": SubordinateCa(stack, "Sub0", parent=root, subject=TEAM_NAME, path_length=0),
+        "sub1": sub1,
+        "short": SubordinateCa(
+            stack,
+            "Short",
+            parent=sub1,
+            subject=DistinguishedName(common_name="Example Mesh CA G1"),
+            usage_mode=UsageMode.SHORT_LIVED_CERTIFICATE,
+        ),
+        "import0": SubordinateCa.from_certificate_authority_attributes(
+            stack,
+            "Import0",
+            certificate_authority_arn=PARENT_ARN.replace(OTHER_ACCOUNT, ACCOUNT),
+            path_length=0,
+        ),
+        "other_account": SubordinateCa.from_certificate_authority_attributes(
+            stack, "OtherAccount", certificate_authority_arn=PARENT_ARN
+        ),
+    }
+
+
+@pytest.mark.parametrize(
+    ("ca", "path_lengths", "field"),
+    [
+        ("sub0", [0], "path_lengths"),  # a path-length-0 CA issues no CA certificates
+        ("sub1", [1], "path_lengths"),  # a child's path length is below its issuer's
+        ("import0", [0], "path_lengths"),
+        ("short", [0], "certificate_authority"),
+        ("other_account", [0], "certificate_authority"),  # IAM grants only on the role's own account's CAs
+        ("root", [], "path_lengths"),  # no IssueCertificate statement at all
+    ],
+)
+def test_fails_issuer_role_on_what_its_ca_cannot_issue(ca: str, path_lengths: list[int], field: str) -> None:
+    cas = issuer_role_cas()
+    with pytest.raises(PkiValidationError) as error:
+        IssuerRole(
+            cas["stack"],
+            "Issuer",
+            certificate_authority=cas[ca],
+            trusted_accounts=[OTHER_ACCOUNT],
+            path_lengths=path_lengths,
+        )
+    assert field in {p.field for p in error.value.problems}
+
+
+def test_issuer_role_on_a_path_length_1_ca_may_issue_path_length_0() -> None:
+    cas = issuer_role_cas()
+    IssuerRole(cas["stack"], "Issuer", certificate_authority=cas["sub1"], trusted_accounts=[OTHER_ACCOUNT])
 
 
 # ------------------------------------------------------------------------------------------ issuer role trust
@@ -603,10 +667,59 @@ def test_fails_imported_parent_with_an_external_id_its_in_app_issuer_role_does_n
         issuer_role_arn=role.role_arn,
         external_id="not-the-right-one",
     )
+    # the role exists already: checked in the constructor
+    with pytest.raises(
+        PkiValidationError, match=r"external_id='<different>'.*demands another sts:ExternalId"
+    ):
+        SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
+
+
+def test_fails_issuer_role_created_after_the_child_with_another_external_id() -> None:
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        child_stack,
+        "Parent",
+        certificate_authority_arn=PARENT_ARN,
+        issuer_role_arn=ISSUER_ROLE,
+        external_id="not-the-right-one",
+    )
     SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
-    # a late check (the role may be created after the child): CDK reports it as a failed validation
+    IssuerRole(
+        root_stack, "Issuer", certificate_authority=root, trusted_accounts=[ACCOUNT], role_name="pki-issuer"
+    )
+    # a late check (the role comes after the child): CDK reports it as a failed validation
     with pytest.raises(RuntimeError, match=r"external_id='<different>'.*demands another sts:ExternalId"):
         app.synth()
+
+
+def test_fails_imported_parent_naming_the_in_app_issuer_role_by_literal_arn_with_another_external_id() -> (
+    None
+):
+    app = make_app()
+    root_stack = make_stack(app, "RootStack", region="us-east-1", account=OTHER_ACCOUNT)
+    child_stack = make_stack(app, "ChildStack", region="us-east-1")
+    root = RootCa(root_stack, "Root", subject=ROOT_NAME)
+    IssuerRole(
+        root_stack,
+        "Issuer",
+        certificate_authority=root,
+        trusted_accounts=[ACCOUNT],
+        role_name="pki-issuer",
+        external_id="corp-pki",
+    )
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        child_stack,
+        "Parent",
+        certificate_authority_arn=PARENT_ARN,
+        issuer_role_arn=ISSUER_ROLE,  # arn:aws:iam::<other>:role/pki-issuer, a literal
+        external_id="another-id",
+    )
+    with pytest.raises(PkiValidationError, match=r"external_id='<different>'") as error:
+        SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
+    assert {p.field for p in error.value.problems} == {"external_id"}
 
 
 def test_fails_imported_parent_whose_in_app_issuer_role_does_not_trust_the_child_account() -> None:
@@ -628,9 +741,8 @@ def test_fails_imported_parent_whose_in_app_issuer_role_does_not_trust_the_child
         issuer_role_arn=role.role_arn,
         external_id=role.external_id,
     )
-    SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
-    with pytest.raises(RuntimeError, match=rf"issuer_role_arn=.*not this child's account {ACCOUNT}"):
-        app.synth()
+    with pytest.raises(PkiValidationError, match=rf"issuer_role_arn=.*not this child's account {ACCOUNT}"):
+        SubordinateCa(child_stack, "Issuing", parent=parent, subject=ISSUING_NAME)
 
 
 def test_imported_parent_matching_its_in_app_issuer_role_synthesizes() -> None:

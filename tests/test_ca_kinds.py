@@ -20,16 +20,19 @@ from pki_constructs import (
     CertifiedAlb,
     DistinguishedName,
     IssuerRole,
+    KeyAlgorithm,
     MutualTls,
     MutualTlsApiDomain,
     MutualTlsTrustStore,
+    PkiValidationError,
     PrivateServiceTier,
     RootCa,
     ServiceCertificate,
+    SigningAlgorithm,
     SubordinateCa,
 )
 from pki_constructs.ca_facts import ca_facts
-from tests.synth import ACCOUNT, OTHER_ACCOUNT, make_app, make_stack
+from tests.synth import ACCOUNT, OTHER_ACCOUNT, make_app, make_stack, template_of
 
 ARN = f"arn:aws:acm-pca:us-east-1:{ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555"
 
@@ -143,3 +146,68 @@ def test_facts_of_each_kind() -> None:
     assert ca_facts(imported(stack)).path_length == 1
     facts = ca_facts(plain(stack))
     assert facts.certificate_authority_arn == ARN and facts.validity is None and not facts.created_here
+
+
+# ------------------------------------------------------------------------------------------ importer facts
+
+
+@pytest.mark.parametrize(
+    ("facts", "field"),
+    [
+        ({"path_length": -1}, "path_length"),
+        ({"path_length": 7}, "path_length"),
+        ({"path_length": True}, "path_length"),
+        ({"validity": cdk.Duration.hours(36)}, "validity"),
+        ({"validity": cdk.Duration.days(0)}, "validity"),
+        ({"depth": 0}, "depth"),
+        ({"depth": 9}, "depth"),
+        (
+            {"key_algorithm": KeyAlgorithm.RSA_2048, "signing_algorithm": SigningAlgorithm.SHA256WITHECDSA},
+            "signing_algorithm",
+        ),
+        ({"subject": DistinguishedName(country="USA")}, "subject.country"),
+        ({"certificate_authority_arn": None}, "certificate_authority_arn"),
+        ({"certificate_authority_arn": 123}, "certificate_authority_arn"),
+    ],
+)
+def test_fails_impossible_importer_facts(facts: dict[str, Any], field: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    with pytest.raises(PkiValidationError) as error:
+        SubordinateCa.from_certificate_authority_attributes(
+            stack, "Imported", **{"certificate_authority_arn": ARN, **facts}
+        )
+    assert {p.field for p in error.value.problems} == {field}
+    assert error.value.path == "Kinds/Imported"  # the importer's own fields, not a child's
+
+
+def test_imported_ca_grants_issue_with_a_template_condition() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    ca = imported(stack)
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    ca.grant_issue(role, CertificateTemplate.END_ENTITY_CLIENT_AUTH)  # type: ignore[attr-defined]
+    (policy,) = [r for r in template_of(stack)["Resources"].values() if r["Type"] == "AWS::IAM::Policy"]
+    statements = policy["Properties"]["PolicyDocument"]["Statement"]
+    issue = next(s for s in statements if s["Action"] == "acm-pca:IssueCertificate")
+    assert issue["Resource"] == ARN
+    assert issue["Condition"] == {
+        "StringEquals": {
+            "acm-pca:TemplateArn": ["arn:aws:acm-pca:::template/EndEntityClientAuthCertificate/V1"]
+        }
+    }
+
+
+def test_fails_imported_root_grant_issue() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    root = SubordinateCa.from_certificate_authority_attributes(
+        stack, "ImportedRoot", certificate_authority_arn=ARN, depth=1
+    )
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    with pytest.raises(PkiValidationError, match="templates="):
+        root.grant_issue(role, CertificateTemplate.END_ENTITY_CLIENT_AUTH)
+
+
+def test_imported_ca_has_the_days_to_expiry_metric_of_its_arn() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    metric = imported(stack).metric_days_to_expiry(period=cdk.Duration.hours(6))  # type: ignore[attr-defined]
+    assert metric.dimensions == {"CertificateAuthorityArn": ARN}
+    assert metric.period.to_hours() == 6

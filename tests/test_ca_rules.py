@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from aws_cdk import Duration
+from aws_cdk import App, Duration, Environment, Stack
+from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_route53 as route53
 
 from pki_constructs import (
     CertificateTemplate,
@@ -12,8 +14,12 @@ from pki_constructs import (
     DistinguishedName,
     KeyAlgorithm,
     OcspConfiguration,
+    PublicCertificate,
+    RootCa,
     S3ObjectAcl,
+    ServiceCertificate,
     SigningAlgorithm,
+    SubordinateCa,
     UsageMode,
 )
 from pki_constructs.algorithms import (
@@ -305,16 +311,70 @@ def test_fails_cloudfront_cname_without_certificate() -> None:
 
 
 def test_fails_cloudfront_certificate_without_cloudfront() -> None:
-    from aws_cdk import Stack
-    from aws_cdk import aws_certificatemanager as acm
-
     certificate = acm.Certificate.from_certificate_arn(
         Stack(), "Cert", "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
     )
     assert _fields(CrlConfiguration(cloudfront_certificate=certificate).problems()) == [
         "crl.cloudfront_certificate"
     ]
-    assert CrlConfiguration(cloudfront=True, cloudfront_certificate=certificate).problems() == []
+    assert (
+        CrlConfiguration(
+            cloudfront=True, custom_cname="crl.example.com", cloudfront_certificate=certificate
+        ).problems()
+        == []
+    )
+
+
+def test_fails_cloudfront_certificate_without_custom_cname() -> None:
+    # the distribution would serve its *.cloudfront.net name and never use the certificate
+    certificate = acm.Certificate.from_certificate_arn(
+        Stack(), "Cert", "arn:aws:acm:us-east-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    )
+    problems = CrlConfiguration(cloudfront=True, cloudfront_certificate=certificate).problems()
+    assert _fields(problems) == ["crl.cloudfront_certificate"]
+
+
+def _crl_front(certificate: object, cname: str = "crl.example.com") -> list[str]:
+    return _fields(
+        CrlConfiguration(
+            cloudfront=True,
+            custom_cname=cname,
+            cloudfront_certificate=certificate,  # type: ignore[arg-type]
+        ).problems()
+    )
+
+
+def test_fails_cloudfront_certificate_that_is_no_certificate() -> None:
+    stack = Stack(App(), "S", env=Environment(account="123456789012", region="us-east-1"))
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    assert _crl_front(root) == ["crl.cloudfront_certificate"]
+    assert _crl_front("arn:aws:acm:us-east-1:123456789012:certificate/1") == ["crl.cloudfront_certificate"]
+
+
+def test_fails_cloudfront_certificate_outside_us_east_1() -> None:
+    imported = acm.Certificate.from_certificate_arn(
+        Stack(), "Cert", "arn:aws:acm:eu-west-1:123456789012:certificate/11111111-2222-3333-4444-555555555555"
+    )
+    assert _crl_front(imported) == ["crl.cloudfront_certificate"]
+
+
+def test_fails_cloudfront_certificate_from_a_private_ca() -> None:
+    stack = Stack(App(), "S", env=Environment(account="123456789012", region="us-east-1"))
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root"))
+    issuing = SubordinateCa(stack, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    private = ServiceCertificate(stack, "Svc", certificate_authority=issuing, domain_name="crl.example.com")
+    assert _crl_front(private) == ["crl.cloudfront_certificate"]
+
+
+def test_fails_cloudfront_certificate_not_covering_the_cname() -> None:
+    stack = Stack(App(), "S", env=Environment(account="123456789012", region="us-east-1"))
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id="Z1", zone_name="example.com"
+    )
+    other = PublicCertificate(stack, "Other", domain_name="other.example.com", hosted_zone=zone)
+    assert _crl_front(other) == ["crl.custom_cname"]
+    covering = PublicCertificate(stack, "Crl", domain_name="*.example.com", hosted_zone=zone)
+    assert _crl_front(covering) == []
 
 
 # Templates ----------------------------------------------------------------------------------------

@@ -132,7 +132,8 @@ def test_distribution_and_mtls_api_domain_take_every_public_kind(kind: str) -> N
 def test_crl_distribution_takes_every_public_kind(kind: str) -> None:
     stack = make_stack(make_app())
     cert = PUBLIC_KINDS[kind](stack)
-    crl = CrlConfiguration(cloudfront=True, custom_cname="crl.example.com", cloudfront_certificate=cert)
+    # the CNAME must be a name the certificate covers (CertifiedDistribution's rule)
+    crl = CrlConfiguration(cloudfront=True, custom_cname=NAME, cloudfront_certificate=cert)
     RootCa(stack, "Root", subject=DistinguishedName(common_name="Root", country="US"), crl=crl)
     [distribution] = resources_of_type(template_of(stack), "AWS::CloudFront::Distribution").values()
     viewer = distribution["Properties"]["DistributionConfig"]["ViewerCertificate"]

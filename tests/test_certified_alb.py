@@ -384,6 +384,20 @@ def test_fails_certificate_in_another_region() -> None:
         _alb(stack, certificates=[other])
 
 
+def test_fails_private_ca_arn_disguised_as_a_certificate() -> None:
+    stack = make_stack(region=REGION)
+    disguised = acm.Certificate.from_certificate_arn(
+        stack,
+        "Ca",
+        f"arn:aws:acm-pca:{REGION}:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555",
+    )
+    with pytest.raises(
+        PkiValidationError, match=r"certificates\[0\]='arn:aws:acm-pca:.*Private CA ARN"
+    ) as error:
+        _alb(stack, certificates=[disguised])
+    assert {p.field for p in error.value.problems} == {"certificates[0]"}
+
+
 def test_fails_public_certificate_of_a_stack_in_another_region() -> None:
     app = make_app()
     edge = make_stack(app, "Edge", "us-east-1")

@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_sns as sns
+from aws_cdk.assertions import Annotations, Match
 
 from pki_constructs import (
     CaExpiryAlarm,
@@ -134,3 +135,28 @@ def test_failure_alarms_exist_without_a_topic() -> None:
     CaExpiryAlarm(stack, "A", certificate_authority=CA_ARN)
     alarms = _failure_alarms(template_of(stack))
     assert len(alarms) == 2 and all("AlarmActions" not in a for a in alarms)
+
+
+def _failure_warnings(stack: Any) -> list[Any]:
+    return Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("handler-failure alarm.*no alarm action")
+    )
+
+
+def test_warns_when_failure_alarms_notify_nobody() -> None:
+    stack = make_stack()
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Example Root CA G1"))
+    issuing = SubordinateCa(stack, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    ServiceCertificate(
+        stack, "Svc", certificate_authority=issuing, domain_name="svc.internal.example", export=True
+    )
+    root.add_expiry_alarm(threshold=Duration.days(365))
+    (warning,) = _failure_warnings(stack)
+    assert "ExpiryTopic" in str(warning.entry.data)
+
+
+def test_no_warning_once_a_topic_is_registered_later() -> None:
+    stack = make_stack()
+    CaExpiryAlarm(stack, "A", certificate_authority=CA_ARN)
+    ExpiryTopic(stack, "Alerts")  # after the alarms: still notified, nothing to warn about
+    assert _failure_warnings(stack) == []

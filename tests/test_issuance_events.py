@@ -1,4 +1,4 @@
-"""on_ca_certificate_issued: the rule matches CloudTrail's IssueCertificate for subordinate templates only."""
+"""on_ca_certificate_issued: the rule matches CloudTrail's IssueCertificate for CA templates only."""
 
 from __future__ import annotations
 
@@ -6,10 +6,11 @@ import copy
 import json
 from typing import Any
 
+import pytest
 from aws_cdk import aws_sns as sns
 from moto.events.models import EventPattern
 
-from pki_constructs import DistinguishedName, RootCa
+from pki_constructs import DistinguishedName, ExpiryTopic, PkiValidationError, RootCa
 from tests.synth import ACCOUNT, make_stack, resources_of_type, template_of
 
 CA_ARN = f"arn:aws:acm-pca:us-east-1:{ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555"
@@ -112,3 +113,80 @@ def test_notification_names_the_principal_and_the_template() -> None:
     transformer = target["InputTransformer"]
     paths = set(transformer["InputPathsMap"].values())
     assert {"$.detail.userIdentity.arn", "$.detail.requestParameters.templateArn"} <= paths
+
+
+# Every "Certificate Type: CA" template of the AWS Private CA User Guide ("AWS Private CA template varieties",
+# template-varieties.html): base, CSRPassthrough, APIPassthrough and APICSRPassthrough tables.
+CA_TEMPLATES = [
+    "RootCACertificate/V1",
+    "RootCACertificate_APIPassthrough/V1",
+    *(f"SubordinateCACertificate_PathLen{n}/V1" for n in range(4)),
+    *(
+        f"{blank}SubordinateCACertificate_PathLen{n}_{variety}Passthrough/V1"
+        for blank in ("", "Blank")
+        for n in range(4)
+        for variety in ("CSR", "API", "APICSR")
+    ),
+]
+NON_CA_TEMPLATES = [
+    "EndEntityCertificate/V1",
+    "EndEntityServerAuthCertificate_APICSRPassthrough/V1",
+    "BlankEndEntityCertificate_APIPassthrough/V1",
+    "BlankEndEntityCertificate_APICSRPassthrough/V1",
+    "CodeSigningCertificate_CSRPassthrough/V1",
+    "OCSPSigningCertificate_APIPassthrough/V1",
+]
+
+
+def _issued_with(template: str) -> dict[str, Any]:
+    event = copy.deepcopy(ISSUED_SUBORDINATE)
+    event["detail"]["requestParameters"]["templateArn"] = f"arn:aws:acm-pca:::template/{template}"
+    return event
+
+
+@pytest.mark.parametrize("template", CA_TEMPLATES)
+def test_rule_matches_every_ca_template(template: str) -> None:
+    pattern, _ = _deployed_pattern()
+    assert pattern.matches_event(_issued_with(template))
+
+
+@pytest.mark.parametrize("template", NON_CA_TEMPLATES)
+def test_rule_does_not_match_templates_that_make_no_ca(template: str) -> None:
+    pattern, _ = _deployed_pattern()
+    assert not pattern.matches_event(_issued_with(template))
+
+
+def test_topic_may_be_published_to_only_by_this_rule() -> None:
+    stack = make_stack(name="Issuance", region="us-east-1")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Example Root CA G1"))
+    alerts = ExpiryTopic(stack, "Alerts")
+    root.on_ca_certificate_issued("CaCertificateIssued", topic=alerts.topic)
+    template = template_of(stack)
+    (rule_id,) = resources_of_type(template, "AWS::Events::Rule")
+    statements = [
+        s
+        for policy in resources_of_type(template, "AWS::SNS::TopicPolicy").values()
+        for s in policy["Properties"]["PolicyDocument"]["Statement"]
+        if s.get("Principal") == {"Service": "events.amazonaws.com"}
+    ]
+    assert statements, "EventBridge needs a grant to publish"
+    for statement in statements:
+        assert statement["Condition"]["StringEquals"]["aws:SourceArn"] == {"Fn::GetAtt": [rule_id, "Arn"]}
+        assert statement["Condition"]["StringEquals"]["aws:SourceAccount"] == ACCOUNT
+
+
+def test_fails_topic_in_another_region() -> None:
+    stack = make_stack(name="Issuance", region="us-east-1")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Example Root CA G1"))
+    far = sns.Topic.from_topic_arn(stack, "Far", f"arn:aws:sns:eu-west-1:{ACCOUNT}:far")
+    with pytest.raises(PkiValidationError, match=r"topic=.*eu-west-1") as error:
+        root.on_ca_certificate_issued("CaCertificateIssued", topic=far)
+    assert {p.field for p in error.value.problems} == {"topic"}
+
+
+def test_fails_without_topic_or_target() -> None:
+    stack = make_stack(name="Issuance", region="us-east-1")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Example Root CA G1"))
+    with pytest.raises(PkiValidationError, match="topic=None") as error:
+        root.on_ca_certificate_issued("CaCertificateIssued")
+    assert {p.field for p in error.value.problems} == {"topic"}

@@ -73,12 +73,16 @@ def test_renewal_window_is_sixty_days_or_a_third_of_shorter_lifetimes() -> None:
 @pytest.mark.parametrize(
     ("day", "horizon", "threshold"),
     [
-        ("2026-06-01", [198], 30),  # renews 2026-12: still 198 days
-        ("2026-11-29", [198, 98], 16),  # renews after 2027-03-15 under the 98-day step
+        # the renewal is issued when ACM's window opens: issue date + lifetime - window (60 / 32 / 15 days)
+        ("2026-06-01", [198], 30),  # renews 2026-10-17: still 198 days
+        ("2026-10-27", [198], 30),  # renews 2027-03-14: the last day of the 198-day step
+        ("2026-10-28", [198, 98], 16),  # renews 2027-03-15 under the 98-day step
+        ("2026-11-29", [198, 98], 16),
         ("2027-03-14", [198, 98], 16),
         ("2027-03-15", [98], 16),
-        ("2028-12-01", [98], 16),  # renews 2029-03-09: still 98 days
-        ("2029-01-01", [98, 45], 7),  # renews after 2029-03-15 under the 45-day step
+        ("2028-12-01", [98], 16),  # renews 2029-02-05: still 98 days
+        ("2029-01-07", [98], 16),  # renews 2029-03-14
+        ("2029-01-08", [98, 45], 7),  # renews 2029-03-15 under the 45-day step
         ("2029-03-15", [45], 7),
     ],
 )
@@ -90,14 +94,27 @@ def test_default_threshold_covers_the_next_renewal(day: str, horizon: list[int],
 @pytest.mark.parametrize(
     ("day", "change"),
     [
-        ("2026-06-01", ("2026-08-29", 16)),  # from then a 198-day certificate renews after 2027-03-15
-        ("2026-11-29", ("2028-12-07", 7)),  # from then a 98-day certificate renews after 2029-03-15
+        ("2025-06-01", ("2026-10-28", 16)),  # not 2026-02-13: a 395-day certificate renews at 335 days
+        ("2026-06-01", ("2026-10-28", 16)),  # from then a 198-day certificate renews on or after 2027-03-15
+        ("2026-11-29", ("2029-01-08", 7)),  # from then a 98-day certificate renews on or after 2029-03-15
         ("2029-03-15", None),
     ],
 )
 def test_next_threshold_change(day: str, change: tuple[str, int] | None) -> None:
     expected = (d(change[0]), change[1]) if change else None
     assert next_threshold_change(d(day)) == expected
+
+
+@pytest.mark.parametrize("day", ["2025-06-01", "2026-03-14", "2026-06-01", "2026-11-29", "2028-12-07"])
+def test_the_announced_change_is_what_synth_gives_from_that_date_on(day: str) -> None:
+    """One computation: the default never changes before the announced date, and is the announced value then."""
+    change = next_threshold_change(d(day))
+    assert change is not None
+    when, value = change
+    assert default_public_threshold_days(when) == value
+    assert default_public_threshold_days(when - datetime.timedelta(days=1)) == default_public_threshold_days(
+        d(day)
+    )
 
 
 def test_next_change() -> None:
@@ -129,7 +146,15 @@ def _threshold(stack: cdk.Stack) -> Any:
 
 @pytest.mark.parametrize(
     ("day", "threshold"),
-    [("2026-06-01", 30), ("2027-03-14", 16), ("2027-03-15", 16), ("2029-03-14", 7), ("2029-03-15", 7)],
+    [
+        ("2026-06-01", 30),
+        ("2026-10-27", 30),
+        ("2026-10-28", 16),
+        ("2027-03-15", 16),
+        ("2029-01-07", 16),
+        ("2029-01-08", 7),
+        ("2029-03-15", 7),
+    ],
 )
 def test_public_alarm_threshold_on_both_sides_of_each_date(day: str, threshold: int) -> None:
     stack, _ = _public_alarm(day)
@@ -169,7 +194,22 @@ def test_a_threshold_warns_once_it_is_inside_the_renewal_window(
 def test_info_names_the_date_the_default_changes() -> None:
     stack, alarm = _public_alarm("2026-11-29")
     found = Annotations.from_stack(stack).find_info(
-        f"/{alarm.node.path}", Match.string_like_regexp("2028-12-07")
+        f"/{alarm.node.path}", Match.string_like_regexp("from 2029-01-08 on it becomes 7 days")
+    )
+    assert len(found) == 1
+
+
+def test_info_says_the_lifetime_rule_was_skipped_for_an_import() -> None:
+    stack = make_stack(make_app(**{TODAY_CONTEXT_KEY: "2029-03-15"}))
+    imported = acm.Certificate.from_certificate_arn(
+        stack,
+        "Imported",
+        "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555",
+    )
+    alarm = ExpiryAlarm(stack, "Expiry", certificate=imported)
+    assert _threshold(stack) == 30
+    found = Annotations.from_stack(stack).find_info(
+        f"/{alarm.node.path}", Match.string_like_regexp(r"ruleSkipped.*SC-081.*threshold=Duration.days\(7\)")
     )
     assert len(found) == 1
 

@@ -362,6 +362,40 @@ def test_fails_on_a_short_lived_ca() -> None:
     assert "short-lived" in str(error) and "grant_issue" in str(error)
 
 
+@pytest.mark.parametrize("kind", ["ours", "imported"])
+def test_fails_on_a_ca_in_another_region(kind: str) -> None:
+    app = make_app()
+    ca_stack, eu = make_stack(app, "Pki", region="us-east-1"), make_stack(app, "Eu", region="eu-west-1")
+    ca = (
+        hierarchy(ca_stack)
+        if kind == "ours"
+        else SubordinateCa.from_certificate_authority_attributes(
+            eu,
+            "Imported",
+            certificate_authority_arn=(
+                "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
+            ),
+        )
+    )
+    with pytest.raises(
+        PkiValidationError, match=r"certificate_authority='us-east-1'.*own region \(eu-west-1\)"
+    ):
+        ServiceCertificate(eu, "Api", certificate_authority=ca, domain_name="api.internal.example")
+
+
+def test_a_ca_of_another_account_in_the_same_region_is_accepted() -> None:
+    # cross-account issuance is AWS's documented RAM/resource-policy path (ACM User Guide, ca-access.html)
+    stack = make_stack()
+    ca = SubordinateCa.from_certificate_authority_attributes(
+        stack,
+        "Shared",
+        certificate_authority_arn=(
+            "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-2222-3333-4444-555555555555"
+        ),
+    )
+    ServiceCertificate(stack, "Api", certificate_authority=ca, domain_name="api.internal.example")
+
+
 def test_fails_on_a_key_algorithm_acm_does_not_issue() -> None:
     _fails("key_algorithm", ca={"key": KeyAlgorithm.RSA_2048}, key_algorithm=KeyAlgorithm.RSA_4096)
 

@@ -7,6 +7,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
@@ -267,6 +268,25 @@ def test_fails_chain_depth_over_4() -> None:
         MutualTlsTrustStore(stack, "Trust", trusted_cas=[ca])
 
 
+def test_fails_trusted_ca_of_another_account() -> None:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload", account="222222222222")
+    _, issuing = hierarchy(pki)
+    with pytest.raises(PkiValidationError, match=r"trusted_cas=\['Pki/Issuing \(account 111111111111\)'\]"):
+        CaBundle(workload, "Bundle", trusted_cas=[issuing])
+
+
+def test_fails_trusted_ca_imported_from_another_account() -> None:
+    stack = make_stack()
+    other = acmpca.CertificateAuthority.from_certificate_authority_arn(
+        stack,
+        "Other",
+        "arn:aws:acm-pca:us-east-1:222222222222:certificate-authority/11111111-2222-3333-4444-555555555555",
+    )
+    with pytest.raises(PkiValidationError, match=r"trusted_cas=.*account 222222222222"):
+        CaBundle(stack, "Bundle", trusted_cas=[other])
+
+
 def test_fails_revocation_with_a_ca_without_crl() -> None:
     stack = make_stack()
     _, issuing = hierarchy(stack, crl=CrlConfiguration.disabled())
@@ -475,3 +495,27 @@ def test_fails_trusted_cas_that_a_given_bundle_would_override() -> None:
     with pytest.raises(PkiValidationError, match=r"trusted_cas=\['Test/Root'\]"):
         MutualTlsTrustStore(stack, "Trust", bundle=bundle, trusted_cas=[root])
     MutualTlsTrustStore(stack, "Same", bundle=bundle, trusted_cas=[issuing])  # consistent: fine
+
+
+@pytest.mark.parametrize(
+    ("arn", "rule"),
+    [
+        (
+            "arn:aws:acm:eu-west-1:111111111111:certificate/x",
+            r"Test/C in eu-west-1.*own region \(us-east-1\)",
+        ),
+        (
+            "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555",
+            "Private CA ARN",
+        ),
+    ],
+)
+def test_fails_api_domain_certificate_of_another_region_or_a_disguised_ca(arn: str, rule: str) -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    certificate = acm.Certificate.from_certificate_arn(stack, "C", arn)
+    with pytest.raises(PkiValidationError, match=rf"certificate=.*{rule}") as raised:
+        MutualTlsApiDomain(
+            stack, "Domain", domain_name="api.example.com", certificate=certificate, trusted_cas=[issuing]
+        )
+    assert {p.field for p in raised.value.problems} == {"certificate"}

@@ -1,0 +1,132 @@
+"""What synth can know about any ``acm.ICertificate`` (region, names, public or private), and the rules
+CloudFront applies to a viewer certificate.
+
+Kept free of construct-heavy imports (no Lambda, no custom resources) so that the CA constructs can check a
+CRL distribution's certificate without loading them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aws_cdk import Stack, Token
+from aws_cdk import aws_certificatemanager as acm
+
+from .domain_names import covers, dedupe_names
+from .errors import Problem
+from .expiry_rules import region_of_arn
+
+__all__ = [
+    "CLOUDFRONT_CERTIFICATE_REGION",
+    "CertificateFacts",
+    "certificate_facts",
+    "cfn_certificate_of",
+    "cloudfront_certificate_problems",
+]
+
+
+def cfn_certificate_of(obj: object) -> acm.CfnCertificate | None:
+    """The ``AWS::CertificateManager::Certificate`` a construct creates: its default child, or its default
+    child's (our certificates hold an aws-cdk-lib certificate named ``Resource``). ``None`` for imports."""
+    node = getattr(obj, "node", None)
+    for _ in range(3):
+        child = node.default_child if node is not None else None
+        if child is None or isinstance(child, acm.CfnCertificate):
+            return child
+        node = child.node
+    return None
+
+
+@dataclass(frozen=True)
+class CertificateFacts:
+    """What can be known at synth about a certificate: ``None`` means unknown."""
+
+    region: str | None
+    names: tuple[str, ...] | None
+    private: bool
+    path: str
+
+
+def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
+    """Region, names and public/private kind of a certificate, as far as synth can tell.
+
+    Accepts any ``acm.ICertificate``: our ``PublicCertificate``/``ServiceCertificate``, aws-cdk-lib's
+    ``acm.Certificate``/``acm.PrivateCertificate``, or an import (whose names and kind are unknown).
+    """
+    private = isinstance(certificate, acm.PrivateCertificate)
+    names: tuple[str, ...] | None = None
+    cfn = cfn_certificate_of(certificate)
+    if cfn is not None:
+        private = private or cfn.certificate_authority_arn is not None
+        listed = [cfn.domain_name, *(cfn.subject_alternative_names or [])]
+        if not any(Token.is_unresolved(n) for n in listed):
+            names = tuple(dedupe_names(listed))
+    region: str | None = None
+    arn = certificate.certificate_arn
+    if not Token.is_unresolved(arn):
+        region = region_of_arn(arn)
+    elif cfn is not None:
+        stack_region = Stack.of(certificate).region
+        region = None if Token.is_unresolved(stack_region) else stack_region
+    return CertificateFacts(region=region, names=names, private=private, path=certificate.node.path)
+
+
+CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"
+"""CloudFront "only supports ACM certificates in the US East (N. Virginia) Region" (cloudfront model)."""
+
+
+def cloudfront_certificate_problems(
+    certificate: object, names: Mapping[str, str], *, certificate_field: str
+) -> list[Problem]:
+    """What CloudFront refuses in a viewer certificate: not an ACM certificate at all, a private CA's, one
+    outside us-east-1, one not covering an alias. Shared by every distribution the library builds.
+
+    :param names: field -> alias the certificate must cover.
+    """
+    if (
+        not isinstance(getattr(certificate, "certificate_arn", None), str)
+        or getattr(certificate, "node", None) is None
+    ):
+        return [
+            Problem(
+                certificate_field,
+                type(certificate).__name__,
+                "CloudFront needs an acm.ICertificate",
+                "pass a PublicCertificate (or acm.Certificate.from_certificate_arn(...)) in us-east-1",
+            )
+        ]
+    facts = certificate_facts(certificate)  # type: ignore[arg-type]
+    problems = []
+    if facts.private:
+        problems.append(
+            Problem(
+                certificate_field,
+                facts.path,
+                "CloudFront only accepts publicly trusted certificates; this one comes from a private CA",
+                "use a PublicCertificate in us-east-1",
+            )
+        )
+    if facts.region is not None and facts.region != CLOUDFRONT_CERTIFICATE_REGION:
+        problems.append(
+            Problem(
+                certificate_field,
+                f"{facts.path} in {facts.region}",
+                "CloudFront only uses ACM certificates from us-east-1",
+                "create the PublicCertificate in a stack with env region 'us-east-1' and pass it here; the "
+                "distribution's own stack may stay in any region (the ARN is read across regions)",
+            )
+        )
+    if facts.names is not None:
+        for field, name in names.items():
+            if not Token.is_unresolved(name) and not covers(facts.names, name):
+                problems.append(
+                    Problem(
+                        field,
+                        name,
+                        f"the certificate's names {list(facts.names)} don't cover it "
+                        "('*.example.com' covers 'a.example.com', not 'example.com' nor 'a.b.example.com')",
+                        "add the name (or a matching wildcard) to the certificate",
+                    )
+                )
+    return problems
