@@ -746,7 +746,10 @@ def admin_policy(stack: cdk.Stack, o: dict[str, Any]) -> None:
 def test_a_new_open_policy_is_a_posture_change(tmp_path: Path) -> None:
     text, status = review_of(tmp_path, admin_policy, {"present": False}, {"present": True})
     assert status == 1
-    assert ": new open grant: `acm-pca:*` on `*`." in text.split("## Security posture changes\n- `Review/PcaAdmin")[1]
+    assert (
+        ": new open grant: `acm-pca:*` on `*`."
+        in text.split("## Security posture changes\n- `Review/PcaAdmin")[1]
+    )
     _, status = review_of(
         tmp_path,
         admin_policy,
