@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -50,6 +51,9 @@ def _load_folder(folder: Path) -> App:
     if manifest.is_file():
         return _load_assembly(folder, _parse(manifest.read_text(), manifest))
     templates = sorted(folder.glob("*.template.json"))
+    parts = sorted(p for p in folder.glob("*].json") if _SPLIT_PART.search(p.name))
+    if not templates and parts:
+        return _load_split_snapshot(parts)
     if not templates and any(folder.iterdir()):
         raise ReviewInputError(
             f"{folder}: neither a cloud assembly (manifest.json) nor *.template.json files"
@@ -60,6 +64,23 @@ def _load_folder(folder: Path) -> App:
         )
         for p in templates
     }
+
+
+_SPLIT_PART = re.compile(r"\[([^.\]]+)\.[^\]]*\]\.json$")
+"""A snapshot split per stack and construct (``test_x[<stack>.<construct>].json``, each a template fragment)."""
+
+
+def _load_split_snapshot(parts: list[Path]) -> App:
+    """Merge each stack's fragments into one template (``CdkPlumbing`` summaries carry no resources)."""
+    templates: dict[str, dict[str, Any]] = {}
+    for part in parts:
+        match = _SPLIT_PART.search(part.name)
+        assert match is not None
+        fragment = _checked(_parse(part.read_text(), part), part.name)
+        template = templates.setdefault(match.group(1), {"Resources": {}})
+        for section in ("Resources", "Outputs", "Parameters"):
+            template.setdefault(section, {}).update(fragment.get(section) or {})
+    return {name: StackTemplate(name, DEFAULT_REGION, t) for name, t in sorted(templates.items())}
 
 
 def _load_assembly(folder: Path, manifest: dict[str, Any]) -> App:
