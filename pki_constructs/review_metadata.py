@@ -9,13 +9,15 @@ and the resources exist, so the call does not depend on the constructor's order.
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from typing import Any
 
 import jsii
-from aws_cdk import Aspects, CfnResource, IAspect, Token
+from aws_cdk import Aspects, CfnParameter, CfnResource, IAspect, Stack, Token
 from constructs import Construct, IConstruct
 
+from .cross_region import RegionalExport, RegionalImport
 from .review import record_format as fmt
 
 
@@ -47,7 +49,7 @@ def _write_ca(ca: Any) -> None:
             "kind": fmt.CA,
             "id": path,
             "name": _literal(ca.subject.common_name or str(ca.subject)),
-            "parent": _issuer_id(getattr(ca, "parent", None), root=fmt.ROOT_PARENT),
+            "parent": _issuer_id(getattr(ca, "parent", None), ca, root=fmt.ROOT_PARENT),
             "usageMode": ca.usage_mode.value,
             "monthlyUsd": ca.monthly_cost_usd,
         },
@@ -72,7 +74,7 @@ def _write_certificate(certificate: Any) -> None:
             "id": certificate.node.path,
             "name": _literal(names[0]),
             "issuer": _issuer_id(
-                getattr(certificate, "certificate_authority", None), root=fmt.ISSUER_PUBLIC_ACM
+                getattr(certificate, "certificate_authority", None), certificate, root=fmt.ISSUER_PUBLIC_ACM
             ),
         },
     )
@@ -86,7 +88,7 @@ def _write_trust_store(bundle: Any) -> None:
             {
                 "kind": fmt.TRUST_STORE,
                 "id": bundle.node.path,
-                "cas": [ca.node.path for ca in bundle.trusted_cas],
+                "cas": [_issuer_id(ca, bundle, root=fmt.EXTERNAL) for ca in bundle.trusted_cas],
             },
         )
 
@@ -94,16 +96,65 @@ def _write_trust_store(bundle: Any) -> None:
 # ----------------------------------------------------------------------------------------------- helpers
 
 
-def _issuer_id(issuer: object, *, root: str | None) -> str | None:
-    """A CA of this app by construct path; one known by ARN by its literal ARN; otherwise what it is."""
+def _issuer_id(issuer: object, user: Construct, *, root: str | None) -> str | None:
+    """A CA of this app by construct path, also when ``user`` reads its ARN through a weak reference
+    (:class:`~pki_constructs.cross_region.RegionalExport`, across stacks, regions and accounts); one known by
+    a literal ARN by that ARN; one read from an SSM parameter of another app by ``ssm:<name>``; otherwise
+    what it is."""
     if issuer is None:
         return root
-    if isinstance(issuer, Construct) and hasattr(issuer, "monthly_cost_usd"):  # a RootCa / SubordinateCa
-        return issuer.node.path
+    if _is_our_ca(issuer):
+        return issuer.node.path  # type: ignore[attr-defined]
     arn = getattr(issuer, "certificate_authority_arn", None)
     if isinstance(arn, str):
-        return fmt.EXTERNAL if Token.is_unresolved(arn) else arn
+        if not Token.is_unresolved(arn):
+            return arn
+        return _producer_of(arn, user) or fmt.EXTERNAL
     return fmt.OFFLINE
+
+
+def _is_our_ca(construct: object) -> bool:
+    return isinstance(construct, Construct) and hasattr(construct, "monthly_cost_usd")  # RootCa/SubordinateCa
+
+
+def _producer_of(arn: str, user: Construct) -> str | None:
+    """The CA whose ARN ``arn`` reads back in ``user``'s stack: the SSM parameter it reads (a
+    ``RegionalImport`` or an SSM-typed stack parameter), then the ``RegionalExport`` that writes that
+    parameter, then the CA whose ARN the export publishes."""
+    consumer = Stack.of(user)
+    wanted = consumer.resolve(arn)
+    name: str | None = None
+    for construct in consumer.node.find_all():
+        if isinstance(construct, RegionalImport) and consumer.resolve(construct.value) == wanted:
+            name = construct.parameter_name
+        elif (
+            isinstance(construct, CfnParameter)
+            and str(construct.type).startswith("AWS::SSM::Parameter::Value")
+            and consumer.resolve(construct.value_as_string) == wanted
+        ):
+            name = str(construct.default)
+        if name is not None:
+            break
+    if name is None:
+        return None
+    root = user.node.root
+    for export in (c for c in root.node.find_all() if isinstance(c, RegionalExport)):
+        if export.parameter_name != name:
+            continue
+        producer = export.stack
+        published = producer.resolve(export.value)
+        for ca in root.node.find_all():
+            if _is_our_ca(ca) and Stack.of(ca) is producer and published in _arn_forms(ca, producer):
+                return ca.node.path
+    return f"{fmt.SSM_PREFIX}{name}"
+
+
+def _arn_forms(ca: Any, stack: Stack) -> list[Any]:
+    """The CA's ARN as its resource and as its activation give it (an export may publish either)."""
+    forms = [stack.resolve(ca.resource.attr_arn)]
+    with contextlib.suppress(RuntimeError):  # not activated (yet): only the resource's ARN exists
+        forms.append(stack.resolve(ca.certificate_authority_arn))
+    return forms
 
 
 def _literal(value: str) -> str:

@@ -33,6 +33,7 @@ from pki_constructs.review.changes import create_only_properties
 from pki_constructs.review.cli import INPUT_ERROR, main
 from pki_constructs.review.posture import cloudfront_tls_floor, elb_tls_floor
 from tests.synth import ROOT, env, make_app
+from tests.test_reference_app_multi_account import two_account_app
 
 Build = Callable[[cdk.Stack, dict[str, Any]], None]
 
@@ -75,7 +76,7 @@ def hierarchy(stack: cdk.Stack, o: dict[str, Any]) -> None:
     )
     issuing = SubordinateCa(
         stack,
-        "Issuing",
+        o.get("issuing_id", "Issuing"),
         parent=root,
         subject=subject("Example Issuing CA G1"),
         validity=cdk.Duration.days(o.get("issuing_days", 1825)),
@@ -641,7 +642,7 @@ def test_replacement_rules_come_from_the_cloudformation_schemas() -> None:
 
 
 def test_reads_the_reference_snapshot_file(tmp_path: Path) -> None:
-    snapshot = ROOT / "tests/__snapshots__/test_reference_app/test_snapshot_every_stack.json"
+    snapshot = ROOT / "tests/__snapshots__/test_reference_app"  # split per stack and construct
     assert compare(snapshot, snapshot).status == 0
     first = compare(Path("/dev/null"), snapshot)
     assert first.status == 1
@@ -670,3 +671,213 @@ def test_a_base_synthesized_before_the_records_is_matched_by_resource(
     assert breaking.status == 2
     assert [radius.ca.id for radius in breaking.breaking] == ["PkiReference-Pki/RootCa"]
     assert len(breaking.breaking[0].certificates) == 3
+
+
+# ------------------------------------------------------------------------------------------ issue 16 attacks
+
+
+def test_renaming_a_ca_construct_is_a_trust_breaking_replacement(tmp_path: Path) -> None:
+    """New logical id and path: CloudFormation deletes the old CA and creates a new one (a new key) that takes
+    over its certificates; grants that name the CA by another logical id are not wider."""
+    text, status = review_of(
+        tmp_path, hierarchy, {"worker": True}, {"worker": True, "issuing_id": "IssuingV2"}
+    )
+    assert status == 2
+    assert (
+        "- CA **Example Issuing CA G1** (`Review/IssuingV2`), subordinate: replaced: `Review/Issuing` is removed "
+        "and `Review/IssuingV2`" in text
+    )
+    assert "  - Certificates beneath: `api.example.internal` (`Review/Api`)" in text
+    assert "  - Trust stores to rebuild: `Review/TrustStore/Bundle`" in text
+    assert "grant widened" not in text
+    assert "re-issued by" not in text  # inside the blast radius, not a re-issue
+    assert "+$400/month: replacement GENERAL_PURPOSE CA x 1" in text
+
+
+def l1_ca(stack: cdk.Stack, o: dict[str, Any]) -> None:
+    """A plain CfnCertificateAuthority: no pki-constructs record."""
+    cdk.aws_acmpca.CfnCertificateAuthority(
+        stack,
+        "Plain",
+        type=o.get("type", "ROOT"),
+        key_algorithm="EC_prime256v1",
+        signing_algorithm="SHA256WITHECDSA",
+        subject=cdk.aws_acmpca.CfnCertificateAuthority.SubjectProperty(
+            common_name="Plain CA", organization=o["org"]
+        ),
+        usage_mode=o.get("usage_mode"),
+    )
+
+
+def test_a_ca_without_records_takes_role_and_cost_from_its_template(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, l1_ca, {"org": "A"}, {"org": "B"})
+    assert status == 2
+    assert "- CA **Plain CA** (`Review/Plain`), root: replaced: `Subject` changed." in text
+    assert "The new CA costs $400/month (GENERAL_PURPOSE)." in text
+    text, _ = review_of(
+        tmp_path,
+        l1_ca,
+        {"org": "A", "type": "SUBORDINATE", "usage_mode": "SHORT_LIVED_CERTIFICATE"},
+        {"org": "B", "type": "SUBORDINATE", "usage_mode": "SHORT_LIVED_CERTIFICATE"},
+    )
+    assert "(`Review/Plain`), subordinate: replaced: `Subject` changed." in text
+    assert "The new CA costs $50/month (SHORT_LIVED_CERTIFICATE)." in text
+
+
+def test_removing_a_listener_tls_policy_falls_back_to_tls_1_0(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, listener, {}, {"policy": None})
+    assert status == 1
+    assert (
+        "TLS policy weakened: `ELBSecurityPolicy-TLS13-1-2-2021-06` (TLS 1.2+, with TLS 1.3) -> "
+        "`ELBSecurityPolicy-2016-08 (the default, SslPolicy unset)` (TLS 1.0+)." in text
+    )
+
+
+def admin_policy(stack: cdk.Stack, o: dict[str, Any]) -> None:
+    if o["present"]:
+        iam.ManagedPolicy(
+            stack,
+            "PcaAdmin",
+            statements=[iam.PolicyStatement(actions=[o.get("action", "acm-pca:*")], resources=["*"])],
+        )
+    cdk.aws_sqs.Queue(stack, "Queue")
+
+
+def test_a_new_open_policy_is_a_posture_change(tmp_path: Path) -> None:
+    text, status = review_of(tmp_path, admin_policy, {"present": False}, {"present": True})
+    assert status == 1
+    assert (
+        ": new open grant: `acm-pca:*` on `*`."
+        in text.split("## Security posture changes\n- `Review/PcaAdmin")[1]
+    )
+    _, status = review_of(
+        tmp_path,
+        admin_policy,
+        {"present": False},
+        {"present": True, "action": "acm-pca:DescribeCertificateAuthority"},
+    )
+    assert status == 0  # a new read-only grant is left to the template diff
+
+
+@pytest.fixture(scope="module")
+def two_account(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    """The two-account reference app ({stack: template}): the issuing CA shared from the PKI account."""
+    assembly = Path(two_account_app(str(tmp_path_factory.mktemp("two"))).synth().directory)
+    return {
+        p.name.removesuffix(".template.json"): json.loads(p.read_text())
+        for p in assembly.glob("*.template.json")
+    }
+
+
+SHARED = "PkiReference-SharedIssuing"
+
+
+def review_of_mutation(
+    tmp_path: Path, base: dict[str, Any], mutate: Callable[[dict[str, Any]], None]
+) -> tuple[str, int]:
+    changed = json.loads(json.dumps(base))
+    mutate(changed)
+    old, new = tmp_path / "old.json", tmp_path / "new.json"
+    old.write_text(json.dumps(base))
+    new.write_text(json.dumps(changed))
+    review = compare(old, new)
+    return render(review), int(review.status)
+
+
+def _of_type(templates: dict[str, Any], stack: str, kind: str) -> list[dict[str, Any]]:
+    return [r for r in templates[stack]["Resources"].values() if r["Type"] == kind]
+
+
+def test_a_shared_ca_names_the_other_accounts_certificates_and_trust_stores(
+    two_account: dict[str, Any], tmp_path: Path
+) -> None:
+    def new_subject(t: dict[str, Any]) -> None:
+        for ca in _of_type(t, SHARED, "AWS::ACMPCA::CertificateAuthority"):
+            ca["Properties"]["Subject"]["OrganizationalUnit"] = "Other"
+
+    text, status = review_of_mutation(tmp_path, two_account, new_subject)
+    assert status == 2
+    entry = text.split("## Re-issues")[0]
+    assert "(`PkiReference-SharedIssuing/IssuingCa`), subordinate: replaced: `Subject` changed." in entry
+    for name in (
+        "`PkiReference-Workload/PrivateTier/ServerCertificate`",
+        "`PkiReference-Workload/PrivateTier/OrdersClientCertificate`",
+        "`PkiReference-Workload/PrivateTier/LoadBalancer/MutualTls/Bundle`",
+    ):
+        assert name in entry
+
+
+def test_records_a_ca_read_through_a_weak_reference_by_its_producer(two_account: dict[str, Any]) -> None:
+    records = [
+        r["Metadata"]["pki-constructs"]
+        for r in two_account["PkiReference-Workload"]["Resources"].values()
+        if "pki-constructs" in r.get("Metadata", {})
+    ]
+    issuers = {r.get("issuer") for r in records if r["kind"] == "certificate"}
+    assert issuers == {"acm", "PkiReference-SharedIssuing/IssuingCa"}
+    assert [r["cas"] for r in records if r["kind"] == "trust-store"] == [
+        ["PkiReference-SharedIssuing/IssuingCa"]
+    ]
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        (
+            lambda share: share["Properties"].update(
+                Principals=["arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5"]
+            ),
+            "now shared with `arn:aws:organizations::111111111111:organization/o-a1b2c3d4e5` (every account in it), "
+            "was `222222222222`.",
+        ),
+        (
+            lambda share: share["Properties"].update(
+                PermissionArns=[
+                    "arn:aws:ram::aws:permission/AWSRAMSubordinateCACertificatePathLen0IssuanceCertificateAuthority"
+                ]
+            ),
+            "RAM share permission changed: `AWSRAMDefaultPermissionCertificateAuthority` -> "
+            "`AWSRAMSubordinateCACertificatePathLen0IssuanceCertificateAuthority`",
+        ),
+        (
+            None,
+            "RAM share removed: `222222222222` can no longer issue from **MyCompany Issuing CA eu-west-1 G1**",
+        ),
+    ],
+    ids=["organization", "permission", "removed"],
+)
+def test_ram_share_changes_are_grant_changes(
+    two_account: dict[str, Any],
+    tmp_path: Path,
+    change: Callable[[dict[str, Any]], None] | None,
+    expected: str,
+) -> None:
+    def mutate(t: dict[str, Any]) -> None:
+        resources = t[SHARED]["Resources"]
+        for logical_id in [k for k, r in resources.items() if r["Type"] == "AWS::RAM::ResourceShare"]:
+            if change is None:
+                del resources[logical_id]
+            else:
+                change(resources[logical_id])
+
+    text, status = review_of_mutation(tmp_path, two_account, mutate)
+    assert status == 1
+    assert expected in text.split("## Security posture changes")[1]
+
+
+def test_fails_on_input_that_is_not_json_naming_the_file(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "broken.json"
+    bad.write_text("{not json")
+    assert main([str(bad), str(bad)]) == 3
+    assert f"{bad}: not JSON" in capsys.readouterr().err
+
+
+def test_fails_on_resources_that_are_not_an_object(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    bad = tmp_path / "list.json"
+    bad.write_text('{"Resources": []}')
+    assert main(["/dev/null", str(bad)]) == 3
+    assert "`Resources` must be an object" in capsys.readouterr().err

@@ -107,23 +107,25 @@ class Review:
 def classify(old: App, new: App, changes: dict[Key, Change]) -> Review:
     before, after = read(old), read(new)
     align(before, after, old, new)
-    review = Review(posture=posture_changes(changes, before, after))
+    renamed = _taken_over(before, after)
+    review = Review(posture=posture_changes(changes, before, after, renamed))
     services = _Services(old, new)
     hit: set[str] = set()  # CA ids inside some blast radius
+    renamed_from = {new_id: old_id for old_id, new_id in renamed.items()}
 
     for ca_id in _top_down(after, before):
-        old_ca, new_ca = before.cas.get(ca_id), after.cas.get(ca_id)
+        old_ca, new_ca = before.cas.get(renamed_from.get(ca_id, ca_id)), after.cas.get(ca_id)
         if old_ca is None or new_ca is None or ca_id in hit:
             continue
         reason = _breaking_reason(old_ca, new_ca, changes)
         if reason is not None:
-            radius = _blast_radius(new_ca, reason, before, after, changes, services)
-            hit.update([ca_id, *radius.ca_ids])
+            radius = _blast_radius(new_ca, reason, before, after, changes, services, old_id=old_ca.id)
+            hit.update([ca_id, old_ca.id, *radius.ca_ids])
             review.breaking.append(radius)
 
     _reissues(review, before, after, changes, hit)
     _trust_store_changes(review, before, after)
-    _cost(review, before, after, changes)
+    _cost(review, before, after, changes, renamed)
     _added_and_removed(review, before, after, changes)
     pki_keys = _pki_keys(before) | _pki_keys(after)
     review.other_resources = sum(
@@ -146,9 +148,43 @@ def _top_down(*sides: Pki) -> list[str]:
     return sorted(depth, key=lambda ca_id: (depth[ca_id], ca_id))
 
 
+def _taken_over(before: Pki, after: Pki) -> dict[str, str]:
+    """CAs removed while a CA added in the same change takes over their certificates, child CAs or places in
+    trust stores (e.g. a renamed construct: new logical id and path): old id -> new id. CloudFormation
+    deletes the old CA and creates the new one, with a new key."""
+    removed = sorted(set(before.cas) - set(after.cas))
+    added = set(after.cas) - set(before.cas)
+    found: dict[str, str] = {}
+    for old_id in removed:
+        heirs = [
+            *(
+                after.certificates[c].issuer
+                for c, cert in before.certificates.items()
+                if cert.issuer == old_id and c in after.certificates
+            ),
+            *(after.cas[c].parent for c in before.children(old_id) if c in after.cas),
+            *(
+                new_id
+                for store_id, store in before.trust_stores.items()
+                if old_id in store.cas and store_id in after.trust_stores
+                for new_id in after.trust_stores[store_id].cas
+            ),
+        ]
+        taking_over = sorted({h for h in heirs if h in added and h not in found.values()})
+        if taking_over:
+            found[old_id] = taking_over[0]
+    return found
+
+
 def _breaking_reason(old: Ca, new: Ca, changes: dict[Key, Change]) -> tuple[str, bool] | None:
     """Why the CA breaks trust, and whether it gets a new key; None when it does not."""
     change = changes.get(new.key)
+    if old.id != new.id:
+        return (
+            f"replaced: `{old.id}` is removed and `{new.id}` (a new CA, logical id `{new.key[1]}`) takes over what "
+            "it issued",
+            True,
+        )
     if old.key != new.key:
         return f"its CA resource moved from `{old.key[1]}` to `{new.key[1]}` (a new CA)", True
     if change is not None and change.action is Action.REPLACE:
@@ -159,10 +195,17 @@ def _breaking_reason(old: Ca, new: Ca, changes: dict[Key, Change]) -> tuple[str,
 
 
 def _blast_radius(
-    ca: Ca, reason: tuple[str, bool], before: Pki, after: Pki, changes: dict[Key, Change], services: _Services
+    ca: Ca,
+    reason: tuple[str, bool],
+    before: Pki,
+    after: Pki,
+    changes: dict[Key, Change],
+    services: _Services,
+    *,
+    old_id: str,
 ) -> BlastRadius:
     radius = BlastRadius(ca=ca, why=reason[0], new_key=reason[1])
-    below = _descendants(ca.id, after) | _descendants(ca.id, before)
+    below = _descendants(ca.id, after) | _descendants(old_id, before)
     radius.ca_ids = below
     for ca_id in sorted(below):
         sub = after.cas.get(ca_id) or before.cas[ca_id]
@@ -174,7 +217,7 @@ def _blast_radius(
         else:
             note = "re-signed, same key"
         radius.cas.append(f"{sub.label} ({note})")
-    issuers = {ca.id, *below}
+    issuers = {ca.id, old_id, *below}
     certificates = {
         cert.id: cert
         for pki in (before, after)
@@ -355,17 +398,27 @@ def _names(ca_ids: list[str], pki: Pki) -> str:
 # ------------------------------------------------------------------------------------------ cost
 
 
-def _cost(review: Review, before: Pki, after: Pki, changes: dict[Key, Change]) -> None:
+def _cost(
+    review: Review, before: Pki, after: Pki, changes: dict[Key, Change], renamed: dict[str, str]
+) -> None:
     lines: dict[tuple[str, int, int, str], int] = {}
 
     def add(ca: Ca, sign: int, what: str) -> None:
         k = (ca.usage_mode, ca.monthly_usd, sign, what)
         lines[k] = lines.get(k, 0) + 1
 
+    renamed_from = {new_id: old_id for old_id, new_id in renamed.items()}
     for ca_id, ca in after.cas.items():
-        old = before.cas.get(ca_id)
+        old = before.cas.get(renamed_from.get(ca_id, ca_id))
         if old is None:
             add(ca, +1, "new")
+            continue
+        if old.id != ca_id:  # a removed CA taken over: CloudFormation deletes it (DeletionPolicy)
+            add(ca, +1, "replacement")
+            if old.retained_on_delete:
+                review.still_billing.append(old)
+            else:
+                add(old, -1, "replaced (deleted)")
             continue
         change = changes.get(ca.key)
         if old.key != ca.key or (change is not None and change.action is Action.REPLACE):
@@ -375,7 +428,7 @@ def _cost(review: Review, before: Pki, after: Pki, changes: dict[Key, Change]) -
             else:
                 add(old, -1, "replaced (deleted)")
     for ca_id, old in before.cas.items():
-        if ca_id not in after.cas:
+        if ca_id not in after.cas and ca_id not in renamed:
             if old.retained_on_delete:
                 review.still_billing.append(old)
             else:

@@ -88,7 +88,8 @@ UNKNOWN_PARENT = "unknown"
 
 
 def _add_unrecorded_cas(pki: Pki, app: App) -> None:
-    """CAs without a record, known by their resource (no parent, no price), and the certificate and
+    """CAs without a record, known by their resource (a root by its ``Type``, the price by its usage mode;
+    a subordinate's parent unknown), and the certificate and
     activation that refer to them. :func:`align` matches them to the other side's records by resource."""
     recorded = {ca.key for ca in pki.cas.values()}
     found: dict[Key, str] = {}
@@ -100,12 +101,13 @@ def _add_unrecorded_cas(pki: Pki, app: App) -> None:
             properties = resource.get("Properties") or {}
             name = (properties.get("Subject") or {}).get("CommonName")
             ca_id = _path(resource) or f"{stack_name}/{logical_id}"
+            usage_mode = str(properties.get("UsageMode", fmt.DEFAULT_USAGE_MODE))
             pki.cas[ca_id] = Ca(
                 id=ca_id,
                 name=name if isinstance(name, str) else ca_id,
-                parent=UNKNOWN_PARENT,
-                usage_mode=str(properties.get("UsageMode", "GENERAL_PURPOSE")),
-                monthly_usd=0,
+                parent=fmt.ROOT_PARENT if properties.get("Type") == "ROOT" else UNKNOWN_PARENT,
+                usage_mode=usage_mode,
+                monthly_usd=fmt.MONTHLY_USD.get(usage_mode, 0),
                 key=key,
                 retained_on_delete=resource.get("DeletionPolicy") == "Retain",
                 retained_on_replace=resource.get("UpdateReplacePolicy") == "Retain",
@@ -147,10 +149,7 @@ def align(before: Pki, after: Pki, old_app: App, new_app: App) -> None:
         old = by_key.get(new.key)
         if old is not None and new.id not in before.cas:
             del before.cas[old.id]
-            same_price = old.usage_mode == new.usage_mode
-            before.cas[new.id] = replace(
-                old, id=new.id, parent=new.parent, monthly_usd=new.monthly_usd if same_price else 0
-            )
+            before.cas[new.id] = replace(old, id=new.id, parent=new.parent)
             renamed[old.id] = new.id
     before.ca_parts = {key: renamed.get(ca_id, ca_id) for key, ca_id in before.ca_parts.items()}
     certificates = {c.key: c for c in before.certificates.values()}

@@ -3,12 +3,15 @@ weakened, mutual TLS relaxed, a grant widened.
 
 Each rule compares one resource's properties before and after. A new resource is compared with nothing, so
 it is reported only when it is open or weak in itself (a new world-open security group, a new TLS policy
-below 1.2); a new IAM policy is a new grant, not a widened one, and is left to the template diff.
+below 1.2, a new policy allowing anyone or a whole service on every resource, a new RAM share of a CA).
+Grants compare by what they name: a reference to a CA (or its certificate, activation) is spelled by the
+CA's id, so a CA renamed under a new logical id does not read as a wider grant.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import functools
 import json
 import re
 from collections.abc import Callable, Iterator
@@ -18,16 +21,49 @@ from typing import Any
 from .changes import Action, Change, Key, canonical, references
 from .hierarchy import Pki
 
-Rule = Callable[[str, dict[str, Any], dict[str, Any] | None], Iterator[str]]
-"""(resource name, new properties, old properties or None for a new resource) -> findings."""
+
+@dataclass(frozen=True)
+class Context:
+    """What a rule may need beyond one resource's properties."""
+
+    key: Key
+    ca_label: Callable[[Key], str | None]
+    """The label of the CA a resource is or belongs to (its certificate, activation), either side."""
+    identity_old: Callable[[Any], Any]
+    identity_new: Callable[[Any], Any]
+    """A property value with references to CAs (and their parts) spelled by CA id instead of logical id,
+    so a grant compares by what it names, not by a logical id that a rename changed."""
 
 
-def posture_changes(changes: dict[Key, Change], before: Pki, after: Pki) -> list[str]:
+Rule = Callable[[Context, dict[str, Any], dict[str, Any] | None], Iterator[str]]
+"""(context, new properties, old properties or None for a new resource) -> findings."""
+
+
+def posture_changes(
+    changes: dict[Key, Change], before: Pki, after: Pki, renamed: dict[str, str] | None = None
+) -> list[str]:
+    """``renamed``: old CA id -> new CA id for a CA removed and re-created under another id."""
+    renamed = renamed or {}
     ca_names = {ca.key: ca.label for pki in (before, after) for ca in pki.cas.values()}
+    part_names = {
+        key: pki.cas[ca_id].label
+        for pki in (before, after)
+        for key, ca_id in pki.ca_parts.items()
+        if ca_id in pki.cas
+    }
+    staying = {ca.key for ca in after.cas.values()} | {k for k, i in after.ca_parts.items() if i in after.cas}
+    old_ids = _identities(before, renamed)
+    new_ids = _identities(after, {})
     findings: list[str] = []
     for key, change in changes.items():
+        context = Context(
+            key,
+            lambda k: ca_names.get(k) or part_names.get(k),
+            functools.partial(_spelled, stack=key[0], ids=old_ids),
+            functools.partial(_spelled, stack=key[0], ids=new_ids),
+        )
         if change.action is Action.REMOVE:
-            findings.extend(_removed(key, change, ca_names, {ca.key for ca in after.cas.values()}))
+            findings.extend(_removed(context, change, staying))
             continue
         rules = RULES.get(change.type, ())
         if not rules or change.action is Action.NONE:
@@ -35,27 +71,74 @@ def posture_changes(changes: dict[Key, Change], before: Pki, after: Pki) -> list
         name = ca_names.get(key) or f"`{_name(key, change)}`"
         old = change.properties_old if change.action is not Action.ADD else None
         for rule in rules:
-            findings.extend(f"{name}: {finding}" for finding in rule(name, change.properties_new, old))
+            findings.extend(f"{name}: {finding}" for finding in rule(context, change.properties_new, old))
     return findings
 
 
-def _removed(key: Key, change: Change, ca_names: dict[Key, str], staying: set[Key]) -> Iterator[str]:
-    """Removals that loosen: a trust store's revocation list; ACM's permission to renew from a CA that stays."""
+def _identities(pki: Pki, renamed: dict[str, str]) -> dict[Key, str]:
+    ids = {ca.key: f"CA {renamed.get(ca.id, ca.id)}" for ca in pki.cas.values()}
+    for key, ca_id in pki.ca_parts.items():
+        ids[key] = (
+            f"CA {renamed.get(ca_id, ca_id)} ({'certificate' if 'Certificate' in key[1] else 'activation'})"
+        )
+    return ids
+
+
+def _spelled(value: Any, stack: str, ids: dict[Key, str]) -> Any:
+    if isinstance(value, list):
+        return [_spelled(v, stack, ids) for v in value]
+    if not isinstance(value, dict):
+        return value
+    if isinstance(value.get("Ref"), str) and (stack, value["Ref"]) in ids:
+        return {"Ref": ids[(stack, value["Ref"])]}
+    get_att = value.get("Fn::GetAtt")
+    if isinstance(get_att, list) and get_att and (stack, get_att[0]) in ids:
+        return {"Fn::GetAtt": [ids[(stack, get_att[0])], *get_att[1:]]}
+    return {k: _spelled(v, stack, ids) for k, v in value.items()}
+
+
+def _removed(context: Context, change: Change, staying: set[Key]) -> Iterator[str]:
+    """Removals that loosen or break: a trust store's revocation list; ACM's permission to renew from a CA
+    that stays; a RAM share of a CA that stays (the accounts it named can no longer issue or renew)."""
+    key = context.key
     if change.type == "AWS::ElasticLoadBalancingV2::TrustStoreRevocation":
         yield f"`{_name(key, change)}`: trust-store revocation list removed (revoked clients accepted)."
     if (
         change.type == "AWS::ACMPCA::Permission"
         and change.properties_old.get("Principal") == "acm.amazonaws.com"
     ):
-        cas = [
-            ca_names[k]
-            for k in references(change.properties_old.get("CertificateAuthorityArn"), key[0])
-            if k in ca_names and k in staying
-        ]
+        cas = _cas_named(context, change.properties_old.get("CertificateAuthorityArn"), staying)
         if cas:  # a replaced CA replaces its permission instead of removing it; a removed CA takes it along
             yield (
                 f"{cas[0]}: ACM renewal permission removed: ACM private certificates from this CA will fail to renew."
             )
+    if change.type == "AWS::RAM::ResourceShare":
+        arns = change.properties_old.get("ResourceArns")
+        cas = _cas_named(context, arns, staying)
+        if cas or not list(references(arns, key[0])):
+            shared = ", ".join(cas) or "`" + "`, `".join(_texts(arns)) + "`"
+            yield (
+                f"`{_name(key, change)}`: RAM share removed: {_texts_joined(change.properties_old.get('Principals'))} "
+                f"can no longer issue from {shared}, and ACM there can no longer renew certificates it issued."
+            )
+
+
+def _cas_named(context: Context, value: Any, staying: set[Key]) -> list[str]:
+    found = []
+    for k in references(value, context.key[0]):
+        label = context.ca_label(k)
+        if label is not None and k in staying and label not in found:
+            found.append(label)
+    return found
+
+
+def _texts(value: Any) -> list[str]:
+    return [_readable(v) for v in (value if isinstance(value, list) else [] if value is None else [value])]
+
+
+def _texts_joined(value: Any) -> str:
+    texts = _texts(value)
+    return "`" + "`, `".join(texts) + "`" if texts else "nobody"
 
 
 def _name(key: Key, change: Change) -> str:
@@ -78,7 +161,7 @@ def _get(value: Any, *path: str | int) -> Any:
 # ------------------------------------------------------------------------------------------ revocation
 
 
-def _revocation(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+def _revocation(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     for kind, path in (("CRL", "CrlConfiguration"), ("OCSP", "OcspConfiguration")):
         on_before = old is not None and _get(old, "RevocationConfiguration", path, "Enabled") is True
         on_after = _get(new, "RevocationConfiguration", path, "Enabled") is True
@@ -97,7 +180,7 @@ _PUBLIC_BLOCKS = ("BlockPublicAcls", "BlockPublicPolicy", "IgnorePublicAcls", "R
 _PUBLIC_ACLS = {"PublicRead", "PublicReadWrite", "AuthenticatedRead"}
 
 
-def _bucket(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+def _bucket(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     if old is not None:
         opened = [
             flag
@@ -137,7 +220,7 @@ def _port_text(rule: dict[str, Any], cidr: str) -> str:
     return f"{cidr} {'all traffic' if protocol == '-1' else f'{protocol} {ports}'}"
 
 
-def _security_group(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+def _security_group(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     opened = _world_rules(new.get("SecurityGroupIngress")) - _world_rules(
         (old or {}).get("SecurityGroupIngress")
     )
@@ -145,7 +228,7 @@ def _security_group(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> 
         yield f"security group {_opened(old)} to the internet: {', '.join(sorted(opened))}."
 
 
-def _ingress(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+def _ingress(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     opened = _world_rules([new]) - _world_rules([old] if old else [])
     if opened:
         yield f"security group {_opened(old)} to the internet: {', '.join(sorted(opened))}."
@@ -204,14 +287,27 @@ def api_tls_floor(policy: str) -> TlsFloor | None:
     return TlsFloor((1, int(match.group(1))), False) if match else None
 
 
-def _tls_rule(floor_of: Callable[[str], TlsFloor | None], *path: str | int) -> Rule:
-    def rule(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
-        after = _get(new, *path)
-        before = _get(old, *path) if old is not None else None
+ELB_DEFAULT_POLICY = "ELBSecurityPolicy-2016-08"
+"""What an HTTPS or TLS listener without ``SslPolicy`` gets when created through the API or CloudFormation
+(the console's default differs): https://docs.aws.amazon.com/elasticloadbalancing/latest/application/
+describe-ssl-policies.html, noted in /work/shared/research/reliability_security.md §3.1."""
+
+
+def _listener_policy(properties: dict[str, Any]) -> Any:
+    policy = properties.get("SslPolicy")
+    if policy is None and properties.get("Protocol") in ("HTTPS", "TLS"):
+        return f"{ELB_DEFAULT_POLICY} (the default, SslPolicy unset)"
+    return policy
+
+
+def _tls_rule(floor_of: Callable[[str], TlsFloor | None], read: Callable[[dict[str, Any]], Any]) -> Rule:
+    def rule(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+        after = read(new)
+        before = read(old) if old is not None else None
         if not isinstance(after, str) or after == before:
             return
-        floor_after = floor_of(after)
-        floor_before = floor_of(before) if isinstance(before, str) else None
+        floor_after = floor_of(after.split(" ")[0])
+        floor_before = floor_of(before.split(" ")[0]) if isinstance(before, str) else None
         if floor_after is None:
             return
         if floor_before is not None and floor_after < floor_before:
@@ -222,13 +318,17 @@ def _tls_rule(floor_of: Callable[[str], TlsFloor | None], *path: str | int) -> R
     return rule
 
 
+def _at(*path: str | int) -> Callable[[dict[str, Any]], Any]:
+    return lambda properties: _get(properties, *path)
+
+
 # ------------------------------------------------------------------------------------------ mutual TLS
 
 
 _MTLS_STRENGTH = {"verify": 2, "passthrough": 1, "off": 0}
 
 
-def _listener_mtls(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+def _listener_mtls(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     mode_after = str(_get(new, "MutualAuthentication", "Mode") or "off")
     if old is None:
         if mode_after == "passthrough":
@@ -243,7 +343,7 @@ def _listener_mtls(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> I
         yield "mTLS relaxed: expired client certificates are now accepted."
 
 
-def _api_mtls(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+def _api_mtls(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     if old is not None and old.get("MutualTlsAuthentication") and not new.get("MutualTlsAuthentication"):
         yield "mTLS relaxed: the API domain no longer requires client certificates."
 
@@ -305,12 +405,17 @@ def _widened(before: set[Permission], after: set[Permission]) -> tuple[list[Perm
     return sorted(wider, key=str), sorted(denies_gone, key=str)
 
 
-def _grant_rule(*documents: Callable[[dict[str, Any]], list[Any]]) -> Rule:
-    def rule(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
-        if old is None:
+def _grant_rule(*documents: Callable[[dict[str, Any]], list[Any]], star_is_self: bool = False) -> Rule:
+    """``star_is_self``: a key policy's ``Resource: "*"`` means the key itself, not every resource."""
+
+    def rule(context: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+        after = {p for read in documents for doc in read(new) for p in permissions(context.identity_new(doc))}
+        if old is None:  # a new grant: reported only when it is open in itself
+            yield from _open_grants(after, star_is_self=star_is_self)
             return
-        before = {p for read in documents for doc in read(old) for p in permissions(doc)}
-        after = {p for read in documents for doc in read(new) for p in permissions(doc)}
+        before = {
+            p for read in documents for doc in read(old) for p in permissions(context.identity_old(doc))
+        }
         wider, denies_gone = _widened(before, after)
         for p in wider[:5]:
             who = "" if p.principal in ('""', "") else f" to {p.principal}"
@@ -322,6 +427,75 @@ def _grant_rule(*documents: Callable[[dict[str, Any]], list[Any]]) -> Rule:
             yield f"deny removed: `{p.action}` on `{_short(p.resource)}`."
 
     return rule
+
+
+_ANYONE = {canonical("*"), canonical({"AWS": "*"})}
+_PKI_SERVICES = ("acm-pca:", "acm:")
+_READ_ONLY = ("describe", "get", "list")
+
+
+def _open_grants(grants: set[Permission], *, star_is_self: bool) -> Iterator[str]:
+    """A new policy that allows anyone without a condition, any action of a service on every resource, or
+    changing a CA or certificate (``acm-pca:``/``acm:`` beyond Describe/Get/List) on every resource."""
+    open_ = sorted(
+        (
+            p
+            for p in grants
+            if p.effect == "Allow"
+            and (
+                (p.principal in _ANYONE and p.condition == "{}")
+                or (
+                    p.resource == "*"
+                    and not star_is_self
+                    and (
+                        "*" in p.action
+                        or (
+                            p.action.startswith(_PKI_SERVICES)
+                            and not p.action.split(":", 1)[1].startswith(_READ_ONLY)
+                        )
+                    )
+                )
+            )
+        ),
+        key=str,
+    )
+    for p in open_[:5]:
+        who = f" to {p.principal}" if p.principal in _ANYONE else ""
+        yield f"new open grant{who}: `{p.action}` on `{_short(p.resource)}`."
+    if len(open_) > 5:
+        yield f"... and {len(open_) - 5} more open permissions."
+
+
+# ------------------------------------------------------------------------------------------ RAM shares
+
+
+def _ram_share(context: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+    """A RAM share is a grant to other accounts: who (principals, external ones allowed), what (the
+    permission: which certificates they may issue) and which CAs."""
+    principals = _texts(new.get("Principals"))
+    permission = [p.rsplit("/", 1)[-1] for p in _texts(new.get("PermissionArns"))]
+    cas = [context.ca_label(k) or f"`{k[1]}`" for k in references(new.get("ResourceArns"), context.key[0])]
+    shared = ", ".join(dict.fromkeys(cas)) or _texts_joined(new.get("ResourceArns"))
+    if old is None:
+        yield f"new RAM share of {shared} with `{'`, `'.join(principals)}` (`{'`, `'.join(permission)}`)."
+        return
+    before = _texts(old.get("Principals"))
+    added = [p for p in principals if p not in before]
+    if added:
+        whole = " (every account in it)" if any(":organization/" in p or ":ou/" in p for p in added) else ""
+        yield f"RAM share widened: {shared} now shared with `{'`, `'.join(added)}`{whole}, was `{'`, `'.join(before)}`."
+    if new.get("AllowExternalPrincipals") is not False and old.get("AllowExternalPrincipals") is False:
+        yield "RAM share now allows principals outside the organization."
+    permission_before = [p.rsplit("/", 1)[-1] for p in _texts(old.get("PermissionArns"))]
+    if permission != permission_before:
+        yield (
+            f"RAM share permission changed: `{'`, `'.join(permission_before)}` -> `{'`, `'.join(permission)}`: "
+            "what the other accounts may issue from the CA changes."
+        )
+    resources_before = _texts(context.identity_old(old.get("ResourceArns")))
+    resources_after = _texts(context.identity_new(new.get("ResourceArns")))
+    if [r for r in resources_after if r not in resources_before]:
+        yield f"RAM share now includes more CAs: {shared}."
 
 
 def _short(text: str, limit: int = 90) -> str:
@@ -352,7 +526,7 @@ def _inline_policies(properties: dict[str, Any]) -> list[Any]:
     return [_get(p, "PolicyDocument") for p in properties.get("Policies") or [] if isinstance(p, dict)]
 
 
-def _pca_permission(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
+def _pca_permission(_: Context, new: dict[str, Any], old: dict[str, Any] | None) -> Iterator[str]:
     if old is None:
         return
     added = sorted(set(_as_list(new.get("Actions") or [])) - set(_as_list(old.get("Actions") or [])))
@@ -363,22 +537,25 @@ def _pca_permission(_: str, new: dict[str, Any], old: dict[str, Any] | None) -> 
 RULES: dict[str, tuple[Rule, ...]] = {
     "AWS::ACMPCA::CertificateAuthority": (_revocation,),
     "AWS::ACMPCA::Permission": (_pca_permission,),
+    "AWS::RAM::ResourceShare": (_ram_share,),
     "AWS::S3::Bucket": (_bucket,),
     "AWS::EC2::SecurityGroup": (_security_group,),
     "AWS::EC2::SecurityGroupIngress": (_ingress,),
-    "AWS::ElasticLoadBalancingV2::Listener": (_tls_rule(elb_tls_floor, "SslPolicy"), _listener_mtls),
+    "AWS::ElasticLoadBalancingV2::Listener": (_tls_rule(elb_tls_floor, _listener_policy), _listener_mtls),
     "AWS::CloudFront::Distribution": (
-        _tls_rule(cloudfront_tls_floor, "DistributionConfig", "ViewerCertificate", "MinimumProtocolVersion"),
+        _tls_rule(
+            cloudfront_tls_floor, _at("DistributionConfig", "ViewerCertificate", "MinimumProtocolVersion")
+        ),
     ),
-    "AWS::ApiGateway::DomainName": (_tls_rule(api_tls_floor, "SecurityPolicy"), _api_mtls),
+    "AWS::ApiGateway::DomainName": (_tls_rule(api_tls_floor, _at("SecurityPolicy")), _api_mtls),
     "AWS::ApiGatewayV2::DomainName": (
-        _tls_rule(api_tls_floor, "DomainNameConfigurations", 0, "SecurityPolicy"),
+        _tls_rule(api_tls_floor, _at("DomainNameConfigurations", 0, "SecurityPolicy")),
         _api_mtls,
     ),
     "AWS::IAM::Policy": (_grant_rule(_doc("PolicyDocument")),),
     "AWS::IAM::ManagedPolicy": (_grant_rule(_doc("PolicyDocument")),),
     "AWS::IAM::Role": (_grant_rule(_inline_policies, _doc("AssumeRolePolicyDocument")),),
     "AWS::S3::BucketPolicy": (_grant_rule(_doc("PolicyDocument")),),
-    "AWS::KMS::Key": (_grant_rule(_doc("KeyPolicy")),),
+    "AWS::KMS::Key": (_grant_rule(_doc("KeyPolicy"), star_is_self=True),),
     "AWS::SNS::TopicPolicy": (_grant_rule(_doc("PolicyDocument")),),
 }
