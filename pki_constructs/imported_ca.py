@@ -17,9 +17,10 @@ from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
 
 from . import _arn
+from .acm_issuance import acm_certificates_problems
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
 from .ca_facts import CaFacts, note_skipped_rules
-from .errors import Problem, raise_if_any
+from .errors import Problem, add_late_validation, raise_if_any
 from .ram_permission import RamPermission
 from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
@@ -87,6 +88,9 @@ class ImportedCertificateAuthority(Resource):
                 self._facts, field="certificate_authority_arn", region=Stack.of(self).region
             ),
         )
+        # aws-cdk-lib's acm.PrivateCertificate skips ServiceCertificate's rules: check every ACM certificate naming
+        # this CA once the app is complete (shared permission, usage mode, region).
+        add_late_validation(self, lambda: acm_certificates_problems(self))
         stack = Stack.of(self)
         if (
             parts is not None

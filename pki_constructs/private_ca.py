@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import jsii
 from aws_cdk import Annotations, Duration, RemovalPolicy, Resource, Stack, Token
 from aws_cdk import aws_acmpca as acmpca
-from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -25,6 +24,7 @@ from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct, IDependable
 
 from . import cost
+from .acm_issuance import acm_certificates_problems
 from .activation import Activation, ActivationRequest, activate, parent_problems
 from .algorithms import (
     KeyAlgorithm,
@@ -180,8 +180,9 @@ class CertificateAuthorityBase(Resource):
             )
         cost.register(self)
         record_ca(self)
-        if short_lived:
-            add_late_validation(self, self._acm_certificates_from_short_lived_ca)
+        # aws-cdk-lib's acm.PrivateCertificate skips ServiceCertificate's rules: check every ACM certificate
+        # naming this CA once the app is complete (short-lived CA, region).
+        add_late_validation(self, lambda: acm_certificates_problems(self))
 
         # Set by the subclass once it has activated the CA (_keep).
         self._activation: Activation | None = None
@@ -489,21 +490,6 @@ class CertificateAuthorityBase(Resource):
         )
 
     # Helpers for subclasses ---------------------------------------------------------------------------
-
-    def _acm_certificates_from_short_lived_ca(self) -> list[Problem]:
-        """ACM cannot issue from a short-lived-certificate CA; such a certificate would fail at deploy.
-        Known only once the whole app exists, so this runs at synth."""
-        return [
-            Problem(
-                "certificate_authority",
-                certificate.node.path,
-                "ACM cannot issue certificates from a SHORT_LIVED_CERTIFICATE CA",
-                "issue from a GENERAL_PURPOSE CA, or have workloads call IssueCertificate via grant_issue",
-            )
-            for certificate in self.node.root.node.find_all()
-            if isinstance(certificate, acm.CfnCertificate)
-            and certificate.certificate_authority_arn == self.certificate_authority_arn
-        ]
 
     def _keep(self, activation: Activation) -> None:
         self._activation = activation

@@ -41,7 +41,7 @@ from constructs import Construct
 from ._compliance import exempt
 from ._provider import HandlerProvider, async_handler_function
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
-from .ca_facts import ca_facts, note_skipped_rules
+from .ca_facts import ca_facts, ca_region, ca_region_problems, note_skipped_rules
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
@@ -205,6 +205,9 @@ class ServiceCertificate(Resource):
             *usage_mode_problems(facts.usage_mode),
             # A CA shared with this account (RAM): ACM requests need the end-entity permission.
             *shared_permission_problems(facts, field="certificate_authority", needs=RamPermission.END_ENTITY),
+            *ca_region_problems(
+                ca_region(certificate_authority), region=Stack.of(self).region, field="certificate_authority"
+            ),
         ]
         if not export and secret_encryption_key is not None:
             problems.append(

@@ -339,6 +339,7 @@ class CaBundle(Construct):
                 }
             )
         refresh = self.node.try_get_context(REFRESH_CONTEXT_KEY)
+        self._warn_unversioned_cas(cas, refresh)
         self.resource = CustomResource(
             self,
             "Resource",
@@ -368,6 +369,19 @@ class CaBundle(Construct):
     @property
     def s3_uri(self) -> str:
         return f"s3://{self.bucket.bucket_name}/{self.key}"
+
+    def _warn_unversioned_cas(self, cas: list[acmpca.ICertificateAuthority], refresh: object) -> None:
+        """A CA this app does not issue (imported, shared through RAM) has no certificate version in the template:
+        its renewed certificate changes no property, so only a new refresh value makes the handler re-read it."""
+        unversioned = [ca.node.path for ca in cas if not certificate_versions([ca])]
+        if unversioned:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:trustBundleUnversionedCa",
+                f"{', '.join(unversioned)}: this app does not issue these CA certificates, so a renewed one reaches "
+                "the trust store only on a deploy with a new value of the context key "
+                f"{REFRESH_CONTEXT_KEY} (`cdk deploy -c {REFRESH_CONTEXT_KEY}=$(date +%s)`) after the CA's "
+                f"owner renews it{'' if refresh is None else f' (current value: {refresh})'}.",
+            )
 
     def _warn_new_cas_have_no_crl(self, cas: list[acmpca.ICertificateAuthority]) -> None:
         same_stack = [ca.node.path for ca in cas if Stack.of(ca) is Stack.of(self)]
