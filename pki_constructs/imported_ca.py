@@ -22,6 +22,7 @@ from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
 from .ca_facts import CaFacts, note_skipped_rules
 from .errors import Problem, add_late_validation, raise_if_any
 from .ram_permission import RamPermission
+from .renewal import certificate_generation_problems
 from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
 
@@ -51,6 +52,7 @@ class ImportedCertificateAuthority(Resource):
         issuer_role_arn: str | None = None,
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
+        certificate_generation: int | None = None,
     ) -> None:
         parts = _arn.parse_ca_arn(certificate_authority_arn)
         super().__init__(
@@ -66,8 +68,15 @@ class ImportedCertificateAuthority(Resource):
                     certificate_authority_arn, issuer_role_arn=issuer_role_arn, external_id=external_id
                 ),
                 *shared_permissions_problems(shared_permissions),
+                *(
+                    certificate_generation_problems(certificate_generation)
+                    if certificate_generation is not None
+                    else []
+                ),
             ],
         )
+        self.certificate_generation = certificate_generation
+        """The owner's ``certificate_generation`` of the CA certificate, when told: trust bundles follow it."""
         self._facts = CaFacts(
             certificate_authority_arn=certificate_authority_arn,
             subject=subject,

@@ -206,6 +206,7 @@ class CertificateAuthorityBase(Resource):
         issuer_role_arn: str | None = None,
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
+        certificate_generation: int | None = None,
     ) -> ImportedCertificateAuthority:
         """A CA this app does not create (another account, another app, not CDK), with what you know of it.
 
@@ -231,6 +232,10 @@ class CertificateAuthorityBase(Resource):
             its owner's app) with these permissions. Then it must be imported into a stack of its region, and
             ACM certificates need ``RamPermission.END_ENTITY``, a child CA signed without an issuer role
             ``RamPermission.SUBORDINATE_CA_PATH_LEN_0``. Default: - not known to be shared
+        :param certificate_generation: the owner's ``certificate_generation`` of this CA's certificate (pass the
+            same number the owner increments to renew): a trust bundle trusting the import then re-reads it when
+            it changes. Default: - unknown: a renewed certificate reaches trust bundles only with a new
+            ``pki-constructs:trustBundleRefresh`` value (``cdk synth`` warns)
         """
         return ImportedCertificateAuthority(
             scope,
@@ -246,6 +251,7 @@ class CertificateAuthorityBase(Resource):
             issuer_role_arn=issuer_role_arn,
             external_id=external_id,
             shared_permissions=shared_permissions,
+            certificate_generation=certificate_generation,
         )
 
     # Public surface -----------------------------------------------------------------------------------
