@@ -14,15 +14,25 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from aws_cdk import Annotations, Duration
-from constructs import IConstruct
+from aws_cdk import Annotations, Duration, Stack
+from constructs import Construct, IConstruct
 
 from . import _arn
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode
+from .errors import Problem
 from .ram_permission import RamPermission
 from .subject import DistinguishedName
 
-__all__ = ["CaFacts", "HasCaFacts", "ca_environment", "ca_facts", "describe_ca", "note_skipped_rules"]
+__all__ = [
+    "CaFacts",
+    "HasCaFacts",
+    "ca_environment",
+    "ca_facts",
+    "ca_region",
+    "ca_region_problems",
+    "describe_ca",
+    "note_skipped_rules",
+]
 
 
 @dataclass(frozen=True)
@@ -82,6 +92,41 @@ def ca_facts(ca: object) -> CaFacts:
     if not isinstance(arn, str):
         raise TypeError(f"{type(ca).__name__} is not an aws_acmpca.ICertificateAuthority")
     return CaFacts(certificate_authority_arn=arn)
+
+
+def ca_region(ca: object) -> str | None:
+    """The CA's region when synth knows it: the region of its literal ARN, else, for a CA of this app, its
+    stack's literal region. None otherwise (an imported ARN token, an environment-agnostic stack).
+
+    Not the scope's region for an aws-cdk-lib import (``from_certificate_authority_arn``): that one reports the
+    importing stack's region whatever the ARN says, so only its ARN counts."""
+    facts = ca_facts(ca)
+    region = _arn.region_of(facts.certificate_authority_arn)
+    if region is None and facts.created_here and isinstance(ca, Construct):
+        stack_region = Stack.of(ca).region
+        region = stack_region if _arn.is_literal(stack_region) else None
+    return region
+
+
+def ca_region_problems(ca_region: str | None, *, region: str | None, field: str) -> list[Problem]:
+    """An ACM private certificate (and a CA signed without an issuer role) is requested in the CA's region.
+
+    A CA is a regional resource (AWS Private CA User Guide, "Regions", PcaRegions.html); ACM's RequestCertificate
+    is a regional endpoint whose ``CertificateAuthorityArn`` names a CA of that region (ACM API reference,
+    RequestCertificate; ACM User Guide, "Requesting a private PKI certificate", gs-acm-request-private.html,
+    which lists the Region's CAs, owned or shared). Checked only when both regions are literal.
+    """
+    if ca_region is None or not _arn.is_literal(region) or region == ca_region:
+        return []
+    return [
+        Problem(
+            field,
+            f"a CA in {ca_region}",
+            f"a CA is used from its own region: ACM requests a private certificate (and a shared CA signs) only "
+            f"in the CA's region; this CA is in {ca_region}, the use in {region}",
+            f"issue in a stack of {ca_region}, or from a CA of {region}",
+        )
+    ]
 
 
 def describe_ca(ca: object) -> str:

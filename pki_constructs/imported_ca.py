@@ -20,14 +20,16 @@ from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
 
 from . import _arn
+from .acm_issuance import acm_certificates_problems
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode, signing_matches_key
 from .ca_facts import CaFacts, note_skipped_rules
-from .errors import Problem, raise_if_any
+from .errors import Problem, add_late_validation, raise_if_any
 from .expiry_metrics import ca_days_to_expiry_metric
 from .hierarchy import MAX_HIERARCHY_DEPTH, path_length_problems, validity_problems
 from .inputs import typed_props
 from .issue_grant import grant_issue
 from .ram_permission import RamPermission
+from .renewal import certificate_generation_problems
 from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
@@ -59,6 +61,7 @@ class ImportedCertificateAuthority(Resource):
         issuer_role_arn: str | None = None,
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
+        certificate_generation: int | None = None,
     ) -> None:
         parts = (
             _arn.parse_ca_arn(certificate_authority_arn)
@@ -86,8 +89,15 @@ class ImportedCertificateAuthority(Resource):
                     path_length=path_length,
                     depth=depth,
                 ),
+                *(
+                    certificate_generation_problems(certificate_generation)
+                    if certificate_generation is not None
+                    else []
+                ),
             ],
         )
+        self.certificate_generation = certificate_generation
+        """The owner's ``certificate_generation`` of the CA certificate, when told: trust bundles follow it."""
         self._facts = CaFacts(
             certificate_authority_arn=certificate_authority_arn,
             subject=subject,
@@ -108,6 +118,9 @@ class ImportedCertificateAuthority(Resource):
                 self._facts, field="certificate_authority_arn", region=Stack.of(self).region
             ),
         )
+        # aws-cdk-lib's acm.PrivateCertificate skips ServiceCertificate's rules: check every ACM certificate naming
+        # this CA once the app is complete (shared permission, usage mode, region).
+        add_late_validation(self, lambda: acm_certificates_problems(self))
         stack = Stack.of(self)
         if (
             parts is not None

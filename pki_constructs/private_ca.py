@@ -16,7 +16,6 @@ from typing import TYPE_CHECKING
 import jsii
 from aws_cdk import Annotations, Duration, RemovalPolicy, Resource, Stack
 from aws_cdk import aws_acmpca as acmpca
-from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
@@ -25,6 +24,7 @@ from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct, IDependable
 
 from . import cost
+from .acm_issuance import acm_certificates_problems
 from .activation import Activation, ActivationRequest, activate, parent_problems
 from .algorithms import (
     KeyAlgorithm,
@@ -183,8 +183,9 @@ class CertificateAuthorityBase(Resource):
             )
         cost.register(self)
         record_ca(self)
-        if short_lived:
-            add_late_validation(self, self._acm_certificates_from_short_lived_ca)
+        # aws-cdk-lib's acm.PrivateCertificate skips ServiceCertificate's rules: check every ACM certificate
+        # naming this CA once the app is complete (short-lived CA, region).
+        add_late_validation(self, lambda: acm_certificates_problems(self))
 
         # Set by the subclass once it has activated the CA (_keep).
         self._activation: Activation | None = None
@@ -208,6 +209,7 @@ class CertificateAuthorityBase(Resource):
         issuer_role_arn: str | None = None,
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
+        certificate_generation: int | None = None,
     ) -> ImportedCertificateAuthority:
         """A CA this app does not create (another account, another app, not CDK), with what you know of it.
 
@@ -233,6 +235,10 @@ class CertificateAuthorityBase(Resource):
             its owner's app) with these permissions. Then it must be imported into a stack of its region, and
             ACM certificates need ``RamPermission.END_ENTITY``, a child CA signed without an issuer role
             ``RamPermission.SUBORDINATE_CA_PATH_LEN_0``. Default: - not known to be shared
+        :param certificate_generation: the owner's ``certificate_generation`` of this CA's certificate (pass the
+            same number the owner increments to renew): a trust bundle trusting the import then re-reads it when
+            it changes. Default: - unknown: a renewed certificate reaches trust bundles only with a new
+            ``pki-constructs:trustBundleRefresh`` value (``cdk synth`` warns)
         """
         return ImportedCertificateAuthority(
             scope,
@@ -248,6 +254,7 @@ class CertificateAuthorityBase(Resource):
             issuer_role_arn=issuer_role_arn,
             external_id=external_id,
             shared_permissions=shared_permissions,
+            certificate_generation=certificate_generation,
         )
 
     # Public surface -----------------------------------------------------------------------------------
@@ -451,21 +458,6 @@ class CertificateAuthorityBase(Resource):
         )
 
     # Helpers for subclasses ---------------------------------------------------------------------------
-
-    def _acm_certificates_from_short_lived_ca(self) -> list[Problem]:
-        """ACM cannot issue from a short-lived-certificate CA; such a certificate would fail at deploy.
-        Known only once the whole app exists, so this runs at synth."""
-        return [
-            Problem(
-                "certificate_authority",
-                certificate.node.path,
-                "ACM cannot issue certificates from a SHORT_LIVED_CERTIFICATE CA",
-                "issue from a GENERAL_PURPOSE CA, or have workloads call IssueCertificate via grant_issue",
-            )
-            for certificate in self.node.root.node.find_all()
-            if isinstance(certificate, acm.CfnCertificate)
-            and certificate.certificate_authority_arn == self.certificate_authority_arn
-        ]
 
     def _keep(self, activation: Activation) -> None:
         self._activation = activation

@@ -36,9 +36,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct
 
-from . import _arn
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
-from .ca_facts import ca_environment, ca_facts, note_skipped_rules
+from .ca_facts import ca_facts, ca_region, ca_region_problems, note_skipped_rules
 from .certificate_exports import SECRET_TAG_VALUE_MAX, CertificateExports
 from .cross_region import weak_ca
 from .domain_names import dedupe_names, names_problems
@@ -113,22 +112,6 @@ def usage_mode_problems(usage_mode: UsageMode | None) -> list[Problem]:
 
 
 _SECRET_NAME = re.compile(r"^[A-Za-z0-9/_+=.@-]{1,512}$")
-
-
-def ca_region_problems(ca_region: str | None, region: str) -> list[Problem]:
-    """ACM requests a private certificate from a CA of its own region: private CAs and ACM certificates are
-    regional resources that cannot be used or copied across regions (AWS Private CA User Guide, PcaRegions.html;
-    ACM User Guide, acm-regions.html). Cross-account issuance exists (ca-access.html); cross-region does not."""
-    if ca_region is None or not _arn.is_literal(region) or ca_region == region:
-        return []
-    return [
-        Problem(
-            "certificate_authority",
-            ca_region,
-            f"ACM issues private certificates only from a CA in its own region ({region})",
-            f"create an issuing CA in {region} (SubordinateCa(parent=...) works across regions) and issue from it",
-        )
-    ]
 
 
 def secret_name_problems(secret_name: str) -> list[Problem]:
@@ -237,7 +220,9 @@ class ServiceCertificate(Resource):
             *usage_mode_problems(facts.usage_mode),
             # A CA shared with this account (RAM): ACM requests need the end-entity permission.
             *shared_permission_problems(facts, field="certificate_authority", needs=RamPermission.END_ENTITY),
-            *ca_region_problems(ca_environment(certificate_authority)[1], Stack.of(scope).region),
+            *ca_region_problems(
+                ca_region(certificate_authority), region=Stack.of(self).region, field="certificate_authority"
+            ),
         ]
         if not export and secret_encryption_key is not None:
             problems.append(

@@ -29,11 +29,12 @@ from collections.abc import Sequence
 
 from aws_cdk import Annotations, Stack, Token
 from aws_cdk import aws_ram as ram
+from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
 from . import _arn
 from .algorithms import UsageMode
-from .ca_facts import CaFacts
+from .ca_facts import CaFacts, ca_region_problems
 from .errors import Problem, raise_if_any
 from .hierarchy import MAX_HIERARCHY_DEPTH
 from .inputs import typed_props
@@ -42,6 +43,7 @@ from .ram_permission import RamPermission
 __all__ = [
     "CaShare",
     "PrincipalKind",
+    "partition_of_stack",
     "principal_kind",
     "share_problems",
     "shared_permission_problems",
@@ -78,6 +80,17 @@ def _partition_of(principal: str) -> str | None:
     return principal.split(":")[1] if principal.startswith("arn:") else None
 
 
+def partition_of_stack(stack: Stack) -> str | None:
+    """The stack's partition when synth knows it. ``Stack.partition`` is a token unless the
+    ``@aws-cdk/core:enablePartitionLiterals`` flag is set, so a literal region is looked up in aws-cdk-lib's
+    region facts (``RegionInfo.get(region).partition``, None for a region it does not know)."""
+    if not Token.is_unresolved(stack.partition):
+        return stack.partition
+    if Token.is_unresolved(stack.region):
+        return None
+    return RegionInfo.get(stack.region).partition
+
+
 def share_problems(
     facts: CaFacts,
     *,
@@ -97,6 +110,17 @@ def share_problems(
                 permission,
                 "not a RamPermission (the AWS-managed RAM permissions for Private CA)",
                 "pass e.g. RamPermission.END_ENTITY",
+            )
+        ]
+    not_text = [p for p in principals if not isinstance(p, str)]
+    if not_text:
+        return [
+            Problem(
+                "principals",
+                not_text,
+                "RAM principals are strings: 12-digit account ids (as text, keeping leading zeros) or "
+                "organization/OU ARNs",
+                "quote account ids, e.g. principals=['222222222222']",
             )
         ]
     literal = [p for p in principals if not Token.is_unresolved(p)]
@@ -215,21 +239,11 @@ def shared_permissions_problems(shared_permissions: object) -> list[Problem]:
 
 
 def shared_region_problems(facts: CaFacts, *, field: str, region: str) -> list[Problem]:
-    """A CA shared with this account is used in its own region (a CA and its RAM share are regional)."""
+    """A CA shared with this account is used in its own region (a CA and its RAM share are regional): checked at
+    import, before any certificate names it. Unshared CAs meet the same rule where ACM issues from them."""
     if facts.shared_permissions is None:
         return []
-    ca_region = _arn.region_of(facts.certificate_authority_arn)
-    if ca_region and not Token.is_unresolved(region) and region != ca_region:
-        return [
-            Problem(
-                field,
-                facts.certificate_authority_arn,
-                f"a shared CA is used from its own region ({ca_region}), not from {region}: a CA is a "
-                "regional resource and ACM requests certificates from a CA of the certificate's region",
-                f"import and use it in a stack of {ca_region}, or share a CA of {region}",
-            )
-        ]
-    return []
+    return ca_region_problems(_arn.region_of(facts.certificate_authority_arn), region=region, field=field)
 
 
 def shared_permission_problems(facts: CaFacts, *, field: str, needs: RamPermission) -> list[Problem]:
@@ -273,7 +287,7 @@ class CaShare(Construct):
     ) -> None:
         super().__init__(scope, id)
         stack = Stack.of(self)
-        partition = None if Token.is_unresolved(stack.partition) else stack.partition
+        partition = partition_of_stack(stack)
         own_account = None if Token.is_unresolved(stack.account) else stack.account
         unique = list(dict.fromkeys(principals))
         raise_if_any(

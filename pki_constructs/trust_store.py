@@ -235,7 +235,8 @@ def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], sc
 
     A CA certificate this stack issues (``AWS::ACMPCA::Certificate``) is named by its ARN (a re-issued one gets
     a new ARN). Any other CA of the app — activated by the custom resource, signed offline, or issued in another
-    stack — is named by a literal ``<path>#certificate-generation=<n>`` once renewed (``n`` >= 2): an ARN from
+    stack, or an import told its owner's ``certificate_generation`` — is named by a literal
+    ``<path>#certificate-generation=<n>`` once renewed (``n`` >= 2): an ARN from
     another stack would be a strong reference (an export in the same region, aws-cdk-lib's export writer across
     regions) that blocks the producer from renewing its CA.
     """
@@ -249,8 +250,11 @@ def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], sc
             certificate = getattr(member, "certificate", None)
             if isinstance(certificate, acmpca.CfnCertificate) and Stack.of(certificate) is Stack.of(scope):
                 versions.append(certificate.attr_arn)
-            elif isinstance(member, CertificateAuthorityBase) and member.certificate_generation > 1:
-                versions.append(f"{member.node.path}#certificate-generation={member.certificate_generation}")
+            elif (
+                isinstance(generation := getattr(member, "certificate_generation", None), int)
+                and generation > 1
+            ):
+                versions.append(f"{member.node.path}#certificate-generation={generation}")
     return versions
 
 
@@ -399,6 +403,7 @@ class CaBundle(Construct):
                 }
             )
         refresh = self.node.try_get_context(REFRESH_CONTEXT_KEY)
+        self._warn_unversioned_cas(cas, refresh)
         self.resource = CustomResource(
             self,
             "Resource",
@@ -428,6 +433,26 @@ class CaBundle(Construct):
     @property
     def s3_uri(self) -> str:
         return f"s3://{self.bucket.bucket_name}/{self.key}"
+
+    def _warn_unversioned_cas(self, cas: list[acmpca.ICertificateAuthority], refresh: object) -> None:
+        """A CA this app does not issue (imported, shared through RAM) and whose ``certificate_generation`` it was
+        not told has no certificate version in the template: its renewed certificate changes no property, so only
+        a new refresh value makes the handler re-read it."""
+        unversioned = [
+            ca.node.path
+            for ca in cas
+            if not isinstance(ca, CertificateAuthorityBase)
+            and getattr(ca, "certificate_generation", None) is None
+        ]
+        if unversioned:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:trustBundleUnversionedCa",
+                f"{', '.join(unversioned)}: this app does not issue these CA certificates and was not told their "
+                "certificate_generation (from_certificate_authority_attributes), so a renewed one reaches "
+                "the trust store only on a deploy with a new value of the context key "
+                f"{REFRESH_CONTEXT_KEY} (`cdk deploy -c {REFRESH_CONTEXT_KEY}=$(date +%s)`) after the CA's "
+                f"owner renews it{'' if refresh is None else f' (current value: {refresh})'}.",
+            )
 
     def _warn_new_cas_have_no_crl(self, cas: list[acmpca.ICertificateAuthority]) -> None:
         same_stack = [ca.node.path for ca in cas if Stack.of(ca) is Stack.of(self)]

@@ -6,6 +6,7 @@ with ``-c`` flags or by editing cdk.json (see the README).
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from typing import Any
 
@@ -45,12 +46,13 @@ class ReferenceConfig:
 
     @classmethod
     def from_context(cls, scope: Construct) -> ReferenceConfig:
-        raw: dict[str, Any] | None = scope.node.try_get_context(CONTEXT_KEY)
-        if raw is None:
+        value = scope.node.try_get_context(CONTEXT_KEY)
+        if value is None:
             raise ValueError(
                 f"context {CONTEXT_KEY!r} is missing: run the app through the CDK CLI (npm run synth), "
                 "which reads it from cdk.json"
             )
+        raw = _object(value, CONTEXT_KEY)
         return cls(
             pki_account=str(raw["pkiAccount"]),
             workload_account=str(raw.get("workloadAccount", raw["pkiAccount"])),
@@ -63,7 +65,12 @@ class ReferenceConfig:
             hosted_zone_id=raw["hostedZoneId"],
             alarm_email=raw.get("alarmEmail"),
             trust_store_revocation=bool(raw.get("trustStoreRevocation", True)),
-            member_stack_set=_member_stack_set(raw.get("memberStackSet"), raw["pkiAccount"]),
+            member_stack_set=_member_stack_set(
+                None
+                if raw.get("memberStackSet") is None
+                else _object(raw["memberStackSet"], "memberStackSet"),
+                raw["pkiAccount"],
+            ),
             # Renewal (README "CA lifecycle runbook"): increment to re-issue a CA certificate, same key.
             root_ca_generation=int(raw.get("rootCaCertificateGeneration", 1)),
             issuing_ca_generation=int(raw.get("issuingCaCertificateGeneration", 1)),
@@ -86,6 +93,21 @@ class ReferenceConfig:
             organizational_unit=self.organizational_unit,
             country=self.country,
         )
+
+
+def _object(value: object, key: str) -> dict[str, Any]:
+    """A context object: as cdk.json gives it, or as a JSON string (``cdk synth -c pki-reference='{...}'`` passes
+    the value as text)."""
+    if isinstance(value, str):
+        try:
+            value = json.loads(value)
+        except json.JSONDecodeError as error:
+            raise ValueError(
+                f"context {key!r} is a string but not JSON ({error}): pass a JSON object"
+            ) from None
+    if not isinstance(value, dict):
+        raise ValueError(f"context {key!r} must be a JSON object, got {type(value).__name__}: {value!r}")
+    return value
 
 
 def _member_stack_set(raw: dict[str, Any] | None, pki_account: str) -> MemberStackSetConfig | None:

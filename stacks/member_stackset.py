@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from typing import Any
 
@@ -38,6 +39,9 @@ from pki_constructs.sharing import shared_region_problems
 from .config import ReferenceConfig
 
 MEMBER_STACK_NAME = "PkiMemberCertificates"
+ORGANIZATIONAL_UNIT_ID = re.compile(r"^(ou-[a-z0-9]{4,32}-[a-z0-9]{8,32}|r-[a-z0-9]{4,32})$")
+"""A StackSet target: an OU id or the root id (botocore cloudformation model, ``OrganizationalUnitId``; the
+organizations model spells the same ``ou-``/``r-`` shapes for ``ParentId``)."""
 SHARED_PERMISSIONS = (RamPermission.END_ENTITY,)
 
 
@@ -112,6 +116,20 @@ class MemberStackSet(Construct):
             problems.append(
                 Problem("organizational_unit_ids", [], "a StackSet needs targets", "name the OUs")
             )
+        malformed = [
+            ou
+            for ou in organizational_unit_ids
+            if not (isinstance(ou, str) and ORGANIZATIONAL_UNIT_ID.match(ou))
+        ]
+        if malformed:
+            problems.append(
+                Problem(
+                    "organizational_unit_ids",
+                    malformed,
+                    "StackSet targets are OU ids (ou-<4-32 of a-z0-9>-<8-32 of a-z0-9>) or the root id (r-<4-32>)",
+                    "copy them from `aws organizations list-organizational-units-for-parent` / `list-roots`",
+                )
+            )
         if problems:
             raise PkiValidationError(self.node.path, problems)
         # One template, synthesized once in its own stage; every account and region reuses it.
@@ -149,6 +167,16 @@ class MemberStackSet(Construct):
             ],
             template_body=json.dumps(self.template, sort_keys=True),
             description="pki-constructs: ACM private certificates from the shared CA in every member account",
+        )
+        # The share is the CA owner's to make: a StackSet reaching accounts the CA is not shared with deploys
+        # certificates that fail (RequestCertificate is refused) in every one of them.
+        Annotations.of(self).add_warning_v2(
+            "pki-constructs:stackSetShare",
+            f"Every account of {', '.join(organizational_unit_ids)} requests a certificate from "
+            f"{certificate_authority_arn}: share that CA with the same OUs in its owner's app "
+            "(ca.share('Members', principals=['arn:<partition>:organizations::<management account>:ou/o-…/ou-…'] "
+            "or the organization's ARN for a root id)) before the StackSet deploys; a share naming only some "
+            "accounts leaves the others' certificates failing. Acknowledge this warning once the share exists.",
         )
         body = self.stack_set.template_body or ""
         Annotations.of(self).add_info(

@@ -44,6 +44,8 @@ class SharedIssuingStack(cdk.Stack):
             path_length=0,
             # Member accounts' trust stores cannot read this account's CRL bucket; only AWS reads it here.
             crl=CrlConfiguration(omit_extension=True),
+            # Renewal (README "CA lifecycle runbook"): the same context key renews the issuing CA in either layout.
+            certificate_generation=config.issuing_ca_generation,
         )
         self.share = self.issuing_ca.share(
             "WorkloadShare",

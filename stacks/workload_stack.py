@@ -75,6 +75,8 @@ class WorkloadStack(cdk.Stack):
                 path_length=ca.path_length,
                 usage_mode=ca.usage_mode,
                 depth=ca.depth,
+                # The trust store re-reads the shared CA's certificate when the PKI account renews it.
+                certificate_generation=ca.certificate_generation,
             )
 
         self.vpc = ec2.Vpc(

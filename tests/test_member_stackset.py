@@ -108,3 +108,51 @@ def test_fails_without_target_ous() -> None:
             organizational_unit_ids=[],
             domain_name="a.example",
         )
+
+
+@pytest.mark.parametrize("bad", ["ou-bad", "r-1", "OU-AB12-CD34EF56", "o-a1b2c3d4e5"])
+def test_fails_on_malformed_target_ou_ids(bad: str) -> None:
+    stack = make_stack(region="us-east-1")
+    with pytest.raises(PkiValidationError) as caught:
+        MemberStackSet(
+            stack,
+            "Members",
+            certificate_authority_arn=CA_ARN,
+            organizational_unit_ids=[OUS[0], bad],
+            domain_name="a.example",
+        )
+    assert "organizational_unit_ids=" in str(caught.value) and bad in str(caught.value)
+
+
+def test_a_root_id_is_a_valid_target() -> None:
+    stack = make_stack(region="us-east-1")
+    MemberStackSet(
+        stack,
+        "Members",
+        certificate_authority_arn=CA_ARN,
+        organizational_unit_ids=["r-ab12"],
+        domain_name="a.example",
+    )
+
+
+def test_synth_warns_that_the_ca_must_be_shared_with_the_target_ous(app: cdk.App) -> None:
+    # The StackSet reaches every account of the OUs; the RAM share is the CA owner's to widen to them.
+    stack = app.node.find_child("PkiReference-MemberStackSet")
+    Annotations.from_stack(stack).has_warning(  # type: ignore[arg-type]
+        "*", Match.string_like_regexp(r"ou-ab12-cd34ef56.*share that CA.*pki-constructs:stackSetShare")
+    )
+
+
+def test_the_context_may_be_a_json_string_as_cdk_synth_dash_c_passes_it() -> None:
+    context = dict(
+        pinned_context()["pki-reference"],
+        memberStackSet={"certificateAuthorityArn": CA_ARN, "organizationalUnitIds": OUS},
+    )
+    built = reference_app.build(make_app(**{"pki-reference": json.dumps(context)}))
+    assert built.node.try_find_child("PkiReference-MemberStackSet") is not None
+
+
+@pytest.mark.parametrize("bad", ["{not json", "[1, 2]"])
+def test_fails_on_a_context_string_that_is_no_json_object_naming_the_key(bad: str) -> None:
+    with pytest.raises(ValueError, match="context 'pki-reference'"):
+        reference_app.build(make_app(**{"pki-reference": bad}))

@@ -25,8 +25,8 @@ STACKS = {
 }
 
 
-def two_account_app(outdir: str) -> cdk.App:
-    context = dict(pinned_context()["pki-reference"], workloadAccount=WORKLOAD_ACCOUNT)
+def two_account_app(outdir: str, **settings: Any) -> cdk.App:
+    context = dict(pinned_context()["pki-reference"], workloadAccount=WORKLOAD_ACCOUNT, **settings)
     zones = pinned_context()[f"availability-zones:account={PKI_ACCOUNT}:region=eu-west-1"]
     return reference_app.build(
         make_app(
@@ -143,3 +143,22 @@ def test_templates_pass_cfn_lint(stacks: dict[str, dict[str, Any]]) -> None:
 
 def test_cdk_nag_has_no_unacknowledged_findings(app: cdk.App) -> None:
     assert nag_findings(app) == []
+
+
+def _workload_bundle_versions(app: cdk.App) -> list[Any]:
+    template = app.synth().get_stack_by_name("PkiReference-Workload").template
+    (bundle,) = [r for r in template["Resources"].values() if r["Type"] == "Custom::PkiTrustBundle"]
+    return bundle["Properties"]["CaCertificateVersions"]  # type: ignore[no-any-return]
+
+
+def test_renewing_the_shared_issuing_ca_refreshes_the_workload_trust_bundle(
+    app: cdk.App, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    # The Workload stack trusts an import of the PKI account's CA: without its generation the bundle's
+    # CaCertificateVersions stayed [] and a renewed CA certificate never reached the trust store.
+    renewed = two_account_app(str(tmp_path_factory.mktemp("renewed")), issuingCaCertificateGeneration=2)
+    assert _workload_bundle_versions(app) == []
+    assert _workload_bundle_versions(renewed) == ["PkiReference-Workload/IssuingCa#certificate-generation=2"]
+    Annotations.from_stack(renewed.node.find_child("PkiReference-Workload")).has_no_warning(  # type: ignore[arg-type]
+        "*", Match.string_like_regexp("trustBundleUnversionedCa")
+    )

@@ -367,3 +367,136 @@ def test_cross_account_app_with_the_share_and_the_member_stack_synthesizes() -> 
     ca = shared(member)
     ServiceCertificate(member, "Svc", certificate_authority=ca, domain_name="svc.internal.example")
     app.synth()
+
+
+# Issue-15 acceptance: breakages an outside tester found ----------------------------------------------
+
+
+def _without_partition_literals(region: str) -> cdk.Stack:
+    # Without the flag Stack.partition is a token: the partition comes from the literal region.
+    app = make_app(**{"@aws-cdk/core:enablePartitionLiterals": False})
+    return make_stack(app, region=region)
+
+
+@pytest.mark.parametrize(
+    ("region", "principal"),
+    [
+        ("eu-west-1", ORG.replace("arn:aws:", "arn:aws-cn:")),
+        ("eu-west-1", OU.replace("arn:aws:", "arn:aws-us-gov:")),
+        ("cn-north-1", ORG),
+    ],
+)
+def test_fails_on_a_principal_of_another_partition_without_the_partition_literals_flag(
+    region: str, principal: str
+) -> None:
+    stack = _without_partition_literals(region)
+    _, issuing = hierarchy(stack)
+    message = _error(lambda: issuing.share("Other", principals=[principal]))
+    assert "principals=" in message and "partition" in message
+
+
+def test_a_principal_of_the_regions_partition_passes_without_the_flag() -> None:
+    stack = _without_partition_literals("cn-north-1")
+    _, issuing = hierarchy(stack)
+    issuing.share("Cn", principals=[ORG.replace("arn:aws:", "arn:aws-cn:")])
+    assert shares(stack)
+
+
+def test_fails_on_an_account_id_given_as_a_number() -> None:
+    stack = make_stack(region="eu-west-1")
+    _, issuing = hierarchy(stack)
+    message = _error(lambda: issuing.share("Int", principals=[222222222222]))  # type: ignore[list-item]
+    assert "principals=[222222222222]" in message
+
+
+def _late_error(stack: cdk.Stack) -> str:
+    with pytest.raises(RuntimeError) as caught:
+        Template.from_stack(stack)
+    return str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("permissions", "facts", "rule"),
+    [
+        ([RamPermission.REVOKE_CERTIFICATE], {}, "AWSRAMDefaultPermissionCertificateAuthority"),
+        ([RamPermission.SUBORDINATE_CA_PATH_LEN_0], {}, "AWSRAMDefaultPermissionCertificateAuthority"),
+        ([RamPermission.END_ENTITY], {"usage_mode": UsageMode.SHORT_LIVED_CERTIFICATE}, "SHORT_LIVED"),
+    ],
+)
+def test_fails_aws_cdk_lib_private_certificate_under_the_shared_import_rules(
+    permissions: list[RamPermission], facts: dict[str, Any], rule: str
+) -> None:
+    stack = member_stack()
+    ca = shared(stack, *permissions, **facts)
+    acm.PrivateCertificate(stack, "Plain", certificate_authority=ca, domain_name="plain.internal.example")
+    message = _late_error(stack)
+    assert "certificate_authority='Member/Plain/Resource'" in message and rule in message
+
+
+def test_fails_on_a_service_certificate_from_an_unshared_import_in_another_region() -> None:
+    stack = member_stack(region="us-east-1")
+    ca = SubordinateCa.from_certificate_authority_attributes(
+        stack, "Ca", certificate_authority_arn=SHARED_ARN
+    )
+    message = _error(
+        lambda: ServiceCertificate(stack, "Svc", certificate_authority=ca, domain_name="a.internal.example")
+    )
+    assert "certificate_authority=" in message and "eu-west-1" in message and "us-east-1" in message
+
+
+def test_fails_on_a_service_certificate_from_an_aws_cdk_lib_import_in_another_region() -> None:
+    from aws_cdk import aws_acmpca as acmpca
+
+    stack = member_stack(region="us-east-1")
+    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Ca", SHARED_ARN)
+    message = _error(
+        lambda: ServiceCertificate(stack, "Svc", certificate_authority=ca, domain_name="a.internal.example")
+    )
+    assert "certificate_authority=" in message and "eu-west-1" in message
+
+
+def test_fails_on_our_own_ca_used_from_a_stack_of_another_region() -> None:
+    app = make_app()
+    _, issuing = hierarchy(make_stack(app, name="Pki", region="eu-west-1"))
+    other = make_stack(app, name="Other", region="us-east-1")
+    message = _error(
+        lambda: ServiceCertificate(
+            other, "Svc", certificate_authority=issuing, domain_name="a.internal.example"
+        )
+    )
+    assert "certificate_authority=" in message and "eu-west-1" in message and "us-east-1" in message
+
+
+def test_fails_aws_cdk_lib_private_certificate_from_our_ca_in_another_region() -> None:
+    app = make_app()
+    _, issuing = hierarchy(make_stack(app, name="Pki", region="eu-west-1"))
+    other = cdk.Stack(
+        app, "Other", env=cdk.Environment(account=ACCOUNT, region="us-east-1"), cross_region_references=True
+    )
+    acm.PrivateCertificate(
+        other, "Plain", certificate_authority=issuing, domain_name="plain.internal.example"
+    )
+    message = _late_error(other)
+    assert "certificate_authority='Other/Plain/Resource'" in message and "eu-west-1" in message
+
+
+def test_a_trust_store_of_a_shared_ca_says_how_its_renewed_certificate_gets_in() -> None:
+    # CaCertificateVersions follows only CA certificates this app issues; a shared CA's renewal changes no
+    # property, so the bundle is re-read only with a new pki-constructs:trustBundleRefresh value.
+    stack = member_stack()
+    ca = shared(stack, depth=2)
+    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
+    cert = ServiceCertificate(stack, "Svc", certificate_authority=ca, domain_name="svc.internal.example")
+    CertifiedAlb(
+        stack,
+        "Alb",
+        vpc=vpc,
+        certificates=[cert],
+        internet_facing=False,
+        mutual_tls=MutualTls(trusted_cas=[ca]),
+    )
+    (bundle,) = resources_of_type(Template.from_stack(stack).to_json(), "Custom::PkiTrustBundle").values()
+    assert bundle["Properties"]["CaCertificateVersions"] == []
+    Annotations.from_stack(stack).has_warning(
+        "*", Match.string_like_regexp(r"Member/Shared.*pki-constructs:trustBundleRefresh=")
+    )
