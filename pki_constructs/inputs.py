@@ -60,7 +60,7 @@ _F = TypeVar("_F", bound=Callable[..., None])
 
 # What to show a user who passed the wrong type, by expected type name. Anything else gets "an instance of X".
 _EXAMPLES: dict[str, str] = {
-    "str": "'www.example.com'",
+    "str": "'example'",
     "int": "1",
     "float": "1.5",
     "bool": "True",
@@ -216,7 +216,12 @@ def _shown(value: object) -> object:
         return value if not isinstance(value, str) else value[:120]
     text = type(value).__name__
     if isinstance(value, list | tuple):
-        text = f"{type(value).__name__} of {len(value)}"
+        basic = all(isinstance(v, str | int | float | bool | type(None)) for v in value)
+        text = (
+            repr(list(value))[:120]
+            if basic and len(value) <= 5
+            else f"{type(value).__name__} of {len(value)}"
+        )
     if isinstance(value, Duration):
         text = "Duration (token)" if value.is_unresolved() else f"Duration of {value.to_human_string()}"
     if isinstance(value, Construct):

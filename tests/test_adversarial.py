@@ -1914,6 +1914,8 @@ def _cross_stack_cases() -> list[Any]:
             issuer_role,
         )
         for region in ("us-east-1", "eu-west-1")
+        # ACM issues only from a CA of its own region: that pair is refused at synth (test_service_certificate)
+        if not (build is service_certificate and region != "us-east-1")
     ]
 
 

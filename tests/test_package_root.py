@@ -23,6 +23,8 @@ from tests.synth import ROOT
 
 # Importable from their modules, deliberately not in __all__: "module.Name": why a user does not compose it.
 INTERNAL = {
+    "pki_constructs.app_checks.AppChecks": "the app-wide check; the first library construct of an app installs it",
+    "pki_constructs.certificate_exports.CertificateExports": "the stack's export mechanism; ServiceCertificate(export=True) creates it",
     "pki_constructs.custom_activation.CaActivation": "SubordinateCa creates it when CloudFormation cannot reach the parent",
     "pki_constructs.private_ca.CertificateAuthorityBase": "shared base; type CA props with aws_acmpca.ICertificateAuthority",
     "pki_constructs.imported_ca.ImportedCertificateAuthority": "built by SubordinateCa.from_certificate_authority_attributes",

@@ -378,7 +378,8 @@ def test_fails_on_a_ca_in_another_region(kind: str) -> None:
         )
     )
     with pytest.raises(
-        PkiValidationError, match=r"certificate_authority='us-east-1'.*own region \(eu-west-1\)"
+        PkiValidationError,
+        match=r"certificate_authority=.*CA's region.*this CA is in us-east-1, the use in eu-west-1",
     ):
         ServiceCertificate(eu, "Api", certificate_authority=ca, domain_name="api.internal.example")
 
