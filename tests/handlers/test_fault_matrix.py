@@ -345,6 +345,60 @@ def test_cert_export(
     assert_no_secrets(text, caplog.text)
 
 
+EXPORT_UPDATE_CALLS = [c for c in EXPORT_CALLS if c[1] in ("ExportCertificate", "PutSecretValue")]
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "resource", "make", "outcome"), cases(EXPORT_UPDATE_CALLS, EXPORT_TERMINAL)
+)
+def test_cert_export_update_to_a_new_certificate(
+    export: dict[str, Any],
+    export_world: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    service: str,
+    operation: str,
+    resource: str,
+    make: Make,
+    outcome: str,
+) -> None:
+    """An Update whose certificate changed (ACM replacement): ExportCertificate and PutSecretValue faults on the
+    new certificate either pass after back-off, or fail naming the call and leave the old export current."""
+    index, sm, secret = export["index"], export["sm"], export["secret"]
+    index.on_event({"RequestType": "Create", "ResourceProperties": export["props"]}, Context(300))
+    old = json.loads(sm.get_secret_value(SecretId=secret)["SecretString"])
+    new_cert = boto3.client("acm", region_name="us-east-1").request_certificate(
+        DomainName="api.internal.example", CertificateAuthorityArn=export_world["ca"]
+    )["CertificateArn"]
+    props = {**export["props"], "CertificateArn": new_cert}
+    update = {
+        "RequestType": "Update",
+        "PhysicalResourceId": secret,
+        "ResourceProperties": props,
+        "OldResourceProperties": export["props"],
+    }
+    resource = new_cert if resource == "cert" else secret
+    injector = Injector().install(monkeypatch)
+    injector.fail(service, operation, make)
+    caplog.set_level(logging.INFO)
+
+    stored = lambda: json.loads(sm.get_secret_value(SecretId=secret)["SecretString"])  # noqa: E731
+    if outcome == SUCCEEDS:
+        response = index.on_event(update, Context(300))
+        assert injector.injected == 1
+        assert stored()["certificate_arn"] == new_cert and stored()["serial"] == response["Data"]["Serial"]
+        text = json.dumps(response)
+    else:
+        with pytest.raises((index.aws.HandlerError, index.NotYetIssued)) as raised:
+            index.on_event(update, Context(300))
+        text = str(raised.value)
+        assert resource in text, text
+        if isinstance(raised.value, index.aws.HandlerError):
+            assert operation in text, text
+        assert stored() == old  # the previous export stays current
+    assert_no_secrets(text, caplog.text)
+
+
 def test_cert_export_fails_cleanly_before_its_deadline(
     export: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
