@@ -370,7 +370,7 @@ def test_cert_export_update_to_a_new_certificate(
     new_cert = boto3.client("acm", region_name="us-east-1").request_certificate(
         DomainName="api.internal.example", CertificateAuthorityArn=export_world["ca"]
     )["CertificateArn"]
-    props = {**export["props"], "CertificateArn": new_cert}
+    props = {**export["props"], "Exports": {"Api": {"CertificateArn": new_cert, "SecretName": secret}}}
     update = {
         "RequestType": "Update",
         "PhysicalResourceId": secret,
@@ -386,7 +386,7 @@ def test_cert_export_update_to_a_new_certificate(
     if outcome == SUCCEEDS:
         response = index.on_event(update, Context(300))
         assert injector.injected == 1
-        assert stored()["certificate_arn"] == new_cert and stored()["serial"] == response["Data"]["Serial"]
+        assert stored()["certificate_arn"] == new_cert and response["Data"]["Exported"] == "1"
         text = json.dumps(response)
     else:
         with pytest.raises((index.aws.HandlerError, index.NotYetIssued)) as raised:
