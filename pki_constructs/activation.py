@@ -208,7 +208,7 @@ def _activate_across_environments(
 
 
 def _activate_offline(child: ActivationRequest, parent: OfflineParent) -> Activation:
-    material, problems = parent.read(child.scope)
+    material, problems = parent.read(child.scope, child.certificate_generation)
     raise_if_any(child.scope, problems)
     stack = Stack.of(child.scope)
     if material is None:
@@ -261,10 +261,12 @@ CROSS_ACCOUNT_RESOURCE_POLICY_TEMPLATE = CertificateTemplate.SUBORDINATE_CA_PATH
 """The only CA template a resource policy / RAM share lets another account use (AWS ``pca-rbp``)."""
 
 
-def parent_problems(parent: object, scope: IConstruct, path_length: int) -> list[Problem]:
+def parent_problems(
+    parent: object, scope: IConstruct, path_length: int, generation: int = FIRST_GENERATION
+) -> list[Problem]:
     """Synth-time rules for a parent that CloudFormation cannot reach natively (empty for other parents)."""
     if isinstance(parent, OfflineParent):
-        return parent.read(scope)[1]
+        return parent.read(scope, generation)[1]
     stack = Stack.of(scope)
     child_partition = stack.partition if _arn.is_literal(stack.partition) else None
     child_account = stack.account if _arn.is_literal(stack.account) else None

@@ -19,6 +19,7 @@ from constructs import IConstruct
 from .algorithms import KeyAlgorithm
 from .ca_facts import CaFacts
 from .errors import Problem
+from .renewal import FIRST_GENERATION
 from .subject import DistinguishedName
 
 __all__ = ["OfflineParent"]
@@ -43,10 +44,15 @@ class OfflineParent:
     The certificates end up in the template (they are public; CloudFormation has no other way to import
     them without a Lambda).
 
+    Renewal (the child's ``certificate_generation`` n > 1) needs the newly signed certificate, named for its
+    generation so synth can tell it from the one already imported: ``certificate-g<n>.pem`` and
+    ``chain-g<n>.pem`` in the context folder (synth refuses a file identical to an earlier generation's file
+    kept there), or a ``certificate_file`` whose name ends in ``-g<n>`` (e.g. ``issuing-g2.pem``).
+
     :param certificate_file: the signed certificate of the subordinate CA (PEM). Default: - none, or
-        ``certificate.pem`` in the folder named by ``context_key``
+        ``certificate.pem`` (``certificate-g<n>.pem`` for generation n > 1) in the folder named by ``context_key``
     :param chain_file: the chain above it (PEM, issuer first, root last). Default: - none, or ``chain.pem``
-        in the folder named by ``context_key``
+        (``chain-g<n>.pem``) in the folder named by ``context_key``
     :param context_key: a CDK context key whose value is a folder holding ``certificate.pem`` and
         ``chain.pem``, e.g. ``cdk deploy -c issuingCaSigned=./signed``. Default: - files only
     :param subject: the offline parent's subject, for the synth-time rules. Default: - unknown
@@ -65,8 +71,9 @@ class OfflineParent:
     path_length: int | None = None
     depth: int | None = None
     node_path: str = field(default="<OfflineParent>", compare=False)
-    _material: tuple[str, str] | None = field(default=None, init=False, repr=False, compare=False)
-    _problems: list[Problem] | None = field(default=None, init=False, repr=False, compare=False)
+    _read: dict[int, tuple[tuple[str, str] | None, list[Problem]]] = field(
+        default_factory=dict, init=False, repr=False, compare=False
+    )
 
     @property
     def facts(self) -> CaFacts:
@@ -80,21 +87,49 @@ class OfflineParent:
             depth=self.depth,
         )
 
-    def read(self, scope: IConstruct) -> tuple[tuple[str, str] | None, list[Problem]]:
-        """The (certificate, chain) PEMs if supplied, and the problems with what was supplied."""
-        if self._problems is not None:
-            return self._material, self._problems
+    def read(
+        self, scope: IConstruct, generation: int = FIRST_GENERATION
+    ) -> tuple[tuple[str, str] | None, list[Problem]]:
+        """The (certificate, chain) PEMs supplied for the child's certificate ``generation``, and the problems
+        with what was supplied."""
+        if generation not in self._read:
+            self._read[generation] = self._read_generation(scope, generation)
+        return self._read[generation]
+
+    def _read_generation(
+        self, scope: IConstruct, generation: int
+    ) -> tuple[tuple[str, str] | None, list[Problem]]:
         certificate_file, chain_file = self.certificate_file, self.chain_file
         field_name = "parent.certificate_file"
+        earlier: list[Path] = []
         if self.context_key is not None:
             folder = scope.node.try_get_context(self.context_key)
             if folder is not None:
-                certificate_file = certificate_file or str(Path(str(folder)) / "certificate.pem")
-                chain_file = chain_file or str(Path(str(folder)) / "chain.pem")
+                certificate_file = certificate_file or str(
+                    Path(str(folder)) / _named("certificate", generation)
+                )
+                chain_file = chain_file or str(Path(str(folder)) / _named("chain", generation))
                 field_name = f"context {self.context_key}"
+                earlier = [
+                    Path(str(folder)) / _named("certificate", g) for g in range(FIRST_GENERATION, generation)
+                ]
+        if (
+            generation > FIRST_GENERATION
+            and self.certificate_file is not None
+            and not Path(self.certificate_file).stem.endswith(f"-g{generation}")
+        ):
+            return None, [
+                Problem(
+                    field_name,
+                    self.certificate_file,
+                    f"a renewal (certificate generation {generation}) needs the newly signed certificate, in a file "
+                    "named for its generation (synth cannot otherwise tell it from the one already imported)",
+                    f"have the offline CA sign the CSR again and give it as e.g. certificate_file='issuing-g{generation}"
+                    ".pem' (or certificate-g<n>.pem in the context folder)",
+                )
+            ]
         problems: list[Problem] = []
         if certificate_file is None and chain_file is None:
-            self._material, self._problems = None, []
             return None, []
         if certificate_file is None or chain_file is None:
             problems.append(
@@ -105,9 +140,19 @@ class OfflineParent:
                     "give both certificate_file and chain_file (or certificate.pem and chain.pem in the folder)",
                 )
             )
-            self._material, self._problems = None, problems
             return None, problems
         certificate, certificate_problems = _read_pem(certificate_file, field_name, exactly_one=True)
+        for previous in earlier:
+            if previous.is_file() and _pem_bodies(previous.read_text())[:1] == _pem_bodies(certificate)[:1]:
+                problems.append(
+                    Problem(
+                        field_name,
+                        certificate_file,
+                        f"the certificate for generation {generation} is the one already supplied as {previous.name}: "
+                        "the renewal would import nothing new",
+                        "have the offline CA sign the CA's CSR again and save the new certificate under this name",
+                    )
+                )
         chain, chain_problems = _read_pem(chain_file, field_name.replace("certificate_file", "chain_file"))
         problems += certificate_problems + chain_problems
         if not problems:
@@ -129,9 +174,12 @@ class OfflineParent:
                         "check that the right files were given",
                     )
                 )
-        self._material = (certificate, chain) if not problems else None
-        self._problems = problems
-        return self._material, problems
+        return ((certificate, chain) if not problems else None), problems
+
+
+def _named(stem: str, generation: int) -> str:
+    """``certificate.pem`` for the first generation, ``certificate-g2.pem`` for the second, ..."""
+    return f"{stem}.pem" if generation == FIRST_GENERATION else f"{stem}-g{generation}.pem"
 
 
 def _pem_bodies(text: str) -> list[str]:

@@ -586,8 +586,10 @@ class RootCa(CertificateAuthorityBase):
         ocsp: OcspConfiguration | None = None,
         acm_renewal_permission: bool | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
-        certificate_generation: int = FIRST_GENERATION,
+        certificate_generation: int | None = FIRST_GENERATION,
     ) -> None:
+        if certificate_generation is None:  # the default, as for every other optional prop
+            certificate_generation = FIRST_GENERATION
         super().__init__(
             scope,
             id,
@@ -603,7 +605,10 @@ class RootCa(CertificateAuthorityBase):
             acm_renewal_permission=acm_renewal_permission,
             removal_policy=removal_policy,
             path_length=None,
-            certificate_generation=certificate_generation,
+            # None = the default, as for every other optional prop
+            certificate_generation=FIRST_GENERATION
+            if certificate_generation is None
+            else certificate_generation,
             extra_problems=[],
         )
         self.depth = 1
@@ -686,8 +691,10 @@ class SubordinateCa(CertificateAuthorityBase):
         ocsp: OcspConfiguration | None = None,
         acm_renewal_permission: bool | None = None,
         removal_policy: RemovalPolicy = RemovalPolicy.RETAIN,
-        certificate_generation: int = FIRST_GENERATION,
+        certificate_generation: int | None = FIRST_GENERATION,
     ) -> None:
+        if certificate_generation is None:  # the default, as for every other optional prop
+            certificate_generation = FIRST_GENERATION
         parent_facts = ca_facts(parent) if not isinstance(parent, OfflineParent) else parent.facts
         problems = path_length_problems(path_length)
         problems += hierarchy_problems(
@@ -698,9 +705,10 @@ class SubordinateCa(CertificateAuthorityBase):
             # an invalid path length is reported above; still check every other rule
             parent=replace(parent_facts, path_length=None) if problems else parent_facts,
         )
-        problems += parent_problems(parent, scope, path_length)
+        generation = certificate_generation if isinstance(certificate_generation, int) else FIRST_GENERATION
+        problems += parent_problems(parent, scope, path_length, generation)
         if isinstance(parent, OfflineParent) and isinstance(certificate_generation, int):
-            supplied = parent.read(scope)[0] is not None
+            supplied = parent.read(scope, generation)[0] is not None
             problems += offline_renewal_problems(certificate_generation, certificate_supplied=supplied)
         super().__init__(
             scope,

@@ -376,11 +376,13 @@ def offline_template(generation: int, folder: Path | None) -> dict[str, Any]:
     return template_of(stack)
 
 
-def sign_offline(offline_root: LocalCa, csr_pem: str, folder: Path, days: int) -> Path:
-    folder.mkdir()
+def sign_offline(offline_root: LocalCa, csr_pem: str, folder: Path, days: int, generation: int = 1) -> Path:
+    """Saved as OfflineParent expects: certificate.pem/chain.pem, certificate-g<n>.pem/chain-g<n>.pem."""
+    folder.mkdir(exist_ok=True)
+    suffix = "" if generation == 1 else f"-g{generation}"
     certificate = offline_root.issue_subordinate(x509.load_pem_x509_csr(csr_pem.encode()), days=days)
-    (folder / "certificate.pem").write_text(pem(certificate))
-    (folder / "chain.pem").write_text(offline_root.pem)
+    (folder / f"certificate{suffix}.pem").write_text(pem(certificate))
+    (folder / f"chain{suffix}.pem").write_text(offline_root.pem)
     return folder
 
 
@@ -391,7 +393,7 @@ def test_offline_renewal_re_imports_a_newly_signed_certificate_for_the_same_csr(
         cloud.deploy("Offline", offline_template(1, None), WORKLOAD)  # phase 1: CSR out, PENDING_CERTIFICATE
         ca = cloud.physical("Offline", "Issuing", "AWS::ACMPCA::CertificateAuthority")
         csr = ca.attributes["CertificateSigningRequest"]
-        g1 = sign_offline(offline_root, csr, tmp_path / "g1", days=300)
+        g1 = sign_offline(offline_root, csr, tmp_path / "signed", days=300)
         cloud.deploy("Offline", offline_template(1, g1), WORKLOAD)  # phase 2: activated
         leaf = issue_leaf(ca.physical_id, WORKLOAD, SERVER_TEMPLATE, "svc.example")
         # renewal: the same CSR (the key did not change), signed again with a longer validity
@@ -399,12 +401,12 @@ def test_offline_renewal_re_imports_a_newly_signed_certificate_for_the_same_csr(
             CertificateAuthorityArn=ca.physical_id
         )["Csr"]
         assert again == csr
-        g2 = sign_offline(offline_root, again, tmp_path / "g2", days=600)
+        g2 = sign_offline(offline_root, again, tmp_path / "signed", days=600, generation=2)
         log = cloud.deploy("Offline", offline_template(2, g2), WORKLOAD)
         renewed = ca_certificate(ca.physical_id, WORKLOAD)
         # a certificate signed for another key is refused on import (what AWS calls CertificateMismatchException)
         wrong = sign_offline(
-            offline_root, pem(make_csr(generate_key(), "Example Issuing CA G1")), tmp_path / "bad", 600
+            offline_root, pem(make_csr(generate_key(), "Example Issuing CA G1")), tmp_path / "bad", 600, 3
         )
         with pytest.raises(Exception, match="CertificateMismatchException"):
             cloud.deploy("Offline", offline_template(3, wrong), WORKLOAD)

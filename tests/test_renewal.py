@@ -146,20 +146,23 @@ def test_fails_custom_activation_generation() -> None:
 # Offline: a new signed file -----------------------------------------------------------------------------
 
 
-def signed_folder(folder: Path, root: LocalCa, key: Any, days: int) -> Path:
-    folder.mkdir()
+def sign_into(folder: Path, root: LocalCa, key: Any, days: int, generation: int = 1) -> Path:
+    """The offline CA signs the CA's CSR; saved as certificate.pem/chain.pem (generation 1) or
+    certificate-g<n>.pem/chain-g<n>.pem, as ``OfflineParent`` expects."""
+    folder.mkdir(exist_ok=True)
+    suffix = "" if generation == 1 else f"-g{generation}"
     certificate = root.issue_subordinate(make_csr(key, "Example Issuing CA G1"), days=days)
-    (folder / "certificate.pem").write_text(root.get_certificate(certificate)["Certificate"])
-    (folder / "chain.pem").write_text(root.pem)
+    (folder / f"certificate{suffix}.pem").write_text(root.get_certificate(certificate)["Certificate"])
+    (folder / f"chain{suffix}.pem").write_text(root.pem)
     return folder
 
 
-def offline(generation: int, **context: Any) -> dict[str, Any]:
+def offline(generation: int | None, parent: OfflineParent | None = None, **context: Any) -> dict[str, Any]:
     stack = make_stack(make_app(**context), name="Offline", region="eu-west-1")
     SubordinateCa(
         stack,
         "Issuing",
-        parent=OfflineParent(context_key="issuingSigned"),
+        parent=parent or OfflineParent(context_key="issuingSigned"),
         subject=ISSUING_NAME,
         certificate_generation=generation,
     )
@@ -168,8 +171,11 @@ def offline(generation: int, **context: Any) -> dict[str, Any]:
 
 def test_offline_renewal_re_imports_the_newly_signed_file_in_place(tmp_path: Path) -> None:
     root, key = LocalCa.root("Offline Root"), generate_key()
-    first = offline(1, issuingSigned=str(signed_folder(tmp_path / "g1", root, key, days=300)))
-    second = offline(2, issuingSigned=str(signed_folder(tmp_path / "g2", root, key, days=600)))
+    folder = str(sign_into(tmp_path / "signed", root, key, days=300))
+    first = offline(1, issuingSigned=folder)
+    sign_into(tmp_path / "signed", root, key, days=600, generation=2)
+    second = offline(2, issuingSigned=folder)
+    assert offline(1, issuingSigned=folder) == first  # generation 1 still reads certificate.pem
     (a1,) = resources_of_type(first, "AWS::ACMPCA::CertificateAuthorityActivation").items()
     (a2,) = resources_of_type(second, "AWS::ACMPCA::CertificateAuthorityActivation").items()
     assert (
@@ -184,6 +190,44 @@ def test_offline_renewal_re_imports_the_newly_signed_file_in_place(tmp_path: Pat
 def test_fails_offline_renewal_without_the_signed_file() -> None:
     with pytest.raises(PkiValidationError, match="certificate_generation=2: renewing a CA signed offline"):
         offline(2)
+
+
+def test_fails_offline_renewal_with_the_previous_generations_file(tmp_path: Path) -> None:
+    # attack3/offline_gen2.py: the same signed file for generation 2 synthesized a template that renews nothing.
+    folder = sign_into(tmp_path / "signed", LocalCa.root("Offline Root"), generate_key(), days=300)
+    (folder / "certificate-g2.pem").write_text((folder / "certificate.pem").read_text())
+    (folder / "chain-g2.pem").write_text((folder / "chain.pem").read_text())
+    with pytest.raises(
+        PkiValidationError, match=r"context issuingSigned.*already supplied as certificate\.pem"
+    ):
+        offline(2, issuingSigned=str(folder))
+
+
+def test_fails_offline_renewal_from_a_folder_without_the_new_generations_file(tmp_path: Path) -> None:
+    folder = sign_into(tmp_path / "signed", LocalCa.root("Offline Root"), generate_key(), days=300)
+    with pytest.raises(PkiValidationError, match=r"context issuingSigned.*certificate-g2\.pem.*cannot read"):
+        offline(2, issuingSigned=str(folder))
+
+
+def test_fails_offline_renewal_with_a_certificate_file_not_named_for_its_generation(tmp_path: Path) -> None:
+    folder = sign_into(tmp_path / "signed", LocalCa.root("Offline Root"), generate_key(), days=300)
+    same = OfflineParent(
+        certificate_file=str(folder / "certificate.pem"), chain_file=str(folder / "chain.pem")
+    )
+    with pytest.raises(PkiValidationError, match=r"parent\.certificate_file.*named for its generation"):
+        offline(2, parent=same)
+    (folder / "issuing-g2.pem").write_text((folder / "certificate.pem").read_text())
+    renamed = OfflineParent(
+        certificate_file=str(folder / "issuing-g2.pem"), chain_file=str(folder / "chain.pem")
+    )
+    assert resources_of_type(offline(2, parent=renamed), "AWS::ACMPCA::CertificateAuthorityActivation")
+
+
+def test_certificate_generation_none_is_the_default() -> None:
+    stack = make_stack()
+    root = RootCa(stack, "Root", subject=ROOT_NAME, certificate_generation=None)
+    issuing = SubordinateCa(stack, "Issuing", parent=root, subject=ISSUING_NAME, certificate_generation=None)
+    assert root.certificate_generation == issuing.certificate_generation == 1
 
 
 # Trust bundles follow a renewal -------------------------------------------------------------------------

@@ -314,12 +314,15 @@ class Deadline:
     def remaining(self) -> float:
         return float("inf") if self._ends_at is None else self._ends_at - time.monotonic()
 
-    def check(self, action: str, resource: str) -> None:
-        """Raise :class:`OutOfTime` when a call started now could outlive the invocation."""
-        if self.remaining() < self.reserve:
+    def check(self, action: str, resource: str, seconds: float | None = None) -> None:
+        """Raise :class:`OutOfTime` when a call started now could outlive the invocation (``seconds``: what the
+        call and whatever must follow it may take; default: one call's worst case)."""
+        needed = self.reserve if seconds is None else seconds
+        left = self.remaining()
+        if left < needed:
             raise OutOfTime(
-                f"{_what(action, resource)} not started: {self.remaining():.0f} s of the invocation left, a call "
-                f"may take {self.reserve:.0f} s"
+                f"{_what(action, resource)} not started: {left:.0f} s of the invocation left, a call "
+                f"may take {needed:.0f} s"
             )
 
 

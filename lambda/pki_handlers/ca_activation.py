@@ -414,6 +414,13 @@ class Activation:
         if ca["Status"] in ("FAILED", "DELETED"):
             reason = ca.get("FailureReason", "")
             raise ActivationError(f"child CA {self.props.child_arn} is {ca['Status']} {reason}".strip())
+        if ca["Status"] == "DISABLED":
+            # Checked before the parent issues anything: the import would fail after IssueCertificate spent a
+            # certificate (attack3/act_states2.py).
+            raise ActivationError(
+                f"child CA {self.props.child_arn} is DISABLED: {_CHILD_HINTS['InvalidStateException']} "
+                "(enable it, then retry the deployment)"
+            )
         return dict(ca)
 
     def tags(self) -> dict[str, str]:

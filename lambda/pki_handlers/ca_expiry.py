@@ -14,9 +14,12 @@ Partial progress: each CA's data point is published as soon as its CA is read, s
 in the invocation cannot take it back. Every CA is handled on its own: a CA without a certificate yet, a
 deleted CA or a CA that keeps failing (throttling past the SDK's retries, access denied) is reported and
 the others are still published. A Region that cannot be reached (connection error or timeout after the
-SDK's retries) costs only its own CAs: its remaining CAs are not asked again in this invocation. Calls are
-bounded (``CONNECT_TIMEOUT``/``READ_TIMEOUT``/``ATTEMPTS`` below) and none starts with less than its worst
-case left in the invocation, so the function (5 minutes) is never killed with work unreported.
+SDK's retries), or that throttles ``THROTTLED_TIMES_DOWN`` reads in a row, costs only its own CAs: its remaining
+CAs are not asked again in this invocation. A slow Region cannot starve the others either: the next CA read is
+always one of the Region that has used the least time so far, so healthy Regions are read while a slow one
+waits its turn. Calls are bounded (``CONNECT_TIMEOUT``/``READ_TIMEOUT``/``ATTEMPTS`` below) and no read starts
+without time left for it and the PutMetricData of its value, so what is read is published and the function
+(5 minutes) is never killed with work unreported.
 
 No data point is published for a CA that could not be read, so its alarm (missing data = breaching) fires.
 The invocation fails at the end when any CA failed for a reason other than its own state, so the
@@ -26,6 +29,8 @@ function's ``Errors`` metric, its retries and its dead-letter queue see it.
 from __future__ import annotations
 
 import os
+import time
+from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from functools import cache
@@ -51,6 +56,8 @@ WORST_CALL_SECONDS = aws.worst_call_seconds(
     connect_timeout=CONNECT_TIMEOUT, read_timeout=READ_TIMEOUT, attempts=ATTEMPTS
 )
 """42 s: a dead Region costs at most this once; the 300 s function fits several."""
+THROTTLED_TIMES_DOWN = 2
+"""Reads of one Region throttled past the SDK's retries in a row before its other CAs are given up."""
 
 Outcome = Literal["published", "skipped", "failed"]
 
@@ -119,7 +126,8 @@ def check_certificate_authority(arn: str, now: datetime) -> tuple[Outcome, dict[
     except ValueError as error:
         return "failed", {"Reason": str(error)}
     try:
-        aws.DEADLINE.check("DescribeCertificateAuthority", arn)
+        # Time for the read and for publishing its value: a value read is never dropped for lack of time.
+        aws.DEADLINE.check("DescribeCertificateAuthority", arn, 2 * WORST_CALL_SECONDS)
         response = _pca(region).describe_certificate_authority(CertificateAuthorityArn=arn)
     except aws.OutOfTime as error:
         return "failed", {"Reason": f"not checked: {error}"}
@@ -130,6 +138,8 @@ def check_certificate_authority(arn: str, now: datetime) -> tuple[Outcome, dict[
             details: dict[str, Any] = {"Reason": _reason(error)}
             if not aws.error_code(error):
                 details["Unreachable"] = region
+            elif aws.error_code(error) in aws.THROTTLING_CODES:
+                details["Throttled"] = region
             return "failed", details
         raise
 
@@ -174,21 +184,35 @@ def handler(event: CaExpiryEvent | dict[str, Any], context: LambdaContext | None
     aws.DEADLINE.start(context, WORST_CALL_SECONDS)
     now = datetime.now(UTC)
     report: Report = {"published": {}, "skipped": {}, "failed": {}}
-    unreachable: dict[str, str] = {}
+    down: dict[str | None, str] = {}
+    throttled: Counter[str | None] = Counter()
+    spent: dict[str | None, float] = {}
+    pending: dict[str | None, list[str]] = {}
     for arn in _arns_of(event):
-        region = _region_or_none(arn)
-        if region in unreachable:
-            report["failed"][arn] = {
-                "Reason": f"not checked: {region} did not answer ({unreachable[region]})"
-            }
+        pending.setdefault(_region_or_none(arn), []).append(arn)
+        spent.setdefault(_region_or_none(arn), 0.0)
+    while pending:
+        # The Region that has used the least time goes next (first listed on a tie): a slow or throttling
+        # Region gets its turns but cannot use up the invocation before the others are read.
+        region = min(pending, key=spent.__getitem__)
+        arn = pending[region].pop(0)
+        if not pending[region]:
+            del pending[region]
+        if region in down:
+            report["failed"][arn] = {"Reason": f"not checked: {region} {down[region]}"}
             continue
+        started = time.monotonic()
         outcome, details = check_certificate_authority(arn, now)
+        throttled[region] = throttled[region] + 1 if "Throttled" in details else 0
         if "Unreachable" in details:
-            unreachable[details["Unreachable"]] = details["Reason"]
+            down[region] = f"did not answer ({details['Reason']})"
+        elif throttled[region] >= THROTTLED_TIMES_DOWN:
+            down[region] = f"kept throttling ({details['Reason']})"
         if outcome == "published":
             refused = _put_metric(arn, details["DaysToExpiry"], now)
             if refused is not None:
                 outcome, details = "failed", {**details, "Reason": refused}
+        spent[region] += time.monotonic() - started
         report[outcome][arn] = details
         LOG.info(outcome, certificate_authority=arn, **details)
 

@@ -26,6 +26,26 @@ def redact(value: Any) -> Any:
     return value
 
 
+WIRE_LOGGERS = ("botocore", "boto3", "urllib3", "s3transfer")
+"""The SDK's own loggers: at DEBUG they write request parameters and response bodies verbatim (ExportCertificate's
+Passphrase and PrivateKey, SecretString), which no redaction of ours sees."""
+
+
+def _not_wire_level(record: logging.LogRecord) -> bool:
+    return record.levelno >= logging.WARNING or not record.name.startswith(WIRE_LOGGERS)
+
+
+def silence_wire_logging() -> None:
+    """Keep the SDK's wire-level records out of the logs whatever the root level (Lambda's ApplicationLogLevel=DEBUG
+    sets the root logger to DEBUG): its loggers stop at WARNING, and every root handler drops their records
+    below WARNING even if something lowers those levels again."""
+    for name in WIRE_LOGGERS:
+        logging.getLogger(name).setLevel(logging.WARNING)
+    for handler in logging.getLogger().handlers:
+        if _not_wire_level not in handler.filters:
+            handler.addFilter(_not_wire_level)
+
+
 class Logger:
     """``log.info("message", field=value, ...)`` writes ``{"message": ..., "field": ...}`` to ``logger``."""
 
@@ -33,6 +53,7 @@ class Logger:
         self._logger = logging.getLogger(name)
         # The Lambda runtime's root logger writes to CloudWatch at WARNING by default; our records are INFO.
         logging.getLogger("pki_handlers").setLevel(logging.INFO)
+        silence_wire_logging()
 
     def _emit(self, level: int, message: str, fields: dict[str, Any]) -> None:
         if self._logger.isEnabledFor(level):

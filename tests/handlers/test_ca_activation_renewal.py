@@ -87,3 +87,21 @@ def test_renewal_update_re_issues_once_and_keeps_the_child_active(index: ModuleT
     # CloudFormation's cleanup deletes the old physical id: the child is not its activation any more
     provider.run(event("Delete", first, request_id="req-3", physical_id=created["PhysicalResourceId"]))
     assert status_of(child) == "ACTIVE" and current_certificate(child) == g2
+
+
+def test_fails_renewal_of_a_disabled_child_before_the_parent_issues(index: ModuleType) -> None:
+    parent, child = create_root(PARENT_REGION), create_subordinate(CHILD_REGION)
+    provider = Provider(index)
+    first = properties(child, parent)
+    created = provider.run(event("Create", first))
+    boto3.client("acm-pca", region_name=CHILD_REGION).update_certificate_authority(
+        CertificateAuthorityArn=child, Status="DISABLED"
+    )
+    faults = Faults()
+    original = index._plain_client
+    index._plain_client = lambda service, region: faults.attach(original(service, region))
+    second = properties(child, parent, CertificateGeneration="2")
+    update = event("Update", second, request_id="req-2", physical_id=created["PhysicalResourceId"], old=first)
+    with pytest.raises(index.ActivationError, match=f"child CA {child} is DISABLED.*enable it"):
+        provider.run(update)
+    assert faults.calls["IssueCertificate"] == 0  # no certificate spent on a CA that cannot take it

@@ -677,3 +677,35 @@ def test_renewal_uses_a_certificates_own_key(handler: ModuleType, aws: Aws) -> N
     assert aws.sm.describe_secret(SecretId="svc/own/tls")["KmsKeyId"] == own
     assert aws.sm.describe_secret(SecretId="svc/shared/tls")["KmsKeyId"] == aws.key_arn
     assert aws.versions("svc/own/tls") == aws.versions("svc/shared/tls") == 2
+
+
+def test_debug_log_level_writes_no_key_material(aws: Aws, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Lambda's ApplicationLogLevel=DEBUG sets the root logger to DEBUG before the handler is imported
+    # (attack3/debuglog.py): botocore's wire records then carry ExportCertificate's Passphrase and PrivateKey.
+    records: list[logging.LogRecord] = []
+
+    class Keep(logging.Handler):
+        def emit(self, record: logging.LogRecord) -> None:
+            records.append(record)
+
+    root, keep = logging.getLogger(), Keep(logging.DEBUG)
+    wire = {name: logging.getLogger(name).level for name in ("botocore", "boto3", "urllib3", "s3transfer")}
+    monkeypatch.setattr(root, "level", logging.DEBUG)
+    root.addHandler(keep)
+    try:
+        index = load_handler()
+        assert logging.getLogger("botocore").getEffectiveLevel() == logging.WARNING
+        logging.getLogger("botocore").setLevel(
+            logging.DEBUG
+        )  # lowered again: the root handler's filter holds
+        props = manifest(aws.certificate("api", SECRET), key_arn=aws.key_arn)
+        index.on_event({"RequestType": "Create", "ResourceProperties": props})
+    finally:
+        root.removeHandler(keep)
+        for name, level in wire.items():
+            logging.getLogger(name).setLevel(level)
+    passphrase = aws.value()["passphrase"]
+    assert any(r.name.startswith("pki_handlers") for r in records)
+    for record in records:
+        text = f"{record.getMessage()} {record.args!r}"
+        assert "PRIVATE KEY" not in text and "Passphrase" not in text and passphrase not in text, record.name

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import json
 import logging
+import time
 from collections.abc import Iterator
 from typing import Any
 
 import boto3
 import pytest
+from botocore.client import BaseClient
 from moto import mock_aws
 
 from tests.handler_loading import load_handler
@@ -343,6 +345,60 @@ def test_cert_export(
     assert_no_secrets(text, caplog.text)
 
 
+EXPORT_UPDATE_CALLS = [c for c in EXPORT_CALLS if c[1] in ("ExportCertificate", "PutSecretValue")]
+
+
+@pytest.mark.parametrize(
+    ("service", "operation", "resource", "make", "outcome"), cases(EXPORT_UPDATE_CALLS, EXPORT_TERMINAL)
+)
+def test_cert_export_update_to_a_new_certificate(
+    export: dict[str, Any],
+    export_world: dict[str, str],
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+    service: str,
+    operation: str,
+    resource: str,
+    make: Make,
+    outcome: str,
+) -> None:
+    """An Update whose certificate changed (ACM replacement): ExportCertificate and PutSecretValue faults on the
+    new certificate either pass after back-off, or fail naming the call and leave the old export current."""
+    index, sm, secret = export["index"], export["sm"], export["secret"]
+    index.on_event({"RequestType": "Create", "ResourceProperties": export["props"]}, Context(300))
+    old = json.loads(sm.get_secret_value(SecretId=secret)["SecretString"])
+    new_cert = boto3.client("acm", region_name="us-east-1").request_certificate(
+        DomainName="api.internal.example", CertificateAuthorityArn=export_world["ca"]
+    )["CertificateArn"]
+    props = {**export["props"], "Exports": {"Api": {"CertificateArn": new_cert, "SecretName": secret}}}
+    update = {
+        "RequestType": "Update",
+        "PhysicalResourceId": secret,
+        "ResourceProperties": props,
+        "OldResourceProperties": export["props"],
+    }
+    resource = new_cert if resource == "cert" else secret
+    injector = Injector().install(monkeypatch)
+    injector.fail(service, operation, make)
+    caplog.set_level(logging.INFO)
+
+    stored = lambda: json.loads(sm.get_secret_value(SecretId=secret)["SecretString"])  # noqa: E731
+    if outcome == SUCCEEDS:
+        response = index.on_event(update, Context(300))
+        assert injector.injected == 1
+        assert stored()["certificate_arn"] == new_cert and response["Data"]["Exported"] == "1"
+        text = json.dumps(response)
+    else:
+        with pytest.raises((index.aws.HandlerError, index.NotYetIssued)) as raised:
+            index.on_event(update, Context(300))
+        text = str(raised.value)
+        assert resource in text, text
+        if isinstance(raised.value, index.aws.HandlerError):
+            assert operation in text, text
+        assert stored() == old  # the previous export stays current
+    assert_no_secrets(text, caplog.text)
+
+
 def test_cert_export_fails_cleanly_before_its_deadline(
     export: dict[str, Any], monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -557,3 +613,64 @@ def test_ca_expiry_stops_before_its_deadline_and_keeps_what_it_published(
         index.handler({"CertificateAuthorityArns": cas}, Context(300))
     assert all(ca in str(raised.value) for ca in cas[1:])
     assert [_published(namespace, ca) for ca in cas] == [1, 0, 0, 0]
+
+
+def _slow_region(
+    monkeypatch: pytest.MonkeyPatch, region: str, seconds: float, fault: Make | None
+) -> list[tuple[str, str]]:
+    """An injected clock: every DescribeCertificateAuthority in ``region`` takes ``seconds`` (and then raises
+    ``fault``, if given); other calls take no time. Returns the calls made, (operation, region)."""
+    now = [1000.0]
+    monkeypatch.setattr(time, "monotonic", lambda: now[0])
+    original = BaseClient._make_api_call
+    calls: list[tuple[str, str]] = []
+
+    def patched(client: Any, operation: str, params: dict[str, Any]) -> Any:
+        calls.append((operation, client.meta.region_name))
+        if client.meta.region_name == region and operation == "DescribeCertificateAuthority":
+            now[0] += seconds
+            if fault is not None:
+                raise fault(operation)
+        return original(client, operation, params)
+
+    monkeypatch.setattr(BaseClient, "_make_api_call", patched)
+    return calls
+
+
+def _many_in(region: str, real: list[str]) -> list[str]:
+    """``real`` plus unknown CAs of the same Region (DescribeCertificateAuthority: not found), 8 in all."""
+    account = real[0].split(":")[4]
+    fake = f"arn:aws:acm-pca:{region}:{account}:certificate-authority/{{:08d}}-0000-0000-0000-000000000000"
+    return real + [fake.format(i) for i in range(8 - len(real))]
+
+
+def test_ca_expiry_slow_region_costs_only_its_own_cas(
+    expiry: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """8 CAs of a Region answering in 33 s each (two read timeouts, then an answer), listed first, take more
+    than the invocation; the healthy Region's CAs are read anyway and every value read is published
+    (attack3/expiry_throttle.py slow)."""
+    index, cas, namespace = expiry["index"], expiry["cas"], expiry["namespace"]
+    slow = _many_in(AWAY, cas[2:])
+    calls = _slow_region(monkeypatch, AWAY, 33.0, None)
+    with pytest.raises(index.CaExpiryCheckError, match="not started") as raised:
+        index.handler({"CertificateAuthorityArns": [*slow, *cas[:2]]}, Context(300))
+    assert [_published(namespace, ca) for ca in cas] == [1, 1, 1, 1]
+    assert calls.count(("PutMetricData", HOME)) == 4  # no value read was dropped
+    assert all(ca not in str(raised.value) for ca in cas)
+
+
+def test_ca_expiry_throttling_region_is_given_up_and_the_others_published(
+    expiry: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A Region that throttles every read past the SDK's retries (42 s each) is given up after
+    THROTTLED_TIMES_DOWN reads; the healthy Region listed after it is published (attack3/expiry_throttle.py)."""
+    index, cas, namespace = expiry["index"], expiry["cas"], expiry["namespace"]
+    throttling = _many_in(AWAY, cas[2:])
+    calls = _slow_region(monkeypatch, AWAY, 42.0, code("ThrottlingException"))
+    with pytest.raises(index.CaExpiryCheckError) as raised:
+        index.handler({"CertificateAuthorityArns": [*throttling, *cas[:2]]}, Context(300))
+    assert calls.count(("DescribeCertificateAuthority", AWAY)) == index.THROTTLED_TIMES_DOWN
+    assert [_published(namespace, ca) for ca in cas] == [1, 1, 0, 0]
+    assert all(ca in str(raised.value) for ca in throttling)
+    assert f"{AWAY} kept throttling" in str(raised.value)
