@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import jsii
 from aws_cdk import (
     Acknowledgment,
+    Annotations,
     Aspects,
     CustomResource,
     Duration,
