@@ -12,8 +12,22 @@ import enum
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from aws_cdk import Annotations, CustomResource, Fn, Names, RemovalPolicy, Stack
+import jsii
+from aws_cdk import (
+    Acknowledgment,
+    Annotations,
+    Aspects,
+    CustomResource,
+    Duration,
+    Fn,
+    IAspect,
+    Names,
+    RemovalPolicy,
+    Stack,
+    Validations,
+)
 from aws_cdk import aws_acmpca as acmpca
+from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
@@ -36,6 +50,15 @@ MAX_CHAIN_DEPTH = 4
 """Elastic Load Balancing quota: depth of a certificate chain in a trust store."""
 MAX_VERIFY_LISTENERS = 2
 """Elastic Load Balancing quota: listeners in mTLS verify mode per Application Load Balancer."""
+REVOCATION_QUERY_INTERVAL = Duration.minutes(1)
+"""Between polls for the trusted CAs' CRLs: each poll costs one s3:GetObject per CA."""
+REVOCATION_WAIT = Duration.minutes(55)
+"""How long a bundle with revocation waits for every CA's CRL (the Provider framework's ``total_timeout``).
+AWS Private CA writes a CA's first CRL asynchronously once the CA has issued a certificate, typically about 30
+minutes later, and retries a failed CRL update every 15 minutes (AWS Private CA API reference,
+``CrlConfiguration`` and ``RevokeCertificate``): 30 + 15 = 45 minutes with one failed attempt, plus 10 minutes
+for the issuance the bundle depends on and the last polls. CloudFormation waits at most one hour for a custom
+resource, so the wait stays below it."""
 REFRESH_CONTEXT_KEY = "pki-constructs:trustBundleRefresh"
 """Context key whose value, when it changes, makes every CaBundle re-read its CAs and CRLs on that deploy."""
 
@@ -263,11 +286,69 @@ def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], sc
 
 @dataclass(frozen=True)
 class RevocationObject:
-    """A PEM CRL published next to the bundle."""
+    """A PEM CRL published next to the bundle. ``key`` names the CRL's content (a token of the bundle's
+    ``RevocationGeneration`` attribute), so the object is referenced without an S3 version id
+    (``S3ObjectVersion`` is optional in ``AWS::ElasticLoadBalancingV2::TrustStoreRevocation``)."""
 
     certificate_authority: acmpca.ICertificateAuthority
     key: str
-    object_version: str
+
+
+def revocation_provider(scope: Construct) -> HandlerProvider:
+    """The stack's asynchronous trust-bundle provider: it waits for the CRLs (see :data:`REVOCATION_WAIT`)."""
+    stack = Stack.of(scope)
+    id = "PkiConstructsTrustStoreBundleRevocationProvider"
+    existing = stack.node.try_find_child(id)
+    if isinstance(existing, HandlerProvider):
+        return existing
+    return HandlerProvider(
+        stack,
+        id,
+        handler_name="trust_store_bundle",
+        description="pki-constructs: publish CA bundles and wait for and publish PEM CRLs for trust stores",
+        asynchronous=True,
+        total_timeout=REVOCATION_WAIT,
+        query_interval=REVOCATION_QUERY_INTERVAL,
+    )
+
+
+def issued_certificates(ca_arns: Sequence[str], stack: Stack) -> list[CfnElementWithCa]:
+    """The certificates ``stack`` issues from the CAs ``ca_arns`` (as this stack references them; ACM private
+    certificates, Private CA certificates): a new CA writes its first CRL only after it has issued one."""
+    arns = {json_key(stack, arn) for arn in ca_arns}
+    found: list[CfnElementWithCa] = []
+    for node in stack.node.find_all():
+        if isinstance(node, (acm.CfnCertificate, acmpca.CfnCertificate)) and Stack.of(node) is stack:
+            arn = node.certificate_authority_arn
+            if arn is not None and json_key(stack, arn) in arns:
+                found.append(node)
+    return found
+
+
+CfnElementWithCa = acm.CfnCertificate | acmpca.CfnCertificate
+
+
+def json_key(stack: Stack, value: object) -> str:
+    return repr(stack.resolve(value))
+
+
+@jsii.implements(IAspect)
+class _AfterIssuedCertificates:
+    """Make the bundle wait for this stack's certificates from its CAs (added last, once the tree is complete)."""
+
+    def __init__(self, bundle: CaBundle) -> None:
+        self.bundle = bundle
+
+    def visit(self, node: IConstruct) -> None:
+        if node is self.bundle.resource:
+            stack = Stack.of(self.bundle)
+            # A CA of this stack by its own ARN; one of another stack as this stack reads it (weakly).
+            arns = [
+                ca.certificate_authority_arn if Stack.of(ca) is stack else self.bundle.ca_arns[ca.node.path]
+                for ca in self.bundle.trusted_cas
+            ]
+            for certificate in issued_certificates(arns, stack):
+                self.bundle.resource.node.add_dependency(certificate)
 
 
 class CaBundle(Construct):
@@ -275,7 +356,10 @@ class CaBundle(Construct):
 
     The bundle is rewritten by a custom resource (``lambda/trust_store_bundle``) whenever the trusted CAs
     change; ``object_version`` is the object's S3 version, which trust stores and API Gateway truststores
-    follow. With ``revocation=True`` each CA's CRL is also published as PEM.
+    follow. With ``revocation=True`` each CA's CRL is also published as PEM: the custom resource then waits (up
+    to :data:`REVOCATION_WAIT`) until AWS Private CA has written every CA's CRL, and depends on the certificates
+    this stack issues from the trusted CAs, since a new CA writes its first CRL only after it has issued one —
+    so a first deploy that creates the CAs, issues and checks revocation works without a second step.
 
     The custom resource runs only when its properties change, and a new CRL changes none of them: a plain
     redeploy after a revocation changes nothing. To publish the current CRLs, deploy with a new value of the
@@ -313,8 +397,6 @@ class CaBundle(Construct):
                 *(revocation_problems(cas) if revocation else []),
             ],
         )
-        if revocation:
-            self._warn_new_cas_have_no_crl(cas)
         for ca in cas:
             if ca_facts(ca).depth is None:
                 note_skipped_rules(self, ca, {f"trust-store chains at most {MAX_CHAIN_DEPTH} deep": "depth"})
@@ -322,17 +404,20 @@ class CaBundle(Construct):
         self.bucket = bucket or self._private_bucket(removal_policy)
         prefix = Names.unique_id(self)
         self.key = f"{prefix}/ca-bundle.pem"
-        revocation_keys = (
-            [f"{prefix}/revocation-{index}.pem" for index in range(len(cas))] if revocation else []
-        )
+        revocation_prefix = f"{prefix}/revocation/"
 
         # Values of CAs in other stacks travel weakly (SSM), never as exports that would lock those stacks.
         arn_of = {ca.node.path: weak_ca_arn(ca, self) for ca in cas}
-        provider = HandlerProvider.of(
-            self,
-            handler_name="trust_store_bundle",
-            description="pki-constructs: publish CA bundles and PEM CRLs for mutual TLS trust stores",
-            asynchronous=False,
+        self.ca_arns = arn_of
+        provider = (
+            revocation_provider(self)
+            if revocation
+            else HandlerProvider.of(
+                self,
+                handler_name="trust_store_bundle",
+                description="pki-constructs: publish CA bundles and PEM CRLs for mutual TLS trust stores",
+                asynchronous=False,
+            )
         )
         provider.add_to_handler_policy(
             iam.PolicyStatement(
@@ -340,7 +425,7 @@ class CaBundle(Construct):
                 resources=[arn_of[ca.node.path] for ca in cas],
             )
         )
-        own_keys = [self.key, *revocation_keys]
+        own_keys = [self.key, *([f"{revocation_prefix}*"] if revocation else [])]
         provider.add_to_handler_policy(
             iam.PolicyStatement(
                 actions=["s3:GetObject", "s3:PutObject"],
@@ -352,11 +437,11 @@ class CaBundle(Construct):
             iam.PolicyStatement(
                 actions=["s3:ListBucket"],
                 resources=[self.bucket.bucket_arn],
-                conditions={"StringEquals": {"s3:prefix": own_keys}},
+                conditions={"StringLike" if revocation else "StringEquals": {"s3:prefix": own_keys}},
             )
         )
         revocation_entries = []
-        for ca, key in zip(cas, revocation_keys, strict=False):
+        for ca in cas if revocation else []:
             assert (
                 isinstance(ca, CertificateAuthorityBase) and ca.crl_distribution is not None
             )  # checked above
@@ -399,7 +484,6 @@ class CaBundle(Construct):
                     "CertificateAuthorityArn": arn_of[ca.node.path],
                     "CrlBucket": crl_bucket,
                     "CrlPath": crl_path,
-                    "Key": key,
                 }
             )
         refresh = self.node.try_get_context(REFRESH_CONTEXT_KEY)
@@ -417,6 +501,7 @@ class CaBundle(Construct):
                 "Bucket": self.bucket.bucket_name,
                 "BundleKey": self.key,
                 "Revocation": revocation_entries,
+                **({"RevocationKeyPrefix": revocation_prefix} if revocation else {}),
                 **({"Refresh": str(refresh)} if refresh is not None else {}),
             },
         )
@@ -425,10 +510,17 @@ class CaBundle(Construct):
             self.resource.node.add_dependency(self.bucket.policy)  # SSL-only policy in place before writing
         self.object_version = self.resource.get_att_string("BundleVersionId")
         self.sha256 = self.resource.get_att_string("BundleSha256")
-        self.revocation_objects = [
-            RevocationObject(ca, key, self.resource.get_att_string(f"RevocationVersionId{index}"))
-            for index, (ca, key) in enumerate(zip(cas, revocation_keys, strict=False))
-        ]
+        self.revocation_objects: list[RevocationObject] = []
+        if revocation:
+            # One attribute however many CAs (issue 12.2): keys are <prefix><generation>/<i>.pem, built here as
+            # the handler builds them (trust_store_bundle.revocation_key).
+            generation = self.resource.get_att_string("RevocationGeneration")
+            self.revocation_objects = [
+                RevocationObject(ca, Fn.join("", [revocation_prefix, generation, f"/{index}.pem"]))
+                for index, ca in enumerate(cas)
+            ]
+            Aspects.of(self).add(_AfterIssuedCertificates(self))
+            self._acknowledge_generation_wildcard(provider, revocation_prefix)
 
     @property
     def s3_uri(self) -> str:
@@ -454,16 +546,19 @@ class CaBundle(Construct):
                 f"owner renews it{'' if refresh is None else f' (current value: {refresh})'}.",
             )
 
-    def _warn_new_cas_have_no_crl(self, cas: list[acmpca.ICertificateAuthority]) -> None:
-        same_stack = [ca.node.path for ca in cas if Stack.of(ca) is Stack.of(self)]
-        if same_stack:
-            Annotations.of(self).add_warning_v2(
-                "pki-constructs:revocationBeforeFirstCrl",
-                f"revocation=True with CAs created in this stack ({', '.join(same_stack)}): AWS Private CA "
-                "writes a new CA's first CRL asynchronously (once the CA has issued a certificate), not by the "
-                "time the bundle is created, so the first deploy of this stack fails with 'no CRL ... yet'. "
-                "Deploy with revocation=False first, or keep the CAs in a stack deployed (and issuing) earlier.",
+    def _acknowledge_generation_wildcard(self, provider: HandlerProvider, revocation_prefix: str) -> None:
+        """The CRL objects' keys name their content, unknown at synth: the handler writes under the prefix."""
+        if not isinstance(self.bucket, s3.Bucket):
+            return
+        stack = Stack.of(self)
+        logical_id = stack.resolve(stack.get_logical_id(self.bucket.node.default_child))  # type: ignore[arg-type]
+        Validations.of(provider).acknowledge(
+            Acknowledgment(
+                id=f"AwsSolutions-IAM5[Resource::<{logical_id}.Arn>/{revocation_prefix}*]",
+                reason="the PEM CRLs' keys are named by their content (SHA-256), known only when the handler "
+                "reads the CRLs; the wildcard is limited to this bundle's revocation prefix",
             )
+        )
 
     def _private_bucket(self, removal_policy: RemovalPolicy) -> s3.Bucket:
         return private_bucket(
@@ -540,7 +635,6 @@ class MutualTlsTrustStore(Construct):
                     elbv2.RevocationContent(
                         bucket=self.bundle.bucket,
                         key=obj.key,
-                        version=obj.object_version,
                         revocation_type=elbv2.RevocationType.CRL,
                     )
                     for obj in self.bundle.revocation_objects

@@ -364,6 +364,20 @@ class Cloud:
             event["OldResourceProperties"] = old.properties
         if type_name == "Custom::PkiTrustBundle":
             done = {"PhysicalResourceId": logical_id, **self.bundler.on_event(event, None)}
+            if properties.get("Revocation"):  # the asynchronous provider then polls for the CRLs
+                poll = self.bundler.is_complete(event, None)
+                if not poll["IsComplete"]:
+                    # What AWS Private CA does about 30 minutes after a new CA's first issuance (moto does not).
+                    for entry in properties["Revocation"]:
+                        ca_id = str(entry["CertificateAuthorityArn"]).split("/")[-1]
+                        boto3.client("s3", region_name=region).put_object(
+                            Bucket=entry["CrlBucket"],
+                            Key=f"{entry.get('CrlPath') or 'crl'}/{ca_id}.crl",
+                            Body=b"\x30\x03\x02\x01\x01",  # a DER SEQUENCE: what the handler converts
+                        )
+                    poll = self.bundler.is_complete(event, None)
+                assert poll["IsComplete"], f"{logical_id}: the CAs' CRLs are not in S3"
+                done["Data"] = {**done.get("Data", {}), **poll.get("Data", {})}
         else:
             done = self.provider.run(event)
         attributes = {**(old.attributes if old else {}), **done.get("Data", {})}

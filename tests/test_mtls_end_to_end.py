@@ -109,26 +109,29 @@ def published(pki: Pki, tmp_path_factory: pytest.TempPathFactory) -> dict[str, P
                 pki.issuing.get_certificate_authority_certificate(),
                 {"CertificateAuthorityArn": CA_ARN},
             )
-            data = handler.on_event(
-                {
-                    "RequestType": "Create",
-                    "ResourceProperties": {
-                        "CertificateAuthorityArns": [CA_ARN],
-                        "Bucket": "trust",
-                        "BundleKey": "bundle.pem",
-                        "Revocation": [
-                            {"CertificateAuthorityArn": CA_ARN, "CrlBucket": "crls", "Key": "crl.pem"}
-                        ],
-                    },
-                }
-            )["Data"]
+            event = {
+                "RequestType": "Create",
+                "ResourceProperties": {
+                    "CertificateAuthorityArns": [CA_ARN],
+                    "Bucket": "trust",
+                    "BundleKey": "bundle.pem",
+                    "Revocation": [{"CertificateAuthorityArn": CA_ARN, "CrlBucket": "crls"}],
+                    "RevocationKeyPrefix": "revocation/",
+                },
+            }
+            data = handler.on_event(event)["Data"]
+        # The Provider framework then polls is_complete, which publishes the CRLs once they exist.
+        done = handler.is_complete(event)
+        assert done["IsComplete"] is True
         files = {}
         for name, key, version in (
             ("bundle", "bundle.pem", data["BundleVersionId"]),
-            ("crl", "crl.pem", data["RevocationVersionId0"]),
+            ("crl", handler.revocation_key("revocation/", done["Data"]["RevocationGeneration"], 0), None),
         ):
-            body = s3.get_object(Bucket="trust", Key=key, VersionId=version)["Body"].read()
-            files[name] = directory / key
+            body = s3.get_object(Bucket="trust", Key=key, **({"VersionId": version} if version else {}))[
+                "Body"
+            ].read()
+            files[name] = directory / name
             files[name].write_bytes(body)
     return files
 

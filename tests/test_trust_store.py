@@ -115,8 +115,17 @@ def test_revocation_list_is_the_cas_crl_as_pem(trust: dict[str, Any]) -> None:
             {
                 "RevocationType": "CRL",
                 "S3Bucket": bundle["Properties"]["Bucket"],
-                "S3Key": entry["Key"],
-                "S3ObjectVersion": {"Fn::GetAtt": [bundle_id, "RevocationVersionId0"]},
+                # The key names the CRLs' content: one attribute, whatever the number of CAs (issue 12.2).
+                "S3Key": {
+                    "Fn::Join": [
+                        "",
+                        [
+                            bundle["Properties"]["RevocationKeyPrefix"],
+                            {"Fn::GetAtt": [bundle_id, "RevocationGeneration"]},
+                            "/0.pem",
+                        ],
+                    ]
+                },
             }
         ],
         "TrustStoreArn": {"Fn::GetAtt": [store_id, "TrustStoreArn"]},
@@ -150,10 +159,12 @@ def test_handler_may_touch_only_its_objects_and_the_cas_crl(trust: dict[str, Any
     statements = next(
         p["Properties"]["PolicyDocument"]["Statement"]
         for k, p in resources_of_type(template, "AWS::IAM::Policy").items()
-        if k.startswith("PkiConstructsTrustStoreBundleProviderOnEventRole")
+        if k.startswith("PkiConstructsTrustStoreBundleRevocationProviderOnEventRole")
     )
     text = json.dumps(statements)
-    assert "*" not in text
+    # The one wildcard: the CRL objects' keys name their content, under this bundle's revocation prefix.
+    assert text.count("*") == 2, text  # the object statement and the ListBucket prefix condition
+    assert text.count("/revocation/*") == 2, text
     crl_read = next(s for s in statements if s["Action"] == "s3:GetObject")
     assert "/crl/" in json.dumps(crl_read["Resource"]) and ".crl" in json.dumps(crl_read["Resource"])
 
@@ -470,13 +481,36 @@ def test_fails_api_domain_with_a_policy_that_cannot_carry_mtls(policy: apigw.Sec
         )
 
 
-def test_warns_that_revocation_with_a_ca_of_the_same_stack_fails_the_first_deploy() -> None:
+def test_revocation_waits_for_the_first_crl_after_the_stacks_certificates() -> None:
+    """Issue 13.2: a new CA writes its first CRL only after it has issued a certificate, ~30 minutes later; the
+    bundle depends on the stack's certificates from its CAs and polls for the CRLs, so the first deploy works."""
     stack = make_stack()
     _, issuing = hierarchy(stack)
-    MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
-    Annotations.from_stack(stack).has_warning(
-        "/Test/Trust/Bundle", Match.string_like_regexp("first deploy of this stack fails")
+    acm.PrivateCertificate(
+        stack, "Client", domain_name="client.internal.example", certificate_authority=issuing
     )
+    MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing], revocation=True)
+    template = template_of(stack)
+    Annotations.from_stack(stack).has_no_warning("*", Match.string_like_regexp("first deploy|CRL"))
+    _, bundle = _one(template, "Custom::PkiTrustBundle")
+    client = next(iter(resources_of_type(template, "AWS::CertificateManager::Certificate")))
+    assert client in bundle["DependsOn"]
+    is_complete = [
+        k
+        for k, f in resources_of_type(template, "AWS::Lambda::Function").items()
+        if f["Properties"]["Handler"] == "pki_handlers.trust_store_bundle.is_complete"
+    ]
+    assert len(is_complete) == 1
+    waiter = json.dumps(resources_of_type(template, "AWS::StepFunctions::StateMachine"))
+    assert '\\"MaxAttempts\\":55' in waiter, waiter[:2000]  # 55 min / 1 min (REVOCATION_WAIT)
+
+
+def test_bundle_without_revocation_stays_synchronous() -> None:
+    stack = make_stack()
+    _, issuing = hierarchy(stack)
+    MutualTlsTrustStore(stack, "Trust", trusted_cas=[issuing])
+    template = template_of(stack)
+    assert resources_of_type(template, "AWS::StepFunctions::StateMachine") == {}
 
 
 def test_no_first_crl_warning_for_a_ca_of_another_stack() -> None:

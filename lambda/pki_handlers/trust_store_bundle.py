@@ -1,7 +1,7 @@
 """Publish a PEM CA bundle (and optional PEM CRLs) of our Private CAs to S3, for mutual-TLS trust stores.
 
-Provider-framework handler ``pki_handlers.trust_store_bundle.on_event``; ResourceProperties: see
-:class:`TrustBundleProperties`.
+Provider-framework handler ``pki_handlers.trust_store_bundle.on_event`` (+ ``.is_complete`` when the bundle
+publishes CRLs); ResourceProperties: see :class:`TrustBundleProperties`.
 
 * ``CertificateAuthorityArns`` — list of trusted CA ARNs. For each, ``GetCertificateAuthorityCertificate``
   gives the CA certificate and its chain (root last); the bundle holds every certificate once, in a stable
@@ -11,19 +11,28 @@ Provider-framework handler ``pki_handlers.trust_store_bundle.on_event``; Resourc
   ARN, so that CloudFormation sends an Update and the bundle is rebuilt.
 * ``Refresh`` — not read: a new value (context key ``pki-constructs:trustBundleRefresh``) makes CloudFormation
   send an Update, so the CAs and CRLs are read again (a new CRL changes no other property).
-* ``Revocation`` — optional list of ``{"CertificateAuthorityArn", "CrlBucket", "Key", "CrlPath"?}``: the CA's
+* ``Revocation`` — optional list of ``{"CertificateAuthorityArn", "CrlBucket", "CrlPath"?}``: the CA's
   CRL is read from ``s3://<CrlBucket>/<CrlPath or "crl">/<CA id>.crl`` (DER, as AWS Private CA publishes
-  it), converted to PEM and written to ``s3://<Bucket>/<Key>``.
+  it), converted to PEM and written to ``s3://<Bucket>/<RevocationKeyPrefix><generation>/<i>.pem``.
+* ``RevocationKeyPrefix`` — required with ``Revocation``.
 
-Objects are rewritten only when their content changes (SHA-256 in object metadata), so a repeated or retried
-request returns the same object version and the trust store is not replaced for nothing.
+``on_event`` writes the bundle. With ``Revocation``, ``is_complete`` waits for every CA's CRL: AWS Private CA
+writes a new CA's first CRL asynchronously, after the CA has issued a certificate (about 30 minutes, retried
+every 15 minutes when it fails, per the AWS Private CA API reference, ``CrlConfiguration``/``RevokeCertificate``).
+A CRL that is not there yet (S3 ``NoSuchKey``, or ``403`` because the handler may not list the CRL bucket),
+throttling, a 5xx, a network error or too little invocation time left means ``IsComplete: false``: the Provider
+framework polls again (see ``pki_constructs.trust_store.REVOCATION_WAIT``).
+
+The generation is the SHA-256 of all PEM CRLs, so the CRL objects' keys are named by their content: the trust
+store's ``TrustStoreRevocation`` references them by a key synth builds from one attribute, and a changed CRL
+(any of them) gives new keys, hence a new revocation resource. Objects are rewritten only when their content
+changes (SHA-256 in object metadata), so a repeated or retried request returns the same object version.
 
 ``Data``: ``BundleUri``, ``BundleBucket``, ``BundleKey``, ``BundleVersionId``, ``BundleSha256``,
-``CertificateCount``, ``ChainDepth`` and, per revocation entry i, ``RevocationVersionId<i>`` (the only
-per-CA value synth cannot know: an S3 version id of at most 32 characters; keys and digests synth knows or
-nobody reads are not returned, so the response stays far below CloudFormation's 4,096 bytes at the 25 CAs a
-bundle may hold). Rules checked here as well as at synth: at most 25 CA certificates per bundle, CA chain
-depth at most 4 (Elastic Load Balancing trust-store quotas).
+``CertificateCount``, ``ChainDepth`` (``on_event``) and ``RevocationGeneration`` (``is_complete``; the
+framework merges both) — nothing per CA, so the response size does not grow with the number of CAs (issue
+12.2). Rules checked here as well as at synth: at most 25 CA certificates per bundle, CA chain depth at most 4
+(Elastic Load Balancing trust-store quotas).
 """
 
 from __future__ import annotations
@@ -36,7 +45,7 @@ from typing import Any, NotRequired, TypedDict, cast
 from . import aws
 from .arns import parse_ca_arn
 from .aws import LambdaContext
-from .framework import CustomResourceEvent, OnEventResponse
+from .framework import CustomResourceEvent, IsCompleteResponse, OnEventResponse
 from .logs import Logger
 from .x509 import PemError, der_to_pem, pem_to_der, split_pem
 
@@ -50,7 +59,6 @@ MAX_CRL_BYTES = 50 * 1024 * 1024
 class RevocationEntry(TypedDict):
     CertificateAuthorityArn: str
     CrlBucket: str
-    Key: str
     CrlPath: NotRequired[str]
 
 
@@ -63,6 +71,7 @@ class TrustBundleProperties(TypedDict):
     Bucket: str
     BundleKey: str
     Revocation: NotRequired[list[RevocationEntry]]
+    RevocationKeyPrefix: NotRequired[str]
     Refresh: NotRequired[str]
 
 
@@ -117,21 +126,32 @@ def on_event(event: CustomResourceEvent, context: LambdaContext | None = None) -
     LOG.info(f"{request} trust bundle", bundle=physical_id, certificate_authorities=ca_arns)
     try:
         data = publish_bundle(ca_arns, bucket, key)
-        for index, entry in enumerate(props.get("Revocation") or []):
-            revocation = publish_crl(
-                str(entry["CertificateAuthorityArn"]),
-                str(entry["CrlBucket"]),
-                bucket,
-                str(entry["Key"]),
-                crl_path=str(entry.get("CrlPath") or "crl"),
-            )
-            data[f"RevocationVersionId{index}"] = revocation["RevocationVersionId"]
     except aws.OutOfTime as error:
-        # Synchronous handler: no later poll, so say what to do instead of letting Lambda time out.
+        # on_event has no later poll, so say what to do instead of letting Lambda time out.
         raise aws.HandlerError(
             f"{error}; objects are written only when their content changes, so retrying the deployment is safe"
         ) from error
     return {"PhysicalResourceId": physical_id, "Data": data}
+
+
+def is_complete(event: CustomResourceEvent, context: LambdaContext | None = None) -> IsCompleteResponse:
+    """Poll: publish every CA's CRL as PEM once AWS Private CA has written all of them; "not yet" until then."""
+    aws.DEADLINE.start(context)
+    if event["RequestType"] == "Delete":
+        return {"IsComplete": True}
+    props = cast(TrustBundleProperties, event.get("ResourceProperties", {}))
+    entries = props.get("Revocation") or []
+    if not entries:
+        return {"IsComplete": True}
+    bucket, prefix = str(props.get("Bucket", "")), str(props.get("RevocationKeyPrefix", ""))
+    if not bucket or not prefix:
+        raise ValueError("Bucket and RevocationKeyPrefix are required with Revocation")
+    try:
+        generation = publish_crls(entries, bucket, prefix)
+    except NotYet as pending:
+        LOG.info("not yet", reason=str(pending))
+        return {"IsComplete": False}
+    return {"IsComplete": True, "Data": {"RevocationGeneration": generation}}
 
 
 # ---------------------------------------------------------------------------------------------------------
@@ -220,38 +240,80 @@ def _ca_chain(ca_arn: str) -> list[str]:
 # ---------------------------------------------------------------------------------------------------------
 
 
+class NotYet(Exception):
+    """A CRL is not written yet, or AWS asked us to come back later: the next poll tries again."""
+
+
 # The handler may read exactly this key and may not list the CRL bucket, so S3 answers a missing object with
 # 403 AccessDenied rather than 404 NoSuchKey.
 _NO_CRL = frozenset({"NoSuchKey", "404", "AccessDenied", "403"})
 
 
-def publish_crl(
-    ca_arn: str, crl_bucket: str, bucket: str, key: str, *, crl_path: str = "crl"
-) -> dict[str, str]:
+def revocation_key(prefix: str, generation: str, index: int) -> str:
+    """Where CRL ``index`` of a generation goes; ``pki_constructs.trust_store`` builds the same key."""
+    return f"{prefix}{generation}/{index}.pem"
+
+
+def publish_crls(entries: list[RevocationEntry], bucket: str, prefix: str) -> str:
+    """Read every CA's CRL (raise :class:`NotYet` if one is missing), write them as PEM; return the generation."""
+    pems = [
+        read_crl(
+            str(entry["CertificateAuthorityArn"]), str(entry["CrlBucket"]), str(entry.get("CrlPath") or "crl")
+        )
+        for entry in entries
+    ]
+    generation = crl_generation(pems)
+    for index, (entry, pem) in enumerate(zip(entries, pems, strict=True)):
+        key = revocation_key(prefix, generation, index)
+        try:
+            version, _ = _put_if_changed(bucket, key, pem.encode(), "application/x-pem-file", backoff=False)
+        except aws.Transient as error:
+            raise NotYet(str(error)) from None
+        LOG.info(
+            "CRL written",
+            certificate_authority=entry["CertificateAuthorityArn"],
+            crl=f"s3://{bucket}/{key}",
+            version=version,
+        )
+    return generation
+
+
+def crl_generation(pems: list[str]) -> str:
+    """SHA-256 over the PEM CRLs in order: names the set of revocation objects by their content."""
+    digest = hashlib.sha256()
+    for pem in pems:
+        digest.update(hashlib.sha256(pem.encode()).digest())
+    return digest.hexdigest()
+
+
+def read_crl(ca_arn: str, crl_bucket: str, crl_path: str = "crl") -> str:
+    """The CA's current CRL as PEM; :class:`NotYet` when AWS Private CA has not written it yet."""
     ca_id = parse_ca_arn(ca_arn).ca_id
     source = f"{crl_path.strip('/')}/{ca_id}.crl"
+    where = f"s3://{crl_bucket}/{source}"
     try:
-        obj = _call(
+        obj = aws.call(
             _client("s3").get_object,
             "s3:GetObject",
-            f"s3://{crl_bucket}/{source}",
+            where,
             passthrough=_NO_CRL,
             Bucket=crl_bucket,
             Key=source,
         )
+        data = obj["Body"].read()
+    except aws.Transient as error:
+        raise NotYet(str(error)) from None
     except Exception as error:
         code = aws.error_code(error)
         if code in _NO_CRL:
-            raise aws.HandlerError(
-                f"no CRL at s3://{crl_bucket}/{source} yet (S3 answered {code}): AWS Private CA publishes it "
-                "once the CA has issued a certificate (and within 30 minutes of a revocation); deploy again "
-                "once it exists"
+            raise NotYet(
+                f"no CRL at {where} yet (S3 answered {code}): AWS Private CA writes a CA's first CRL about 30 "
+                "minutes after the CA has issued a certificate"
             ) from None
+        if aws.is_transient(error):  # a network error while reading the body
+            raise NotYet(aws.describe_failure(error, "s3:GetObject", where)) from None
         raise
-    pem = crl_to_pem(obj["Body"].read())
-    version, digest = _put_if_changed(bucket, key, pem.encode(), "application/x-pem-file")
-    LOG.info("CRL written", certificate_authority=ca_arn, crl=f"s3://{bucket}/{key}", version=version)
-    return {"RevocationKey": key, "RevocationVersionId": version, "RevocationSha256": digest}
+    return crl_to_pem(data)
 
 
 def crl_to_pem(data: bytes) -> str:
@@ -276,13 +338,18 @@ def crl_to_pem(data: bytes) -> str:
 _MISSING = frozenset({"404", "NoSuchKey", "NotFound", "403"})
 
 
-def _put_if_changed(bucket: str, key: str, body: bytes, content_type: str) -> tuple[str, str]:
-    """Write ``body`` unless the latest version already holds it; return (version id, sha256 hex)."""
+def _put_if_changed(
+    bucket: str, key: str, body: bytes, content_type: str, *, backoff: bool = True
+) -> tuple[str, str]:
+    """Write ``body`` unless the latest version already holds it; return (version id, sha256 hex).
+
+    ``backoff=False`` (polls): a transient failure raises :class:`aws.Transient` at once; the next poll retries."""
     digest = hashlib.sha256(body).hexdigest()
     s3 = _client("s3")
     where = f"s3://{bucket}/{key}"
+    call = _call if backoff else aws.call
     try:
-        head = _call(s3.head_object, "s3:HeadObject", where, passthrough=_MISSING, Bucket=bucket, Key=key)
+        head = call(s3.head_object, "s3:HeadObject", where, passthrough=_MISSING, Bucket=bucket, Key=key)
     except Exception as error:
         # Either way there is nothing to compare with: write (a real permission problem fails the write).
         if aws.error_code(error) not in _MISSING:
@@ -290,7 +357,7 @@ def _put_if_changed(bucket: str, key: str, body: bytes, content_type: str) -> tu
         head = None
     if head is not None and head.get("Metadata", {}).get("sha256") == digest and head.get("VersionId"):
         return str(head["VersionId"]), digest
-    response = _call(
+    response = call(
         s3.put_object,
         "s3:PutObject",
         where,

@@ -82,11 +82,9 @@ def test_cert_export_response_is_bounded_at_the_longest_secret_name(aws: None) -
     assert framework.response_size(event, index.on_event(event, None)) < LIMIT
 
 
-def test_trust_bundle_response_is_bounded_at_the_most_cas_a_trust_store_takes(
-    aws: None, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    index = load_handler("trust_store_bundle")
-    count = index.MAX_CA_CERTIFICATES  # 25 roots, each with its CRL
+def _trust_bundle_response_size(index: Any, count: int) -> int:
+    """The merged response (on_event's Data + is_complete's, as the Provider framework sends it) for a bundle of
+    ``count`` roots, each with its CRL, at the longest names."""
     cas = [LocalCa.root(f"Root {i}", key_algorithm="EC_prime256v1", days=30) for i in range(count)]
     arns = [
         f"arn:aws:acm-pca:us-east-1:123456789012:certificate-authority/{i:08d}-0000-0000-0000-000000000000"
@@ -101,21 +99,16 @@ def test_trust_bundle_response_is_bounded_at_the_most_cas_a_trust_store_takes(
     for ca, arn in zip(cas, arns, strict=True):
         s3.put_object(Bucket=crl_bucket, Key=f"crl/{arn.split('/')[-1]}.crl", Body=ca.crl())
     pca = boto3.client("acm-pca", region_name="us-east-1")
-    monkeypatch.setattr(index, "_client", lambda service, region=None: pca if service == "acm-pca" else s3)
+    index._client = lambda service, region=None: pca if service == "acm-pca" else s3
     props = {
         "CertificateAuthorityArns": arns,
         "CaCertificateVersions": ["x" * 64] * count,
         "Bucket": bucket,
         "BundleKey": f"{prefix}/ca-bundle.pem",
         "Revocation": [
-            {
-                "CertificateAuthorityArn": arn,
-                "CrlBucket": crl_bucket,
-                "CrlPath": "crl",
-                "Key": f"{prefix}/revocation-{i}.pem",
-            }
-            for i, arn in enumerate(arns)
+            {"CertificateAuthorityArn": arn, "CrlBucket": crl_bucket, "CrlPath": "crl"} for arn in arns
         ],
+        "RevocationKeyPrefix": f"{prefix}/revocation/",
     }
     event = provider_event("Create", props)
     with Stubber(pca) as stubber:
@@ -125,6 +118,22 @@ def test_trust_bundle_response_is_bounded_at_the_most_cas_a_trust_store_takes(
                 ca.get_certificate_authority_certificate(),
                 {"CertificateAuthorityArn": arn},
             )
-        response = index.on_event(event, None)
-    assert len(response["Data"]) == 7 + count  # one S3 version id per CRL, nothing else per CA
-    assert framework.response_size(event, response) < LIMIT
+        first = index.on_event(event, None)
+    done = index.is_complete(event, None)
+    assert done["IsComplete"] is True
+    merged = {**first, "Data": {**first["Data"], **done["Data"]}}
+    assert len(merged["Data"]) == 8  # nothing per CA
+    return int(framework.response_size(event, merged))
+
+
+def test_trust_bundle_response_does_not_grow_with_the_number_of_cas(
+    aws: None, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    index = load_handler("trust_store_bundle")
+    monkeypatch.setattr(index, "_client", index._client)  # restored after the test
+    one = _trust_bundle_response_size(index, 1)
+    most = index.MAX_CA_CERTIFICATES  # 25 roots, each with its CRL
+    largest = _trust_bundle_response_size(index, most)
+    # Only CertificateCount's digits differ ("1" vs "25"): nothing grows per CA.
+    assert largest == one + len(str(most)) - 1
+    assert largest < LIMIT

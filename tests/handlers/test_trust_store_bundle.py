@@ -84,18 +84,29 @@ def answer(stubber: Stubber, ca: LocalCa, arn: str, *, crlf: bool = False) -> No
     stubber.add_response("get_certificate_authority_certificate", response, {"CertificateAuthorityArn": arn})
 
 
-def create(handler: ModuleType, arns: list[str], **props: Any) -> dict[str, Any]:
-    return handler.on_event(  # type: ignore[no-any-return]
-        {
-            "RequestType": "Create",
-            "ResourceProperties": {
-                "CertificateAuthorityArns": arns,
-                "Bucket": BUCKET,
-                "BundleKey": KEY,
-                **props,
-            },
-        }
-    )
+PREFIX = "trust/revocation/"
+
+
+def create(handler: ModuleType, arns: list[str], request: str = "Create", **props: Any) -> dict[str, Any]:
+    """What the Provider framework does: on_event, then (with Revocation) one is_complete poll, whose Data it
+    merges into on_event's. ``IsComplete`` tells whether the poll finished."""
+    if props.get("Revocation"):
+        props.setdefault("RevocationKeyPrefix", PREFIX)
+    event = {
+        "RequestType": request,
+        "PhysicalResourceId": f"s3://{BUCKET}/{KEY}",
+        "ResourceProperties": {"CertificateAuthorityArns": arns, "Bucket": BUCKET, "BundleKey": KEY, **props},
+    }
+    result: dict[str, Any] = handler.on_event(event)
+    if props.get("Revocation"):
+        poll = handler.is_complete(event)
+        result["IsComplete"] = poll["IsComplete"]
+        result["Data"] = {**result["Data"], **poll.get("Data", {})}
+    return result
+
+
+def crl_key(handler: ModuleType, data: dict[str, str], index: int = 0) -> str:
+    return handler.revocation_key(PREFIX, data["RevocationGeneration"], index)  # type: ignore[no-any-return]
 
 
 def read(s3: Any, key: str = KEY, version: str | None = None) -> str:
@@ -288,43 +299,57 @@ def test_fails_on_a_crl_that_is_neither_der_nor_pem(handler: ModuleType) -> None
         handler.crl_to_pem(b"<html>AccessDenied</html>")
 
 
-def test_publishes_the_cas_crl_as_pem_with_its_version(
+def test_publishes_the_cas_crl_as_pem_under_a_key_naming_its_content(
     handler: ModuleType, s3: Any, pca: Stubber, pki: dict[str, LocalCa]
 ) -> None:
     revoked = pki["a"].issue_end_entity(generate_key("EC_prime256v1"), dns_names=["gone.internal.example"])
     s3.put_object(Bucket=CRL_BUCKET, Key="crl/a.crl", Body=pki["a"].crl(revoked=[revoked]))
     answer(pca, pki["a"], ca_arn("a"))
 
-    data = create(
-        handler,
-        [ca_arn("a")],
-        Revocation=[
-            {"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "Key": "trust/crl/a.pem"}
-        ],
-    )["Data"]
+    result = create(
+        handler, [ca_arn("a")], Revocation=[{"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET}]
+    )
+    data = result["Data"]
 
-    # Only the version id comes back: the key is synth's own value, and a per-CA digest nobody reads would
-    # only grow the response towards CloudFormation's 4 KB limit.
-    assert not {"RevocationKey0", "RevocationSha2560"} & set(data)
-    body = read(s3, "trust/crl/a.pem", version=data["RevocationVersionId0"])
+    # One value for all CRLs: their keys name their content (issue 12.2: nothing per CA in the response).
+    assert result["IsComplete"] is True
+    assert not [k for k in data if k.startswith(("RevocationVersionId", "RevocationKey", "RevocationSha"))]
+    body = read(s3, crl_key(handler, data))
     crl = x509.load_pem_x509_crl(body.encode())
     assert crl.get_revoked_certificate_by_serial_number(revoked.serial_number) is not None
-    head = s3.head_object(Bucket=BUCKET, Key="trust/crl/a.pem", VersionId=data["RevocationVersionId0"])
+    head = s3.head_object(Bucket=BUCKET, Key=crl_key(handler, data))
     assert head["Metadata"]["sha256"] == hashlib.sha256(body.encode()).hexdigest()
+    assert data["RevocationGeneration"] == handler.crl_generation([body])
 
 
-def test_fails_clearly_when_the_ca_has_not_published_a_crl(
-    handler: ModuleType, s3: Any, pca: Stubber, pki: dict[str, LocalCa]
+def test_waits_until_the_ca_has_published_its_first_crl(
+    handler: ModuleType, s3: Any, pca: Stubber, pki: dict[str, LocalCa], caplog: pytest.LogCaptureFixture
 ) -> None:
+    """Issue 13.2: a new CA's first CRL comes ~30 minutes after its first issuance; the bundle polls for it."""
+    caplog.set_level("INFO")
     answer(pca, pki["a"], ca_arn("a"))
-    with pytest.raises(RuntimeError, match=r"no CRL at s3://ca-crls/crl/a\.crl"):
-        create(
-            handler,
-            [ca_arn("a")],
-            Revocation=[
-                {"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "Key": "crl/a.pem"}
-            ],
-        )
+    revocation = [{"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET}]
+    pending = create(handler, [ca_arn("a")], Revocation=revocation)
+    assert pending["IsComplete"] is False and "RevocationGeneration" not in pending["Data"]
+    assert "no CRL at s3://ca-crls/crl/a.crl yet (S3 answered NoSuchKey)" in caplog.text
+
+    der = pki["a"].crl()
+    s3.put_object(Bucket=CRL_BUCKET, Key="crl/a.crl", Body=der)
+    event = {
+        "RequestType": "Create",
+        "ResourceProperties": {
+            "CertificateAuthorityArns": [ca_arn("a")],
+            "Bucket": BUCKET,
+            "BundleKey": KEY,
+            "Revocation": revocation,
+            "RevocationKeyPrefix": PREFIX,
+        },
+    }
+    done = handler.is_complete(event)
+    assert done["IsComplete"] is True
+    assert x509.load_pem_x509_crl(
+        read(s3, crl_key(handler, done["Data"])).encode()
+    ) == x509.load_der_x509_crl(der)
 
 
 def test_pem_helpers_round_trip(handler: ModuleType, pki: dict[str, LocalCa]) -> None:
@@ -342,15 +367,10 @@ def test_reads_the_crl_under_the_cas_custom_path(
     s3.put_object(Bucket=CRL_BUCKET, Key="revocation/lists/a.crl", Body=der)
     answer(pca, pki["a"], ca_arn("a"))
     revocation = [
-        {
-            "CertificateAuthorityArn": ca_arn("a"),
-            "CrlBucket": CRL_BUCKET,
-            "Key": "a.pem",
-            "CrlPath": "revocation/lists/",
-        }
+        {"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "CrlPath": "revocation/lists/"}
     ]
     data = create(handler, [ca_arn("a")], Revocation=revocation)["Data"]
-    crl = x509.load_pem_x509_crl(read(s3, "a.pem", version=data["RevocationVersionId0"]).encode())
+    crl = x509.load_pem_x509_crl(read(s3, crl_key(handler, data)).encode())
     assert crl == x509.load_der_x509_crl(der)
 
 
@@ -393,31 +413,31 @@ def test_first_bundle_is_written_when_s3_hides_the_missing_object_behind_403(
     assert data["BundleVersionId"] == "v1"
 
 
-def test_fails_clearly_when_the_crl_is_missing_and_s3_says_access_denied(
-    handler: ModuleType, stubbed_s3: dict[str, Stubber], pki: dict[str, LocalCa]
+def test_waits_when_the_crl_is_missing_and_s3_says_access_denied(
+    handler: ModuleType,
+    stubbed_s3: dict[str, Stubber],
+    pki: dict[str, LocalCa],
+    caplog: pytest.LogCaptureFixture,
 ) -> None:
     """The role may read exactly the CRL key and may not list the CRL bucket: a missing CRL is AccessDenied."""
+    caplog.set_level("INFO")
     answer(stubbed_s3["acm-pca"], pki["a"], ca_arn("a"))
     stubbed_s3["s3"].add_response("head_object", {"VersionId": "v1", "Metadata": {}})
     stubbed_s3["s3"].add_response("put_object", {"VersionId": "v2"})
     stubbed_s3["s3"].add_client_error("get_object", service_error_code="AccessDenied", http_status_code=403)
-    with pytest.raises(
-        RuntimeError, match=r"no CRL at s3://ca-crls/crl/a\.crl yet \(S3 answered AccessDenied\)"
-    ):
-        create(
-            handler,
-            [ca_arn("a")],
-            Revocation=[
-                {"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "Key": "crl/a.pem"}
-            ],
-        )
+    result = create(
+        handler, [ca_arn("a")], Revocation=[{"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET}]
+    )
+    assert result["IsComplete"] is False
+    assert "no CRL at s3://ca-crls/crl/a.crl yet (S3 answered AccessDenied)" in caplog.text
 
 
 def test_refresh_update_publishes_a_new_crl_and_keeps_the_unchanged_bundle(
     handler: ModuleType, s3: Any, pca: Stubber, pki: dict[str, LocalCa]
 ) -> None:
-    """What a new ``Refresh`` value buys after a revocation: the new CRL gets a new version, the bundle not."""
-    revocation = [{"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET, "Key": "trust/crl/a.pem"}]
+    """What a new ``Refresh`` value buys after a revocation: the new CRL gets a new key, the bundle keeps its
+    version."""
+    revocation = [{"CertificateAuthorityArn": ca_arn("a"), "CrlBucket": CRL_BUCKET}]
     s3.put_object(Bucket=CRL_BUCKET, Key="crl/a.crl", Body=pki["a"].crl())
     answer(pca, pki["a"], ca_arn("a"))
     first = create(handler, [ca_arn("a")], Revocation=revocation, Refresh="1")["Data"]
@@ -425,23 +445,11 @@ def test_refresh_update_publishes_a_new_crl_and_keeps_the_unchanged_bundle(
     revoked = pki["a"].issue_end_entity(generate_key("EC_prime256v1"), dns_names=["late.internal.example"])
     s3.put_object(Bucket=CRL_BUCKET, Key="crl/a.crl", Body=pki["a"].crl(revoked=[revoked]))
     answer(pca, pki["a"], ca_arn("a"))
-    second = handler.on_event(
-        {
-            "RequestType": "Update",
-            "PhysicalResourceId": f"s3://{BUCKET}/{KEY}",
-            "ResourceProperties": {
-                "CertificateAuthorityArns": [ca_arn("a")],
-                "Bucket": BUCKET,
-                "BundleKey": KEY,
-                "Revocation": revocation,
-                "Refresh": "2",
-            },
-        }
-    )["Data"]
+    second = create(handler, [ca_arn("a")], "Update", Revocation=revocation, Refresh="2")["Data"]
 
     assert second["BundleVersionId"] == first["BundleVersionId"]
-    assert second["RevocationVersionId0"] != first["RevocationVersionId0"]
-    crl = x509.load_pem_x509_crl(read(s3, "trust/crl/a.pem", version=second["RevocationVersionId0"]).encode())
+    assert crl_key(handler, second) != crl_key(handler, first)
+    crl = x509.load_pem_x509_crl(read(s3, crl_key(handler, second)).encode())
     assert crl.get_revoked_certificate_by_serial_number(revoked.serial_number) is not None
 
 
