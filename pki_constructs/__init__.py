@@ -71,26 +71,64 @@ def __dir__() -> list[str]:
     return sorted([*globals(), *__all__])
 
 
-if TYPE_CHECKING:  # what __getattr__ returns, for type checkers and IDEs
-    from .algorithms import KeyAlgorithm, KeyStorageSecurityStandard, SigningAlgorithm, UsageMode
-    from .api_mtls import MutualTlsApiDomain
-    from .ca_expiry import CaExpiryAlarm
-    from .certified_alb import CertifiedAlb
-    from .certified_distribution import CertifiedDistribution
-    from .cross_region import RegionalExport, RegionalImport
-    from .errors import PkiValidationError
-    from .expiry_alarm import ExpiryAlarm
-    from .expiry_topic import ExpiryTopic
-    from .issuer_role import IssuerRole
-    from .offline_parent import OfflineParent
-    from .private_ca import RootCa, SubordinateCa
-    from .private_tier import PrivateServiceTier
-    from .public_certificate import PublicCertificate
-    from .ram_permission import RamPermission
-    from .revocation import CrlConfiguration, CrlType, OcspConfiguration, S3ObjectAcl
-    from .rotation import CaRotation, RotationPhase
-    from .service_certificate import ServiceCertificate
-    from .sharing import CaShare
-    from .subject import DistinguishedName
-    from .templates import CertificateTemplate
-    from .trust_store import CaBundle, MutualTls, MutualTlsMode, MutualTlsTrustStore
+if (
+    TYPE_CHECKING
+):  # what __getattr__ returns, for type checkers and IDEs (`X as X`: an explicit re-export under --strict)
+    from .algorithms import (
+        KeyAlgorithm as KeyAlgorithm,
+    )
+    from .algorithms import (
+        KeyStorageSecurityStandard as KeyStorageSecurityStandard,
+    )
+    from .algorithms import (
+        SigningAlgorithm as SigningAlgorithm,
+    )
+    from .algorithms import (
+        UsageMode as UsageMode,
+    )
+    from .api_mtls import MutualTlsApiDomain as MutualTlsApiDomain
+    from .ca_expiry import CaExpiryAlarm as CaExpiryAlarm
+    from .certified_alb import CertifiedAlb as CertifiedAlb
+    from .certified_distribution import CertifiedDistribution as CertifiedDistribution
+    from .cross_region import RegionalExport as RegionalExport
+    from .cross_region import RegionalImport as RegionalImport
+    from .errors import PkiValidationError as PkiValidationError
+    from .expiry_alarm import ExpiryAlarm as ExpiryAlarm
+    from .expiry_topic import ExpiryTopic as ExpiryTopic
+    from .issuer_role import IssuerRole as IssuerRole
+    from .offline_parent import OfflineParent as OfflineParent
+    from .private_ca import RootCa as RootCa
+    from .private_ca import SubordinateCa as SubordinateCa
+    from .private_tier import PrivateServiceTier as PrivateServiceTier
+    from .public_certificate import PublicCertificate as PublicCertificate
+    from .ram_permission import RamPermission as RamPermission
+    from .revocation import (
+        CrlConfiguration as CrlConfiguration,
+    )
+    from .revocation import (
+        CrlType as CrlType,
+    )
+    from .revocation import (
+        OcspConfiguration as OcspConfiguration,
+    )
+    from .revocation import (
+        S3ObjectAcl as S3ObjectAcl,
+    )
+    from .rotation import CaRotation as CaRotation
+    from .rotation import RotationPhase as RotationPhase
+    from .service_certificate import ServiceCertificate as ServiceCertificate
+    from .sharing import CaShare as CaShare
+    from .subject import DistinguishedName as DistinguishedName
+    from .templates import CertificateTemplate as CertificateTemplate
+    from .trust_store import (
+        CaBundle as CaBundle,
+    )
+    from .trust_store import (
+        MutualTls as MutualTls,
+    )
+    from .trust_store import (
+        MutualTlsMode as MutualTlsMode,
+    )
+    from .trust_store import (
+        MutualTlsTrustStore as MutualTlsTrustStore,
+    )

@@ -104,7 +104,8 @@ def _issuer_id(issuer: object, user: Construct, *, root: str | None) -> str | No
     if issuer is None:
         return root
     if _is_our_ca(issuer):
-        return issuer.node.path  # type: ignore[attr-defined]
+        path: str = issuer.node.path  # type: ignore[attr-defined]
+        return path
     arn = getattr(issuer, "certificate_authority_arn", None)
     if isinstance(arn, str):
         if not Token.is_unresolved(arn):
