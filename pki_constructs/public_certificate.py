@@ -5,23 +5,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 
-import jsii
-from aws_cdk import Duration, RemovalPolicy, Resource, Stack, Token
+from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_events as events
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_sns as sns
-from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct, IConstruct
 
+from .acm_certificate import AcmCertificateBase
 from .certificate_facts import CertificateFacts, certificate_facts
 from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import DEFAULT_MAX_NAMES, dedupe_names, in_zone, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
-from .expiry_events import on_expiry_event, on_renewal_failed
-from .expiry_metrics import acm_days_to_expiry_metric
 from .inputs import typed_props
 from .review_metadata import record_certificate
 
@@ -124,8 +119,7 @@ def zone_problems(names: Sequence[str], hosted_zone: HostedZones) -> list[Proble
     return problems
 
 
-@jsii.implements(acm.ICertificate)
-class PublicCertificate(Resource):
+class PublicCertificate(AcmCertificateBase):
     """A public ACM certificate, DNS-validated through Route 53 (native ``AWS::CertificateManager::Certificate``:
     CloudFormation creates the validation records and waits for issuance).
 
@@ -197,64 +191,9 @@ class PublicCertificate(Resource):
         self.key_algorithm: str = algorithm.name
 
     @property
-    def certificate_arn(self) -> str:
-        """The certificate's ARN, valid in this construct's stack."""
-        return self._resource.certificate_arn
-
-    @property
-    def certificate_ref(self) -> acm_refs.CertificateReference:
-        """A reference to this certificate (``ICertificateRef``)."""
-        return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
-
-    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
-        """Apply ``policy`` to the ``AWS::CertificateManager::Certificate`` (``IResource``; the default
-        ``Resource`` implementation needs a CloudFormation resource as default child, ours is an L2)."""
-        self._resource.apply_removal_policy(policy)
-
-    @property
     def region(self) -> str:
         """The region of the certificate's stack (a token for environment-agnostic stacks)."""
         return Stack.of(self).region
-
-    def metric_days_to_expiry(
-        self,
-        *,
-        account: str | None = None,
-        color: str | None = None,
-        dimensions_map: Mapping[str, str] | None = None,
-        id: str | None = None,
-        label: str | None = None,
-        period: Duration | None = None,
-        region: str | None = None,
-        stack_account: str | None = None,
-        stack_region: str | None = None,
-        statistic: str | None = None,
-        unit: cloudwatch.Unit | None = None,
-        visible: bool | None = None,
-    ) -> cloudwatch.Metric:
-        """ACM's ``DaysToExpiry`` for this certificate (namespace ``AWS/CertificateManager``, dimension
-        ``CertificateArn``, Minimum), published daily in the certificate's region.
-
-        The keyword arguments are ``cloudwatch.MetricOptions``, exactly as for aws-cdk-lib's certificates;
-        ``dimensions_map`` and ``statistic`` are ignored there too.
-
-        :param period: Default: - 1 day
-        """
-        return acm_days_to_expiry_metric(
-            self.certificate_arn,
-            account=account,
-            color=color,
-            dimensions_map=dimensions_map,
-            id=id,
-            label=label,
-            period=period,
-            region=region,
-            stack_account=stack_account,
-            stack_region=stack_region,
-            statistic=statistic,
-            unit=unit,
-            visible=visible,
-        )
 
     def add_expiry_alarm(
         self,
@@ -272,53 +211,6 @@ class PublicCertificate(Resource):
         """
         return ExpiryAlarm(
             self, id, certificate=self, threshold=threshold, topic=topic, create_topic=create_topic
-        )
-
-    def on_expiry_event(
-        self,
-        id: str,
-        *,
-        target: events.IRuleTarget | None = None,
-        description: str | None = None,
-        rule_name: str | None = None,
-    ) -> events.Rule:
-        """An EventBridge rule for ACM's "Approaching Expiration" and "Expired" events of this certificate.
-
-        :param target: Default: - no target (add one with ``rule.add_target``)
-        :param description: Default: - "ACM expiry events of one certificate"
-        :param rule_name: Default: - a generated name
-        """
-        return on_expiry_event(
-            self,
-            id,
-            certificate_arn=self.certificate_arn,
-            target=target,
-            description=description,
-            rule_name=rule_name,
-        )
-
-    def on_renewal_failed(
-        self,
-        id: str,
-        *,
-        target: events.IRuleTarget | None = None,
-        description: str | None = None,
-        rule_name: str | None = None,
-    ) -> events.Rule:
-        """An EventBridge rule for the AWS Health events ACM raises when renewing this certificate needs action
-        or failed (AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE).
-
-        :param target: Default: - no target (add one with ``rule.add_target``)
-        :param description: Default: - "AWS Health renewal events of one ACM certificate"
-        :param rule_name: Default: - a generated name
-        """
-        return on_renewal_failed(
-            self,
-            id,
-            certificate_arn=self.certificate_arn,
-            target=target,
-            description=description,
-            rule_name=rule_name,
         )
 
     def export_arn(self, *, name: str | None = None) -> RegionalExport:

@@ -10,9 +10,8 @@ needs.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 
-import jsii
 from aws_cdk import (
     Annotations,
     ArnFormat,
@@ -20,22 +19,19 @@ from aws_cdk import (
     Duration,
     Names,
     RemovalPolicy,
-    Resource,
     Stack,
     Tags,
     Token,
 )
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
-from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
-from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct
 
+from .acm_certificate import AcmCertificateBase
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .ca_facts import ca_facts, ca_region, ca_region_problems, note_skipped_rules
 from .certificate_exports import SECRET_TAG_VALUE_MAX, CertificateExports
@@ -43,8 +39,6 @@ from .cross_region import weak_ca
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
-from .expiry_events import on_expiry_event, on_renewal_failed
-from .expiry_metrics import acm_days_to_expiry_metric
 from .inputs import typed_props
 from .private_ca import CertificateAuthorityBase
 from .ram_permission import RamPermission
@@ -153,8 +147,7 @@ def secret_name_problems(secret_name: str) -> list[Problem]:
 # The construct ----------------------------------------------------------------------------------------
 
 
-@jsii.implements(acm.ICertificate)
-class ServiceCertificate(Resource):
+class ServiceCertificate(AcmCertificateBase):
     """An ACM private certificate for a service's DNS names, issued and renewed from one of our CAs.
 
     It *is* an ``acm.ICertificate``: pass it to load balancers (``CertifiedAlb``, ``elbv2`` listeners) and to
@@ -281,59 +274,6 @@ class ServiceCertificate(Resource):
         if export:
             self._export(secret_encryption_key, secret_name, removal_policy)
 
-    @property
-    def certificate_arn(self) -> str:
-        """The certificate's ARN."""
-        return self._resource.certificate_arn
-
-    @property
-    def certificate_ref(self) -> acm_refs.CertificateReference:
-        """A reference to this certificate (``ICertificateRef``)."""
-        return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
-
-    def apply_removal_policy(self, policy: RemovalPolicy) -> None:
-        """Apply ``policy`` to the ``AWS::CertificateManager::Certificate`` (``IResource``; the default
-        ``Resource`` implementation needs a CloudFormation resource as default child, ours is an L2)."""
-        self._resource.apply_removal_policy(policy)
-
-    def metric_days_to_expiry(
-        self,
-        *,
-        account: str | None = None,
-        color: str | None = None,
-        dimensions_map: Mapping[str, str] | None = None,
-        id: str | None = None,
-        label: str | None = None,
-        period: Duration | None = None,
-        region: str | None = None,
-        stack_account: str | None = None,
-        stack_region: str | None = None,
-        statistic: str | None = None,
-        unit: cloudwatch.Unit | None = None,
-        visible: bool | None = None,
-    ) -> cloudwatch.Metric:
-        """ACM's ``DaysToExpiry`` for this certificate (namespace ``AWS/CertificateManager``, dimension
-        ``CertificateArn``, Minimum). The keyword arguments are ``cloudwatch.MetricOptions``, exactly as for
-        aws-cdk-lib's certificates; ``dimensions_map`` and ``statistic`` are ignored there too.
-
-        :param period: Default: - 1 day
-        """
-        return acm_days_to_expiry_metric(
-            self.certificate_arn,
-            account=account,
-            color=color,
-            dimensions_map=dimensions_map,
-            id=id,
-            label=label,
-            period=period,
-            region=region,
-            stack_account=stack_account,
-            stack_region=stack_region,
-            statistic=statistic,
-            unit=unit,
-            visible=visible,
-        )
-
     def add_expiry_alarm(
         self,
         id: str = "ExpiryAlarm",
@@ -347,53 +287,6 @@ class ServiceCertificate(Resource):
         ACM's 60-day renewal window for 395-day private certificates)"""
         return ExpiryAlarm(
             self, id, certificate=self, threshold=threshold, topic=topic, create_topic=create_topic
-        )
-
-    def on_expiry_event(
-        self,
-        id: str,
-        *,
-        target: events.IRuleTarget | None = None,
-        description: str | None = None,
-        rule_name: str | None = None,
-    ) -> events.Rule:
-        """An EventBridge rule for ACM's "Approaching Expiration" and "Expired" events of this certificate.
-
-        :param target: Default: - no target (add one with ``rule.add_target``)
-        :param description: Default: - "ACM expiry events of one certificate"
-        :param rule_name: Default: - a generated name
-        """
-        return on_expiry_event(
-            self,
-            id,
-            certificate_arn=self.certificate_arn,
-            target=target,
-            description=description,
-            rule_name=rule_name,
-        )
-
-    def on_renewal_failed(
-        self,
-        id: str,
-        *,
-        target: events.IRuleTarget | None = None,
-        description: str | None = None,
-        rule_name: str | None = None,
-    ) -> events.Rule:
-        """An EventBridge rule for the AWS Health events ACM raises when renewing this certificate needs action
-        or failed (AWS_ACM_RENEWAL_STATE_CHANGE, CAA_CHECK_FAILURE, AWS_ACM_RENEWAL_FAILURE).
-
-        :param target: Default: - no target (add one with ``rule.add_target``)
-        :param description: Default: - "AWS Health renewal events of one ACM certificate"
-        :param rule_name: Default: - a generated name
-        """
-        return on_renewal_failed(
-            self,
-            id,
-            certificate_arn=self.certificate_arn,
-            target=target,
-            description=description,
-            rule_name=rule_name,
         )
 
     @property

@@ -23,6 +23,7 @@ from tests.synth import ROOT
 
 # Importable from their modules, deliberately not in __all__: "module.Name": why a user does not compose it.
 INTERNAL = {
+    "pki_constructs.acm_certificate.AcmCertificateBase": "shared base; type certificate props with acm.ICertificate",
     "pki_constructs.app_checks.AppChecks": "the app-wide check; the first library construct of an app installs it",
     "pki_constructs.certificate_exports.CertificateExports": "the stack's export mechanism; ServiceCertificate(export=True) creates it",
     "pki_constructs.custom_activation.CaActivation": "SubordinateCa creates it when CloudFormation cannot reach the parent",
