@@ -1,10 +1,11 @@
-"""The private S3 bucket every construct here creates: Block Public Access, SSE-S3, SSL-only."""
+"""The private S3 bucket every construct here creates (Block Public Access, SSE-S3, SSL-only), and what
+synth can know about a bucket a user passes in (its default encryption, its region)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from aws_cdk import Acknowledgment, Duration, Validations
+from aws_cdk import Acknowledgment, Duration, Stack, Token, Validations
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
@@ -79,3 +80,29 @@ def private_bucket(
             resource_types=["AWS::S3::Bucket"],
         )
     return bucket
+
+
+def default_encryption(bucket: s3.IBucket) -> str | None:
+    """The ``SSEAlgorithm`` of a bucket defined in this app (``AES256``, ``aws:kms``, ``aws:kms:dsse``), or
+    None when synth cannot know it (an imported bucket, a token). A bucket without the property gets SSE-S3
+    from S3 (default encryption for every new bucket since January 2023), so that reads as ``AES256``."""
+    cfn = bucket.node.default_child
+    if not isinstance(cfn, s3.CfnBucket):
+        return None
+    config = Stack.of(cfn).resolve(cfn.bucket_encryption)
+    if config is None:
+        return "AES256"
+    rules = config.get("serverSideEncryptionConfiguration") or []
+    algorithms = {(rule.get("serverSideEncryptionByDefault") or {}).get("sseAlgorithm") for rule in rules} - {
+        None
+    }
+    if len(algorithms) != 1:
+        return None
+    (algorithm,) = algorithms
+    return None if Token.is_unresolved(algorithm) else str(algorithm)
+
+
+def literal_region(bucket: s3.IBucket) -> str | None:
+    """The bucket's region when synth knows it (its stack's, or the one it was imported with), else None."""
+    region = bucket.env.region
+    return None if Token.is_unresolved(region) else region

@@ -149,3 +149,17 @@ def child_key_compatible_with_parent(child: KeyAlgorithm, parent: KeyAlgorithm) 
             )
         ]
     return []
+
+
+def mixed_post_quantum_advice(child: KeyAlgorithm, parent: KeyAlgorithm) -> str | None:
+    """Advice (not a refusal) when a chain mixes ML-DSA with a classical key. AWS documents only that a
+    subordinate "must use a key algorithm supported by the parent CA" (``CertificateAuthorityConfiguration``)
+    and not whether it signs across these families, so synth cannot promise either outcome."""
+    if (child.family is KeyFamily.ML_DSA) == (parent.family is KeyFamily.ML_DSA):
+        return None
+    return (
+        f"This CA's key ({child.value}) and its parent's ({parent.value}) mix ML-DSA with a classical algorithm. "
+        "AWS does not document whether it issues across these families; if it does, every relying party must "
+        "support both, and the chain is only as quantum-resistant as its classical link. Keep the hierarchy "
+        "ML-DSA end to end (or classical end to end) unless you have verified the mix."
+    )

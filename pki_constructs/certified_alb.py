@@ -18,7 +18,7 @@ from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_s3 as s3
 from constructs import Construct
 
-from ._buckets import LOG_RETENTION, private_bucket
+from ._buckets import LOG_RETENTION, default_encryption, literal_region, private_bucket
 from ._compliance import exempt
 from .errors import Problem, add_late_validation, raise_if_any
 from .expiry_rules import is_private_ca_arn
@@ -149,6 +149,35 @@ def ssl_policy_problems(policy_name: str, *, allow_legacy_tls: bool) -> tuple[li
     return [], []
 
 
+def access_logs_bucket_problems(bucket: s3.IBucket, alb_region: str) -> list[Problem]:
+    """ELB's bucket requirements for access logs: in the load balancer's region, and "the only server-side
+    encryption option that's supported is Amazon S3-managed keys (SSE-S3)" (Elastic Load Balancing user guide,
+    "Enable access logs for your Application Load Balancer"). ELB does not refuse such a bucket: the logs
+    just never arrive. Facts synth cannot know (an imported bucket's encryption) are not checked."""
+    problems = []
+    algorithm = "aws:kms" if bucket.encryption_key is not None else default_encryption(bucket)
+    if algorithm is not None and algorithm != "AES256":
+        problems.append(
+            Problem(
+                "access_logs_bucket",
+                f"{bucket.node.path} ({algorithm})",
+                "ELB delivers access logs only to a bucket encrypted with SSE-S3 (AES256), not SSE-KMS or DSSE-KMS",
+                "pass a bucket with encryption=s3.BucketEncryption.S3_MANAGED, or let CertifiedAlb create one",
+            )
+        )
+    bucket_region = literal_region(bucket)
+    if bucket_region is not None and not Token.is_unresolved(alb_region) and bucket_region != alb_region:
+        problems.append(
+            Problem(
+                "access_logs_bucket",
+                f"{bucket.node.path} ({bucket_region})",
+                f"ELB delivers access logs only to a bucket in the load balancer's region ({alb_region})",
+                f"pass a bucket in {alb_region}, or let CertifiedAlb create one",
+            )
+        )
+    return problems
+
+
 class CertifiedAlb(Construct):
     """An Application Load Balancer with an HTTPS listener on the given certificates, secure by default.
 
@@ -184,7 +213,8 @@ class CertifiedAlb(Construct):
     :param ssl_policy: ``elbv2.SslPolicy`` member or policy name.
         Default: - ``elbv2.SslPolicy.TLS13_12_RES_PQ`` (``ELBSecurityPolicy-TLS13-1-2-Res-PQ-2025-09``).
     :param allow_legacy_tls: accept a policy that allows TLS 1.0/1.1 (with a warning). Default: - False.
-    :param access_logs_bucket: an existing bucket for access logs (SSE-S3, not KMS).
+    :param access_logs_bucket: an existing bucket for access logs, in the ALB's region, SSE-S3 (not SSE-KMS
+        or DSSE-KMS: ELB delivers nothing there).
         Default: - a new private bucket.
     :param access_logs_prefix: Default: - no prefix.
     :param default_action: what the HTTPS listener does with requests no rule matches.
@@ -242,15 +272,8 @@ class CertifiedAlb(Construct):
         ]
         if mutual_tls is not None:
             problems += mutual_tls.problems()
-        if access_logs_bucket is not None and access_logs_bucket.encryption_key is not None:
-            problems.append(
-                Problem(
-                    "access_logs_bucket",
-                    access_logs_bucket.node.path,
-                    "ELB access logs can only be delivered to a bucket encrypted with SSE-S3, not SSE-KMS",
-                    "pass a bucket with encryption=s3.BucketEncryption.S3_MANAGED, or let CertifiedAlb create one",
-                )
-            )
+        if access_logs_bucket is not None:
+            problems += access_logs_bucket_problems(access_logs_bucket, Stack.of(self).region)
         raise_if_any(self, problems)
         for warning in warnings:
             Annotations.of(self).add_warning_v2("pki-constructs:alb-tls-policy", warning)

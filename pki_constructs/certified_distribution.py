@@ -19,9 +19,10 @@ from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_route53_targets as targets
 from aws_cdk import aws_s3 as s3
+from aws_cdk.region_info import RegionInfo
 from constructs import Construct
 
-from ._buckets import LOG_RETENTION, private_bucket
+from ._buckets import LOG_RETENTION, literal_region, private_bucket
 from ._compliance import exempt
 from .certificate_facts import (
     CLOUDFRONT_CERTIFICATE_REGION,
@@ -103,7 +104,8 @@ class CertifiedDistribution(Construct):
     :param cache_policy: Default: - ``CACHING_DISABLED`` for a ``CertifiedAlb`` origin, else ``CACHING_OPTIMIZED``.
     :param origin_request_policy: Default: - ``ALL_VIEWER`` for a ``CertifiedAlb`` origin, else none.
     :param allowed_methods: Default: - all methods for a ``CertifiedAlb`` origin, else GET/HEAD.
-    :param log_bucket: an existing bucket with ACLs enabled for standard logs. Default: - a new private bucket.
+    :param log_bucket: an existing bucket with ACLs enabled for standard logs, not in an opt-in region.
+        Default: - a new private bucket in this stack's region.
     :param log_file_prefix: Default: - no prefix.
     :param web_acl_id: ARN of a WAFv2 web ACL (scope CLOUDFRONT, us-east-1). Default: - none.
     :param price_class: Default: - ``PRICE_CLASS_ALL``.
@@ -388,6 +390,26 @@ class CertifiedDistribution(Construct):
         ]
 
     def _log_bucket_problems(self, bucket: s3.IBucket | None) -> list[Problem]:
+        stack_region = Stack.of(self).region
+        region = (
+            literal_region(bucket)
+            if bucket is not None
+            else None
+            if Token.is_unresolved(stack_region)
+            else stack_region
+        )
+        if region is not None and RegionInfo.get(region).is_opt_in_region:
+            # CloudFront standard logging (legacy, what Distribution's enable_logging configures) does not
+            # deliver to buckets in opt-in regions; only standard logging v2 can (CloudFront developer guide,
+            # "Configure standard logging (legacy)" and "Configure standard logging (v2)").
+            return [
+                Problem(
+                    "log_bucket",
+                    f"{bucket.node.path} ({region})" if bucket is not None else f"a new bucket in {region}",
+                    f"CloudFront standard logs are not delivered to buckets in opt-in regions such as {region}",
+                    "pass log_bucket= a bucket (ACLs enabled) in a region enabled by default, e.g. us-east-1",
+                )
+            ]
         cfn = bucket.node.default_child if bucket is not None else None
         if not isinstance(cfn, s3.CfnBucket):
             return []

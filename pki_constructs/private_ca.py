@@ -32,6 +32,7 @@ from .algorithms import (
     SigningAlgorithm,
     UsageMode,
     key_available_in_partition,
+    mixed_post_quantum_advice,
     signing_matches_key,
 )
 from .ca_facts import CaFacts, ca_facts, note_skipped_rules
@@ -733,6 +734,10 @@ class SubordinateCa(CertificateAuthorityBase):
         self.template = CertificateTemplate.subordinate_ca(path_length)
         if not parent_facts.created_here:
             note_skipped_rules(self, parent, skipped_hierarchy_rules(parent_facts))
+        if parent_facts.key_algorithm is not None and (
+            advice := mixed_post_quantum_advice(key_algorithm, parent_facts.key_algorithm)
+        ):
+            Annotations.of(self).add_warning_v2("pki-constructs:mixedPostQuantumChain", advice)
         activation = activate(
             ActivationRequest(
                 scope=self,

@@ -27,7 +27,8 @@ from .errors import Problem
 from .inputs import is_token
 
 MAX_CRL_EXPIRATION_DAYS = 5000
-_CNAME_CHARS = re.compile(r"[-a-zA-Z0-9;/?:@&=+$,%_.!~*()']*")
+_HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63}(?<!-))*")
+"""An RFC 1123 host name: what a CNAME in a revocation URL must be (see :func:`host_name_problems`)."""
 _CUSTOM_PATH = re.compile(r"(/|[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*)")
 _MAX_CNAME = 253
 
@@ -64,7 +65,7 @@ class CrlConfiguration:
     :param bucket: an existing bucket for the CRL; you then own its policy and public-access settings.
         Default: - a new private bucket
     :param expiration: how long each CRL is valid, 1 to 5000 whole days. Default: - 7 days
-    :param custom_cname: host name (no scheme) written into the CRL distribution point instead of the
+    :param custom_cname: DNS host name (no scheme, path or port) written into the CRL distribution point instead of the
         bucket's S3 host. Default: - the CloudFront domain when ``cloudfront`` is on, else the S3 host
     :param custom_path: object path prefix instead of ``crl/``. Default: - ``crl/``
     :param crl_type: Default: - ``CrlType.COMPLETE``
@@ -213,7 +214,7 @@ class OcspConfiguration:
     """AWS-hosted OCSP for a CA's certificates. Off by default (billed per query).
 
     :param enabled: Default: - True
-    :param custom_cname: host name (no scheme) written into issued certificates' AIA extension; you must
+    :param custom_cname: DNS host name (no scheme, path or port) written into issued certificates' AIA extension; you must
         proxy it to ``ocsp.acm-pca.<region>.amazonaws.com``. Default: - the AWS responder URL
     """
 
@@ -244,22 +245,36 @@ def _valid_custom_path(path: str) -> bool:
 
 
 def host_name_problems(field: str, cname: str) -> list[Problem]:
-    """A CNAME for AWS Private CA: no scheme, at most 253 characters, RFC 2396 characters only."""
+    """A CNAME for AWS Private CA: a DNS host name, at most 253 characters.
+
+    The API accepts any RFC 2396 characters (botocore ``CnameString``), paths and ports included, but AWS
+    writes the value as the host of ``http://<cname>/...`` into every certificate (the CRL distribution point,
+    the OCSP URL in AIA), and it must be a DNS CNAME to the bucket, CloudFront or
+    ``ocsp.acm-pca.<region>.amazonaws.com``: with a path or a port, every revocation check fails at runtime."""
     if Token.is_unresolved(cname):
         return []
     problems = []
-    if re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", cname):
-        problems.append(
-            Problem(field, cname, "must be a host name without a scheme", f"use {cname.split('://', 1)[1]!r}")
-        )
+    scheme = re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*://", cname)
+    host = cname[scheme.end() :] if scheme else cname
+    if scheme:
+        problems.append(Problem(field, cname, "must be a host name without a scheme", f"use {host!r}"))
     if len(cname) > _MAX_CNAME:
         problems.append(
             Problem(field, cname, f"is {len(cname)} characters; at most 253 allowed", "shorten it")
         )
-    if not _CNAME_CHARS.fullmatch(cname):
+    elif not _HOST_NAME.fullmatch(host):
+        bare = re.split(r"[/:?#]", host, maxsplit=1)[0]
+        fix = f"use {bare!r}" if bare and _HOST_NAME.fullmatch(bare) else "use a plain DNS name"
+        if field.startswith("crl.") and "/" in host:
+            fix += " and put the path in custom_path"
         problems.append(
             Problem(
-                field, cname, "contains characters AWS does not accept in a CNAME", "use a plain DNS name"
+                field,
+                cname,
+                "must be a DNS host name (letters, digits, hyphens, dot-separated): AWS writes it as the host "
+                "of the revocation URL in every certificate, so a path, port or other characters break "
+                "revocation checks",
+                fix,
             )
         )
     return problems

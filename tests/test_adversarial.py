@@ -357,6 +357,25 @@ CA_CASES = [
         _with_stack(lambda s: root(s, crl=CrlConfiguration(custom_cname="http://crl.example.com"))),
     ),
     F(
+        "crl cname with a path",
+        "crl.custom_cname",
+        _with_stack(lambda s: root(s, crl=CrlConfiguration(custom_cname="crl.example.com/pki"))),
+    ),
+    F(
+        "ocsp cname with a path",
+        "ocsp.custom_cname",
+        _with_stack(
+            lambda s: root(s, ocsp=OcspConfiguration(enabled=True, custom_cname="ocsp.example.com/ocsp"))
+        ),
+    ),
+    F(
+        "ocsp cname with a port",
+        "ocsp.custom_cname",
+        _with_stack(
+            lambda s: root(s, ocsp=OcspConfiguration(enabled=True, custom_cname="ocsp.example.com:8080"))
+        ),
+    ),
+    F(
         "crl omit with cname",
         "crl.omit_extension",
         _with_stack(
@@ -1207,6 +1226,22 @@ PUBLIC_TIER_CASES = [
             )
         ),
     ),
+    *(
+        F(
+            f"log bucket under {encryption.name}",
+            "access_logs_bucket",
+            _with_stack(
+                lambda s, encryption=encryption: CertifiedAlb(
+                    s,
+                    uid(),
+                    vpc=vpc(s),
+                    certificates=[public_cert(s)],
+                    access_logs_bucket=s3.Bucket(s, uid(), encryption=encryption),
+                )
+            ),
+        )
+        for encryption in (s3.BucketEncryption.KMS_MANAGED, s3.BucketEncryption.DSSE_MANAGED)
+    ),
     F(
         "internet facing as text",
         "internet_facing",
@@ -1246,6 +1281,22 @@ PUBLIC_TIER_CASES = [
                 ),
                 domain_names=["www.example.com"],
                 origin=origin(),
+            )
+        ),
+    ),
+    F(
+        "log bucket in an opt-in region",
+        "log_bucket",
+        _with_stack(
+            lambda s: CertifiedDistribution(
+                s,
+                uid(),
+                certificate=public_cert(s),
+                domain_names=["www.example.com"],
+                origin=origin(),
+                log_bucket=s3.Bucket.from_bucket_attributes(
+                    s, uid(), bucket_name="cape-town-logs", region="af-south-1"
+                ),
             )
         ),
     ),

@@ -26,6 +26,7 @@ from pki_constructs.algorithms import (
     KeyFamily,
     child_key_compatible_with_parent,
     key_available_in_partition,
+    mixed_post_quantum_advice,
     signing_matches_key,
 )
 from pki_constructs.ca_facts import CaFacts
@@ -89,6 +90,24 @@ def test_fails_sm2_child_under_rsa_parent() -> None:
         "key_algorithm"
     ]
     assert child_key_compatible_with_parent(KeyAlgorithm.EC_PRIME256V1, KeyAlgorithm.RSA_2048) == []
+
+
+@pytest.mark.parametrize(
+    ("child", "parent"),
+    [
+        (KeyAlgorithm.RSA_2048, KeyAlgorithm.ML_DSA_65),
+        (KeyAlgorithm.ML_DSA_44, KeyAlgorithm.EC_SECP384R1),
+    ],
+)
+def test_mixed_post_quantum_chain_is_advised_not_refused(child: KeyAlgorithm, parent: KeyAlgorithm) -> None:
+    assert child_key_compatible_with_parent(child, parent) == []  # AWS documents no refusal
+    advice = mixed_post_quantum_advice(child, parent)
+    assert advice is not None and child.value in advice and parent.value in advice
+
+
+def test_post_quantum_and_classical_chains_get_no_advice() -> None:
+    assert mixed_post_quantum_advice(KeyAlgorithm.ML_DSA_44, KeyAlgorithm.ML_DSA_87) is None
+    assert mixed_post_quantum_advice(KeyAlgorithm.EC_PRIME256V1, KeyAlgorithm.RSA_4096) is None
 
 
 @pytest.mark.parametrize("path_length", [-1, 4, 10])
@@ -263,6 +282,10 @@ def test_fails_crl_expiration_out_of_range(days: int) -> None:
         ("https://crl.example.com", "without a scheme"),
         ("a" * 254, "at most 253"),
         ("crl example com", "characters"),
+        ("crl.example.com/pki", "DNS host name"),
+        ("crl.example.com:8080", "DNS host name"),
+        ("crl_1.example.com", "DNS host name"),
+        ("-crl.example.com", "DNS host name"),
     ],
 )
 def test_fails_bad_crl_cname(cname: str, fragment: str) -> None:
@@ -270,10 +293,22 @@ def test_fails_bad_crl_cname(cname: str, fragment: str) -> None:
     assert any(p.field == "crl.custom_cname" and fragment in p.rule for p in problems)
 
 
-def test_fails_bad_ocsp_cname() -> None:
-    assert _fields(OcspConfiguration(custom_cname="https://ocsp.example.com").problems()) == [
-        "ocsp.custom_cname"
-    ]
+def test_crl_cname_with_a_path_points_at_custom_path() -> None:
+    (problem,) = CrlConfiguration(custom_cname="crl.example.com/pki").problems()
+    assert problem.fix == "use 'crl.example.com' and put the path in custom_path"
+
+
+@pytest.mark.parametrize(
+    "cname", ["https://ocsp.example.com", "ocsp.example.com/path", "ocsp.example.com:80", "ocsp example"]
+)
+def test_fails_bad_ocsp_cname(cname: str) -> None:
+    assert set(_fields(OcspConfiguration(custom_cname=cname).problems())) == {"ocsp.custom_cname"}
+
+
+@pytest.mark.parametrize("cname", ["crl.example.com", "pki-crl.eu-west-1.example.com", "crl"])
+def test_host_name_cnames_pass(cname: str) -> None:
+    assert CrlConfiguration(custom_cname=cname).problems() == []
+    assert OcspConfiguration(custom_cname=cname).problems() == []
 
 
 def test_fails_disabled_crl_with_settings() -> None:

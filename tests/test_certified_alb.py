@@ -437,3 +437,34 @@ def test_fails_kms_encrypted_log_bucket() -> None:
     bucket = s3.Bucket(stack, "Kms", encryption_key=kms.Key(stack, "Key"), enforce_ssl=True)
     with pytest.raises(PkiValidationError, match=r"access_logs_bucket=.*SSE-S3"):
         _alb(stack, access_logs_bucket=bucket)
+
+
+@pytest.mark.parametrize(
+    ("encryption", "algorithm"),
+    [(s3.BucketEncryption.KMS_MANAGED, "aws:kms"), (s3.BucketEncryption.DSSE_MANAGED, "aws:kms:dsse")],
+)
+def test_fails_log_bucket_with_aws_managed_kms(encryption: s3.BucketEncryption, algorithm: str) -> None:
+    """No customer key to see (``encryption_key`` is None), but the bucket's own encryption says KMS."""
+    stack = make_stack(region=REGION)
+    bucket = s3.Bucket(stack, "Managed", encryption=encryption, enforce_ssl=True)
+    with pytest.raises(
+        PkiValidationError, match=rf"access_logs_bucket='Test/Managed \({algorithm}\)'.*SSE-S3"
+    ):
+        _alb(stack, access_logs_bucket=bucket)
+
+
+def test_fails_log_bucket_in_another_region() -> None:
+    stack = make_stack(region=REGION)
+    bucket = s3.Bucket.from_bucket_attributes(
+        stack, "Elsewhere", bucket_name="logs-elsewhere", region="us-west-2"
+    )
+    with pytest.raises(PkiValidationError, match=rf"access_logs_bucket=.*us-west-2.*region \({REGION}\)"):
+        _alb(stack, access_logs_bucket=bucket)
+
+
+@pytest.mark.parametrize("encryption", [None, s3.BucketEncryption.S3_MANAGED])
+def test_sse_s3_log_bucket_in_the_region_is_used(encryption: s3.BucketEncryption | None) -> None:
+    stack = make_stack(region=REGION)
+    bucket = s3.Bucket(stack, "Plain", encryption=encryption, enforce_ssl=True)
+    _, alb = _alb(stack, access_logs_bucket=bucket)
+    assert alb.access_logs_bucket is bucket

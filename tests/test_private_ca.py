@@ -416,6 +416,19 @@ def test_fails_sm2_in_the_aws_partition() -> None:
     assert [p.field for p in error.problems] == ["key_algorithm"]
 
 
+def test_subordinate_with_a_classical_key_under_an_ml_dsa_root_is_warned() -> None:
+    """Not refused (AWS documents no such rule; tests/test_ca_rules.py has the pure rule), but said."""
+    stack = make_stack()
+    root = RootCa(
+        stack, "Root", subject=DistinguishedName(common_name="PQ Root"), key_algorithm=KeyAlgorithm.ML_DSA_65
+    )
+    SubordinateCa(stack, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    annotations = Annotations.from_stack(stack)
+    warnings = annotations.find_warning("/Test/Issuing", Match.string_like_regexp("mix ML-DSA"))
+    assert len(warnings) == 1 and "RSA_2048" in warnings[0].entry.data
+    assert annotations.find_warning("/Test/Root", Match.string_like_regexp("mix ML-DSA")) == []
+
+
 def test_fails_root_validity_fraction_of_a_day() -> None:
     assert [p.field for p in _root_error(validity=Duration.hours(36)).problems] == ["validity"]
 
