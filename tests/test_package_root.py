@@ -110,3 +110,10 @@ def test_importing_the_ca_constructs_does_not_load_lambda_elb_or_cloudfront_dist
     )
     out = subprocess.run([sys.executable, "-c", probe], cwd=ROOT, capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_architecture_page_names_every_module() -> None:
+    """docs/architecture.md is the map of the library: a module missing from it is a module nobody can find."""
+    page = (ROOT / "docs" / "architecture.md").read_text()
+    modules = {path.stem for path in (ROOT / "pki_constructs").glob("*.py") if path.stem != "__init__"}
+    assert sorted(m for m in modules if f"`{m}`" not in page) == []
