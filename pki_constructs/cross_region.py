@@ -304,6 +304,7 @@ class RegionalExport(Construct):
             description=f"pki-constructs: other accounts read {self.parameter_name}",
         )
         self.parameter.grant_read(role)
+        exempt(role, reason=INLINE_POLICY, nag=["IAMNoInlinePolicy"])
         for account in accounts:
             self._readers[account] = role
         return role
