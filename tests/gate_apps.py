@@ -155,9 +155,7 @@ def cross_region_activation() -> Built:
 
 # --- CA expiry (tests/test_ca_expiry.py, tests/test_ca_expiry_with_acm_app.py) ---------------------------
 
-FAR_CA_ARN = (
-    f"arn:aws:acm-pca:eu-west-1:{ACCOUNT}:certificate-authority/66666666-7777-8888-9999-000000000000"
-)
+FAR_CA_ARN = f"arn:aws:acm-pca:eu-west-1:{ACCOUNT}:certificate-authority/66666666-7777-8888-9999-000000000000"
 CA_ARN = f"arn:aws:acm-pca:us-east-1:{ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555"
 
 
@@ -217,24 +215,30 @@ def ca_expiry_with_acm() -> Built:
 CERT_ARN = f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555"
 
 
+def public_certificate(stack: cdk.Stack, id: str = "Cert") -> acm.Certificate:
+    """An aws-cdk-lib DNS-validated certificate."""
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, f"{id}Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
+    )
+    return acm.Certificate(
+        stack, id, domain_name="app.example.com", validation=acm.CertificateValidation.from_dns(zone)
+    )
+
+
+def private_certificate(stack: cdk.Stack, id: str = "PrivateCert") -> acm.PrivateCertificate:
+    """An aws-cdk-lib private certificate of a CA known by ARN."""
+    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, f"{id}Ca", CA_ARN)
+    return acm.PrivateCertificate(stack, id, domain_name="app.internal.example", certificate_authority=ca)
+
+
 def expiry_alarm_variants() -> Built:
     """A public, a private and an imported certificate's alarms, with a created and a shared topic."""
     stack = make_stack(name="ExpiryAlarms")
     shared = ExpiryTopic(stack, "Alerts")
-    zone = route53.HostedZone.from_hosted_zone_attributes(
-        stack, "CertZone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
-    )
-    public_certificate = acm.Certificate(
-        stack, "Cert", domain_name="app.example.com", validation=acm.CertificateValidation.from_dns(zone)
-    )
-    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "PrivateCertCa", CA_ARN)
-    private_certificate = acm.PrivateCertificate(
-        stack, "PrivateCert", domain_name="app.internal.example", certificate_authority=ca
-    )
-    public = ExpiryAlarm(stack, "PublicExpiry", certificate=public_certificate, create_topic=True)
+    public = ExpiryAlarm(stack, "PublicExpiry", certificate=public_certificate(stack), create_topic=True)
     public.on_expiry_event()
     public.on_renewal_failed()
-    ExpiryAlarm(stack, "PrivateExpiry", certificate=private_certificate, topic=shared.topic)
+    ExpiryAlarm(stack, "PrivateExpiry", certificate=private_certificate(stack), topic=shared.topic)
     imported = ExpiryAlarm(
         stack,
         "ImportedExpiry",
@@ -535,6 +539,8 @@ def private_tier() -> Built:
 
 # --- the reference app (tests/test_reference_app*.py, tests/test_member_stackset.py) ----------------------
 
+PKI_ACCOUNT = ACCOUNT
+"""cdk.json's ``pkiAccount``."""
 WORKLOAD_ACCOUNT = OTHER_ACCOUNT
 MEMBER_CA_ARN = (
     f"arn:aws:acm-pca:eu-west-1:{ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555"
@@ -550,7 +556,7 @@ def reference_app() -> Built:
 def two_account_app(outdir: str | None = None, **settings: Any) -> cdk.App:
     """The reference app with a PKI account and a workload account (``workloadAccount`` overridden)."""
     context = dict(pinned_context()["pki-reference"], workloadAccount=WORKLOAD_ACCOUNT, **settings)
-    zones = pinned_context()[f"availability-zones:account={ACCOUNT}:region=eu-west-1"]
+    zones = pinned_context()[f"availability-zones:account={PKI_ACCOUNT}:region=eu-west-1"]
     return reference.build(
         make_app(
             outdir=outdir,
@@ -690,9 +696,7 @@ REGISTRY: dict[str, GateApp] = {
     ),
     "ca_expiry_with_acm": GateApp(ca_expiry_with_acm),
     "expiry_alarm_variants": GateApp(expiry_alarm_variants),
-    "handler_failures": GateApp(
-        handler_failures, expected_findings=alarms_without_action("Monitored/Quiet")
-    ),
+    "handler_failures": GateApp(handler_failures, expected_findings=alarms_without_action("Monitored/Quiet")),
     "certified_alb": GateApp(certified_alb, scaffolding={"Test/Vpc": TEST_VPC}),
     "certified_distribution_single": GateApp(
         certified_distribution_single, scaffolding={"Public/Vpc": TEST_VPC}

@@ -210,10 +210,6 @@ def cfn_lint(template: dict[str, Any], regions: list[str]) -> list[str]:
     ]
 
 
-def cfn_lint_errors(template: dict[str, Any], regions: list[str]) -> list[str]:
-    return [f for f in cfn_lint(template, regions) if f.startswith("E")]
-
-
 def snapshot_parts(
     stack: cdk.Stack, template: dict[str, Any], *, max_bytes: int = 40_000
 ) -> dict[str, dict[str, Any]]:

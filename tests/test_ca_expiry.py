@@ -18,7 +18,7 @@ from pki_constructs.ca_expiry import CaExpiryAlarm, CaExpiryMonitor
 from pki_constructs.expiry_metrics import ca_metric_period as alarm_period
 from pki_constructs.expiry_rules import certificate_authority_arn_problems, check_interval_problems
 from tests.nag import nag_findings
-from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
+from tests.synth import make_app, make_stack, resources_of_type, snapshot_of, template_of
 
 CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
 FAR_CA_ARN = (
@@ -188,18 +188,6 @@ def test_metric_days_to_expiry_matches_the_alarm(ca_stack: Any) -> None:
     assert stack.resolve(metric.dimensions["CertificateAuthorityArn"]) == stack.resolve(
         root.certificate_authority_arn
     )
-
-
-def test_cfn_lint_and_cdk_nag_clean() -> None:
-    app = make_app()
-    stack = make_stack(app, "Checked")
-    root, sub = hierarchy(stack)
-    root.add_expiry_alarm(create_topic=True)
-    sub.add_expiry_alarm()
-    CaExpiryAlarm(stack, "FarExpiry", certificate_authority=FAR_CA_ARN)
-    checker_findings = [f for f in nag_findings(app) if "CaExpiryMonitor" in f or "ExpiryAlarm" in f]
-    assert checker_findings == []
-    assert cfn_lint_errors(template_of(stack), ["us-east-1"]) == []
 
 
 def test_the_put_metric_data_acknowledgement_does_not_hide_other_roles() -> None:

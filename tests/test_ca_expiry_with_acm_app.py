@@ -1,6 +1,7 @@
 """Issue 5's "done when": a public certificate (CloudFront, us-east-1), an ALB certificate (ACM private, issued
 by our subordinate CA, eu-west-1) and a root + subordinate CA get correct expiry alarms in the right regions,
-with one call each, and cdk-nag has nothing to say about them."""
+with one call each; cdk-nag and cfn-lint have nothing to say about them (tests/test_gates.py, app
+``ca_expiry_with_acm``)."""
 
 from __future__ import annotations
 
@@ -8,70 +9,18 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import Duration
-from aws_cdk import aws_certificatemanager as acm
-from aws_cdk import aws_route53 as route53
 
-from pki_constructs import (
-    DistinguishedName,
-    ExpiryAlarm,
-    ExpiryTopic,
-    PublicCertificate,
-    RootCa,
-    SubordinateCa,
-)
-from tests.nag import nag_findings
-from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, template_of
-
-OURS = ("ExpiryAlarm", "Alerts", "PkiConstructsCaExpiryMonitor")
+from tests.gate_apps import built
+from tests.synth import resources_of_type, template_of
 
 
 @pytest.fixture(scope="module")
 def app() -> dict[str, Any]:
-    app = make_app()
-    edge = make_stack(app, "Edge", region="us-east-1")
-    regional = make_stack(app, "Regional", region="eu-west-1")
-
-    zone = route53.HostedZone.from_hosted_zone_attributes(
-        edge, "Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
-    )
-    cdn_cert = PublicCertificate(edge, "CdnCertificate", domain_name="www.example.com", hosted_zone=zone)
-    root = RootCa(regional, "Root", subject=DistinguishedName(common_name="Example Root CA G1", country="US"))
-    sub = SubordinateCa(
-        regional,
-        "Issuing",
-        parent=root,
-        subject=DistinguishedName(common_name="Example Issuing CA G1", country="US"),
-    )
-    alb_cert = acm.PrivateCertificate(
-        regional,
-        "AlbCertificate",
-        domain_name="api.internal.example",
-        certificate_authority=sub,
-    )
-    edge_alerts = ExpiryTopic(edge, "Alerts")
-    regional_alerts = ExpiryTopic(regional, "Alerts")
-
-    # One call each.
-    cdn_alarm = cdn_cert.add_expiry_alarm(topic=edge_alerts.topic)
-    cdn_alarm.on_expiry_event()
-    cdn_alarm.on_renewal_failed()
-    ExpiryAlarm(regional, "AlbCertificateExpiryAlarm", certificate=alb_cert, topic=regional_alerts.topic)
-    root.add_expiry_alarm(topic=regional_alerts.topic, threshold=Duration.days(365))
-    sub.add_expiry_alarm(topic=regional_alerts.topic, threshold=Duration.days(400))
-
+    built_app = built("ca_expiry_with_acm")
     return {
-        "app": app,
-        "edge": edge,
-        "regional": regional,
-        "cdn_cert": cdn_cert,
-        "alb_cert": alb_cert,
-        "root": root,
-        "sub": sub,
-        "edge_template": template_of(edge),
-        "regional_template": template_of(regional),
-        "edge_alerts": edge_alerts,
-        "regional_alerts": regional_alerts,
+        **built_app,
+        "edge_template": template_of(built_app["edge"]),
+        "regional_template": template_of(built_app["regional"]),
     }
 
 
@@ -125,17 +74,6 @@ def test_acm_events_reach_the_edge_topic(app: dict[str, Any]) -> None:
 def test_no_account_wide_acm_configuration_was_taken_over(app: dict[str, Any]) -> None:
     for template in (app["edge_template"], app["regional_template"]):
         assert resources_of_type(template, "AWS::CertificateManager::Account") == {}
-
-
-def test_cdk_nag_passes(app: dict[str, Any]) -> None:
-    findings = nag_findings(app["app"])
-    assert [f for f in findings if any(part in f for part in OURS)] == []  # ours first, for a clear message
-    assert findings == []
-
-
-@pytest.mark.parametrize(("stack", "region"), [("edge", "us-east-1"), ("regional", "eu-west-1")])
-def test_cfn_lint_clean(app: dict[str, Any], stack: str, region: str) -> None:
-    assert cfn_lint_errors(template_of(app[stack]), [region]) == []
 
 
 def test_the_stacks_are_deployable_without_cross_region_references(app: dict[str, Any]) -> None:

@@ -32,8 +32,8 @@ from pki_constructs import (
     ServiceCertificate,
 )
 from pki_constructs.private_ca import CertificateAuthorityBase
+from tests.scaffolding import fixture_vpc, fixture_zone
 from tests.synth import make_app, make_stack, resources_of_type, template_of
-from tests.test_certified_alb import fixture_vpc, fixture_zone
 
 NAME = "api.example.com"
 CERT_ARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"

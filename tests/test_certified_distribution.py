@@ -1,8 +1,8 @@
 """CertifiedDistribution: public us-east-1 certificate from any region, TLS floor, HTTPS-only origin, records.
 
 Also the issue's done-when gate: a us-east-1 certificate stack and an eu-west-1 stack with an ALB and a
-distribution synthesize with zero cfn-lint errors, zero unacknowledged cdk-nag findings, no
-``Fn::ImportValue`` and CDK's own template validation on.
+distribution synthesize with no ``Fn::ImportValue`` and CDK's own template validation on; tests/test_gates.py
+checks the same apps (``certified_distribution_*``) with cfn-lint and cdk-nag.
 """
 
 from __future__ import annotations
@@ -20,9 +20,10 @@ from aws_cdk import aws_s3 as s3
 
 from pki_constructs import CertifiedAlb, CertifiedDistribution, PkiValidationError, PublicCertificate
 from pki_constructs.certified_distribution import SECURITY_POLICY_NAMES, minimum_protocol_problems
-from tests.nag import nag_findings
+from tests.gate_apps import DISTRIBUTION_NAMES as NAMES
+from tests.gate_apps import built, edge_certificate, origin_alb
+from tests.scaffolding import fixture_vpc
 from tests.synth import (
-    cfn_lint_errors,
     make_app,
     make_stack,
     normalise,
@@ -30,9 +31,6 @@ from tests.synth import (
     snapshot_of,
     template_of,
 )
-from tests.test_certified_alb import fixture_vpc, fixture_zone
-
-NAMES = ["example.com", "www.example.com"]
 
 
 def _distribution_config(template: dict[str, Any]) -> dict[str, Any]:
@@ -40,61 +38,18 @@ def _distribution_config(template: dict[str, Any]) -> dict[str, Any]:
     return dist["Properties"]["DistributionConfig"]  # type: ignore[no-any-return]
 
 
-def _edge_certificate(stack: cdk.Stack, names: list[str] = NAMES) -> PublicCertificate:
-    return PublicCertificate(
-        stack,
-        "EdgeCert",
-        domain_name=names[0],
-        subject_alternative_names=names[1:],
-        hosted_zone=fixture_zone(stack),
-    )
-
-
-def _alb(stack: cdk.Stack, names: list[str] = NAMES, **props: Any) -> CertifiedAlb:
-    cert = PublicCertificate(
-        stack,
-        "AlbCert",
-        domain_name=names[0],
-        subject_alternative_names=names[1:],
-        hosted_zone=fixture_zone(stack),
-    )
-    props.setdefault("cloudfront_origin", True)
-    return CertifiedAlb(
-        stack, "Alb", vpc=fixture_vpc(stack), certificates=props.pop("certificates", [cert]), **props
-    )
-
-
 # --- one stack in us-east-1 with all three constructs ------------------------------------------------
 
 
 @pytest.fixture(scope="module")
 def single() -> tuple[cdk.App, cdk.Stack, dict[str, Any]]:
-    app = make_app()
-    stack = make_stack(app, "Public", "us-east-1")
-    cert = _edge_certificate(stack)
-    alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[cert], cloudfront_origin=True)
-    CertifiedDistribution(
-        stack,
-        "Cdn",
-        certificate=cert,
-        domain_names=NAMES,
-        origin=alb,
-        hosted_zone=stack.node.find_child("Zone"),  # type: ignore[arg-type]
-    )
-    return app, stack, template_of(stack)
+    built_app = built("certified_distribution_single")
+    return built_app["app"], built_app["stack"], template_of(built_app["stack"])
 
 
 def test_single_stack_snapshot(single: tuple[cdk.App, cdk.Stack, dict[str, Any]], snapshot_json: Any) -> None:
     _, _, template = single
     assert normalise(template) == snapshot_json
-
-
-def test_all_three_constructs_have_no_unacknowledged_nag_findings(
-    single: tuple[cdk.App, cdk.Stack, dict[str, Any]],
-) -> None:
-    app, _, template = single
-    assert nag_findings(app) == []
-    assert cfn_lint_errors(template, ["us-east-1"]) == []
 
 
 def test_acknowledgements_sit_on_the_constructs_they_concern(
@@ -181,29 +136,14 @@ def test_a_and_aaaa_records_for_every_alias(single: tuple[cdk.App, cdk.Stack, di
 
 @pytest.fixture(scope="module")
 def pair() -> tuple[cdk.App, cdk.Stack, cdk.Stack]:
-    app = make_app(validation=True)  # CDK's own template validation on, as in the app-level gate
-    edge = make_stack(app, "Edge", "us-east-1")
-    regional = make_stack(app, "Regional", "eu-west-1")
-    cert = _edge_certificate(edge)
-    alb = _alb(regional)
-    CertifiedDistribution(
-        regional,
-        "Cdn",
-        certificate=cert,
-        domain_names=NAMES,
-        origin=alb,
-        hosted_zone=regional.node.find_child("Zone"),  # type: ignore[arg-type]
-    )
-    return app, edge, regional
+    built_app = built("certified_distribution_pair")
+    return built_app["app"], built_app["edge"], built_app["regional"]
 
 
 def test_pair_synthesizes_cleanly(pair: tuple[cdk.App, cdk.Stack, cdk.Stack]) -> None:
-    app, edge, regional = pair
+    app, _, _ = pair
     assembly = app.synth()  # raises on CDK validation errors
     assert {s.stack_name for s in assembly.stacks} == {"Edge", "Regional"}
-    assert cfn_lint_errors(template_of(edge), ["us-east-1"]) == []
-    assert cfn_lint_errors(template_of(regional), ["eu-west-1"]) == []
-    assert nag_findings(app) == []
 
 
 def test_pair_has_no_cross_region_export(pair: tuple[cdk.App, cdk.Stack, cdk.Stack]) -> None:
@@ -233,13 +173,8 @@ def test_pair_snapshot(pair: tuple[cdk.App, cdk.Stack, cdk.Stack], snapshot_json
 
 
 def test_alb_in_another_region_than_the_distribution(snapshot_json: Any) -> None:
-    app = make_app()
-    edge = make_stack(app, "Edge", "us-east-1")
-    origin_stack = make_stack(app, "Origin", "ap-southeast-2")
-    cdn_stack = make_stack(app, "Cdn", "eu-west-1")
-    cert = _edge_certificate(edge)
-    alb = _alb(origin_stack)
-    CertifiedDistribution(cdn_stack, "Cdn", certificate=cert, domain_names=NAMES, origin=alb)
+    built_app = built("certified_distribution_third_region")
+    edge, origin_stack, cdn_stack = built_app["edge"], built_app["origin"], built_app["cdn"]
     template = template_of(cdn_stack)
     assert "Fn::ImportValue" not in json.dumps(template)
     readers = resources_of_type(template, "Custom::PkiRegionalImport")
@@ -255,8 +190,6 @@ def test_alb_in_another_region_than_the_distribution(snapshot_json: Any) -> None
     config = vpc_origin["Properties"]["VpcOriginEndpointConfig"]
     assert (config["OriginProtocolPolicy"], config["OriginSSLProtocols"]) == ("https-only", ["TLSv1.2"])
     assert {edge, origin_stack} <= set(cdn_stack.dependencies)
-    assert nag_findings(app) == []
-    assert cfn_lint_errors(template, ["eu-west-1"]) == []
     assert snapshot_of(cdn_stack) == snapshot_json
 
 
@@ -265,7 +198,7 @@ def test_alb_in_another_region_than_the_distribution(snapshot_json: Any) -> None
 
 def test_https_custom_origin_is_accepted_and_no_records_without_zone() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     dist = CertifiedDistribution(
         stack,
         "Cdn",
@@ -286,7 +219,7 @@ def test_https_custom_origin_is_accepted_and_no_records_without_zone() -> None:
 
 def test_wildcard_certificate_covers_one_level() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack, ["*.example.com"])
+    cert = edge_certificate(stack, ["*.example.com"])
     origin = origins.HttpOrigin(
         "origin.example.net", protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY
     )
@@ -310,7 +243,7 @@ def test_minimum_protocol_rules(name: str) -> None:
 
 def test_newer_minimum_protocol_is_written() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     origin = origins.HttpOrigin(
         "origin.example.net", protocol_policy=cloudfront.OriginProtocolPolicy.HTTPS_ONLY
     )
@@ -339,7 +272,7 @@ def _https_origin() -> cloudfront.IOrigin:
 
 def test_fails_alias_not_covered_by_the_certificate() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack, ["*.example.com"])
+    cert = edge_certificate(stack, ["*.example.com"])
     with pytest.raises(PkiValidationError) as info:
         CertifiedDistribution(
             stack,
@@ -356,7 +289,7 @@ def test_fails_alias_not_covered_by_the_certificate() -> None:
 def test_fails_certificate_outside_us_east_1() -> None:
     app = make_app()
     stack = make_stack(app, "Eu", "eu-west-1")
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     with pytest.raises(
         PkiValidationError, match=r"certificate='Eu/EdgeCert in eu-west-1'.*us-east-1.*Fix: create"
     ):
@@ -401,14 +334,14 @@ def test_fails_alb_origin_with_a_private_certificate() -> None:
         certificate_authority=ca,
     )
     alb = CertifiedAlb(stack, "Alb", vpc=fixture_vpc(stack), certificates=[private], cloudfront_origin=True)
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     with pytest.raises(PkiValidationError, match=r"origin='Test/Alb'.*public CA"):
         CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=alb)
 
 
 def test_fails_alb_origin_certificate_not_covering_the_aliases() -> None:
     stack = make_stack()
-    alb = _alb(stack, ["example.com"])
+    alb = origin_alb(stack, ["example.com"])
     cert = PublicCertificate(
         stack,
         "EdgeCert",
@@ -422,7 +355,7 @@ def test_fails_alb_origin_certificate_not_covering_the_aliases() -> None:
 
 def test_fails_minimum_protocol_below_tls_1_2() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     with pytest.raises(PkiValidationError, match=r"minimum_protocol_version='TLSv1.1_2016'"):
         CertifiedDistribution(
             stack,
@@ -436,7 +369,7 @@ def test_fails_minimum_protocol_below_tls_1_2() -> None:
 
 def test_fails_alias_outside_the_zone() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     with pytest.raises(PkiValidationError, match=r"hosted_zone='www.example.com in other.example.com'"):
         CertifiedDistribution(
             stack,
@@ -452,7 +385,7 @@ def test_fails_alias_outside_the_zone() -> None:
 
 def test_fails_invalid_alias() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     with pytest.raises(PkiValidationError, match=r"domain_names\[0\]='\*\.\*\.example\.com'.*wildcard"):
         CertifiedDistribution(
             stack, "Cdn", certificate=cert, domain_names=["*.*.example.com"], origin=_https_origin()
@@ -461,7 +394,7 @@ def test_fails_invalid_alias() -> None:
 
 def test_fails_log_bucket_without_acls() -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     bucket = s3.Bucket(
         stack, "NoAcl", object_ownership=s3.ObjectOwnership.BUCKET_OWNER_ENFORCED, enforce_ssl=True
     )
@@ -477,7 +410,7 @@ def test_fails_log_bucket_without_acls() -> None:
 def test_fails_log_bucket_with_s3_default_ownership(ownership: s3.ObjectOwnership | None) -> None:
     """Without object_ownership CDK writes no OwnershipControls and S3 disables ACLs on new buckets."""
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     bucket = s3.Bucket(stack, "Plain", object_ownership=ownership, enforce_ssl=True)
     with pytest.raises(PkiValidationError, match=r"log_bucket='Test/Plain'.*ACLs disabled"):
         CertifiedDistribution(
@@ -511,7 +444,7 @@ def test_fails_default_log_bucket_in_an_opt_in_region() -> None:
 )
 def test_log_bucket_with_acls_is_used(ownership: s3.ObjectOwnership) -> None:
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     bucket = s3.Bucket(stack, "Logs", object_ownership=ownership, enforce_ssl=True)
     dist = CertifiedDistribution(
         stack, "Cdn", certificate=cert, domain_names=NAMES, origin=_https_origin(), log_bucket=bucket
@@ -522,7 +455,7 @@ def test_log_bucket_with_acls_is_used(ownership: s3.ObjectOwnership) -> None:
 def test_fails_origin_not_https_only() -> None:
     app = make_app()
     stack = make_stack(app)
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     # Known in the constructor, so it fails there (issue 11, class 7), not as a late RuntimeError at synth.
     with pytest.raises(PkiValidationError, match=r"origin=.*match-viewer.*HTTPS only"):
         CertifiedDistribution(
@@ -539,7 +472,7 @@ def test_fails_origin_not_https_only() -> None:
 def test_fails_origin_accepting_tls_below_1_2() -> None:
     app = make_app()
     stack = make_stack(app)
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     with pytest.raises(PkiValidationError, match=r"origin=.*TLSv1\.1.*origin TLS must be 1\.2"):
         CertifiedDistribution(
             stack,
@@ -603,7 +536,7 @@ def test_fails_alb_origin_carrying_a_certificate_issued_by_our_ca() -> None:
     )
     assert alb.has_private_certificate
     assert alb.certificate_names == ("example.com", "www.example.com")
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     with pytest.raises(PkiValidationError, match=r"origin='Test/Alb'.*public CA"):
         CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=alb)
 
@@ -612,7 +545,7 @@ def test_fails_without_domain_names() -> None:
     stack = make_stack()
     with pytest.raises(PkiValidationError, match=r"domain_names=\[\]"):
         CertifiedDistribution(
-            stack, "Cdn", certificate=_edge_certificate(stack), domain_names=[], origin=_https_origin()
+            stack, "Cdn", certificate=edge_certificate(stack), domain_names=[], origin=_https_origin()
         )
 
 
@@ -621,7 +554,7 @@ def test_fails_alb_origin_not_made_for_cloudfront(internet_facing: bool) -> None
     """Issue 13: an ALB origin CloudFront does not reach as a VPC origin is reachable around the distribution
     (internet-facing) or not at all (an internal ALB whose group does not admit CloudFront)."""
     stack = make_stack()
-    alb = _alb(stack, cloudfront_origin=False, internet_facing=internet_facing)
+    alb = origin_alb(stack, cloudfront_origin=False, internet_facing=internet_facing)
     cert = PublicCertificate(
         stack,
         "EdgeCert",

@@ -7,8 +7,6 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_certificatemanager as acm
-from aws_cdk import aws_route53 as route53
 from constructs import Construct
 
 from pki_constructs.cross_region import (
@@ -18,11 +16,11 @@ from pki_constructs.cross_region import (
     parameter_name_problems,
 )
 from pki_constructs.errors import PkiValidationError
-from tests.nag import nag_findings
+from tests.gate_apps import REGIONAL_PARAMETER as PARAMETER
+from tests.gate_apps import built, cross_region_pair, regional_certificate
 from tests.synth import (
     ACCOUNT,
     OTHER_ACCOUNT,
-    cfn_lint_errors,
     make_app,
     make_stack,
     resources_of_type,
@@ -30,38 +28,18 @@ from tests.synth import (
     template_of,
 )
 
-PARAMETER = "/pki-constructs/test/certificate-arn"
-
-
-def _certificate(stack: cdk.Stack, *, san: list[str] | None = None) -> acm.Certificate:
-    zone = route53.HostedZone.from_hosted_zone_attributes(
-        stack, "Zone", hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com"
-    )
-    return acm.Certificate(
-        stack,
-        "Cert",
-        domain_name="www.example.com",
-        subject_alternative_names=san,
-        validation=acm.CertificateValidation.from_dns(zone),
-    )
-
 
 def _pair(
     *, san: list[str] | None = None, refresh: str | None = None
 ) -> tuple[cdk.App, cdk.Stack, cdk.Stack]:
-    app = make_app()
-    producer = make_stack(app, "Producer", "us-east-1")
-    consumer = make_stack(app, "Consumer", "eu-west-1")
-    cert = _certificate(producer, san=san)
-    export = RegionalExport(producer, "CertArn", name=PARAMETER, value=cert.certificate_arn)
-    cdk.CfnOutput(consumer, "Arn", value=export.value_in(consumer, refresh=refresh))
-    return app, producer, consumer
+    built_app = cross_region_pair(san=san, refresh=refresh)
+    return built_app["app"], built_app["producer"], built_app["consumer"]
 
 
 @pytest.fixture(scope="module")
 def pair() -> tuple[cdk.App, dict[str, Any], dict[str, Any]]:
-    app, producer, consumer = _pair()
-    return app, template_of(producer), template_of(consumer)
+    built_app = built("cross_region_pair")
+    return built_app["app"], template_of(built_app["producer"]), template_of(built_app["consumer"])
 
 
 def _fingerprint(template: dict[str, Any]) -> str:
@@ -204,15 +182,6 @@ def test_one_reader_per_export_and_consumer_stack() -> None:
     assert len(resources_of_type(template_of(consumer), "Custom::PkiRegionalImport")) == 1
 
 
-def test_cross_region_pair_is_nag_and_cfn_lint_clean(
-    pair: tuple[cdk.App, dict[str, Any], dict[str, Any]],
-) -> None:
-    app, producer, consumer = pair
-    assert nag_findings(app) == []
-    assert cfn_lint_errors(producer, ["us-east-1"]) == []
-    assert cfn_lint_errors(consumer, ["eu-west-1"]) == []
-
-
 def test_consumer_snapshot(snapshot_json: Any) -> None:
     _, _, consumer = _pair()
     assert snapshot_of(consumer) == snapshot_json
@@ -225,7 +194,7 @@ def test_same_region_uses_an_ssm_parameter_type_not_an_export() -> None:
     app = make_app()
     producer = make_stack(app, "Producer", "us-east-1")
     consumer = make_stack(app, "Consumer", "us-east-1")
-    cert = _certificate(producer)
+    cert = regional_certificate(producer)
     export = RegionalExport(producer, "CertArn", name=PARAMETER, value=cert.certificate_arn)
     cdk.CfnOutput(consumer, "Arn", value=export.value_in(consumer))
     template = template_of(consumer)
@@ -240,7 +209,7 @@ def test_same_region_uses_an_ssm_parameter_type_not_an_export() -> None:
 
 def test_same_stack_returns_the_value_itself() -> None:
     stack = make_stack()
-    cert = _certificate(stack)
+    cert = regional_certificate(stack)
     export = RegionalExport(stack, "CertArn", value=cert.certificate_arn)
     assert export.value_in(stack) == cert.certificate_arn
 
@@ -291,18 +260,13 @@ def test_fails_import_with_token_region() -> None:
 
 
 def test_standalone_import_reads_a_named_parameter_without_fingerprint() -> None:
-    app = make_app()
-    stack = make_stack(app, "Consumer", "eu-west-1")
-    reader = RegionalImport(stack, "EdgeArn", parameter_name="/other-app/edge/arn", region="us-east-1")
-    second = RegionalImport(stack, "OtherArn", parameter_name="/other-app/edge/other", region="us-east-1")
-    cdk.CfnOutput(stack, "Arn", value=reader.value)
-    cdk.CfnOutput(stack, "Other", value=second.value)
+    built_app = built("regional_import_standalone")
+    stack, reader = built_app["stack"], built_app["reader"]
     template = template_of(stack)
     readers = resources_of_type(template, "Custom::PkiRegionalImport")
     assert len(readers) == 2
     assert all("SourceFingerprint" not in r["Properties"] for r in readers.values())
     assert reader.parameter_arn == "arn:aws:ssm:us-east-1:111111111111:parameter/other-app/edge/arn"
-    assert nag_findings(app) == []
     function = stack.node.find_child("AWS679f53fac002430cb0da5b7982bd2287")
     acknowledgements = [
         e for e in function.node.metadata if e.type == cdk.Validations.ACKNOWLEDGED_RULES_METADATA_KEY

@@ -35,24 +35,11 @@ from pki_constructs.expiry_rules import (
 )
 from pki_constructs.expiry_topic import ExpiryTopic
 from pki_constructs.service_certificate import ServiceCertificate
-from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
+from tests.gate_apps import built, private_certificate, public_certificate
+from tests.synth import make_app, make_stack, resources_of_type, snapshot_of, template_of
 
 CERT_ARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
 CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
-
-
-def public_certificate(stack: cdk.Stack, id: str = "Cert") -> acm.Certificate:
-    zone = route53.HostedZone.from_hosted_zone_attributes(
-        stack, f"{id}Zone", hosted_zone_id="Z0123456789ABCDEF", zone_name="example.com"
-    )
-    return acm.Certificate(
-        stack, id, domain_name="app.example.com", validation=acm.CertificateValidation.from_dns(zone)
-    )
-
-
-def private_certificate(stack: cdk.Stack, id: str = "PrivateCert") -> acm.PrivateCertificate:
-    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, f"{id}Ca", CA_ARN)
-    return acm.PrivateCertificate(stack, id, domain_name="app.internal.example", certificate_authority=ca)
 
 
 def problems_of(error: pytest.ExceptionInfo[PkiValidationError]) -> dict[str, str]:
@@ -428,27 +415,12 @@ def test_fails_account_days_before_expiry_on_the_construct() -> None:
     assert "1 to 45" in problems_of(error)["account_days_before_expiry"]
 
 
-# Snapshot and lint of every variant ----------------------------------------------------------------------
+# Snapshot of every variant (tests/test_gates.py lints them: app expiry_alarm_variants) ----------------------
 
 
 @pytest.fixture(scope="module")
 def variants() -> cdk.Stack:
-    stack = make_stack(name="ExpiryAlarms")
-    shared = ExpiryTopic(stack, "Alerts")
-    public = ExpiryAlarm(stack, "PublicExpiry", certificate=public_certificate(stack), create_topic=True)
-    public.on_expiry_event()
-    public.on_renewal_failed()
-    ExpiryAlarm(stack, "PrivateExpiry", certificate=private_certificate(stack), topic=shared.topic)
-    imported = ExpiryAlarm(
-        stack,
-        "ImportedExpiry",
-        certificate=acm.Certificate.from_certificate_arn(stack, "Imported", CERT_ARN),
-        threshold=Duration.days(14),
-        topic=shared.topic,
-    )
-    imported.on_expiry_event()
-    imported.on_renewal_failed()
-    return stack
+    return built("expiry_alarm_variants")["stack"]  # type: ignore[no-any-return]
 
 
 def test_snapshot(variants: cdk.Stack, snapshot_json: SnapshotAssertion) -> None:
@@ -461,7 +433,3 @@ def test_every_alarm_has_the_certificate_arn_dimension(variants: cdk.Stack) -> N
     for alarm in alarms:
         [dimension] = alarm["Properties"]["Dimensions"]
         assert dimension["Name"] == "CertificateArn" and dimension["Value"]
-
-
-def test_cfn_lint_clean(variants: cdk.Stack) -> None:
-    assert cfn_lint_errors(template_of(variants), ["us-east-1"]) == []

@@ -11,8 +11,8 @@ from aws_cdk import aws_sns as sns
 
 from pki_constructs import ExpiryAlarm, ExpiryTopic, PublicCertificate, ServiceCertificate
 from pki_constructs.expiry_topic import PublishToTopic
+from tests.scaffolding import fixture_zone
 from tests.synth import make_app, make_stack, resources_of_type, template_of
-from tests.test_certified_alb import fixture_zone
 
 CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
 ALARMS_OF_THIS_ACCOUNT = {

@@ -10,16 +10,22 @@ check, the reference app in its one- and two-account and StackSet shapes, and th
   800-53 R5, HIPAA Security, PCI DSS 3.2.1). Acknowledgements with reasons live on the constructs
   (pki_constructs/_compliance.py; the README "Compliance" table lists them). Findings are ignored only
   under an app's registered ``scaffolding`` paths (what the test builds around the constructs, each with
-  its reason), and each such path must exist, so a filter cannot outlive what it excuses.
+  its reason; each path must exist, so a filter cannot outlive what it excuses), and as an app's
+  ``expected_findings`` (exact pack rule and construct path, with the reason the library leaves it
+  unacknowledged; each must still fire).
 - ``test_every_public_construct_is_gated``: every construct class in ``pki_constructs.__all__`` appears in
   some registered app.
+- test modules build shared apps from the registry, never from one another.
 
 To gate a new construct: write a builder in tests/gate_apps.py, register it in ``REGISTRY`` (with any
-scaffolding paths and their reasons), and build the module's fixture from ``built("<name>")``.
+scaffolding paths and expected findings, each with its reason), and build the module's fixture from
+``built("<name>")``.
 """
 
 from __future__ import annotations
 
+import ast
+from pathlib import Path
 from typing import Any
 
 import aws_cdk as cdk
@@ -89,7 +95,9 @@ def test_cdk_nag(name: str, pack: str) -> None:
     missing = [path for path in gate.scaffolding if _find(app, path) is None]
     assert missing == [], "scaffolding paths that no longer exist"
     findings = [f for f in nag_findings(app, pack=pack) if not _under(_construct_path(f), gate.scaffolding)]
-    expected = {key: reason for key, reason in gate.expected_findings.items() if key[0].startswith(pack + "-")}
+    expected = {
+        key: reason for key, reason in gate.expected_findings.items() if key[0].startswith(pack + "-")
+    }
     absent = [key for key in expected if not any(_is(f, *key) for f in findings)]
     assert absent == [], "expected findings that no longer fire: drop them from the registry"
     assert [f for f in findings if not any(_is(f, *key) for key in expected)] == []
@@ -117,11 +125,7 @@ def _construct_classes() -> dict[str, type]:
 def test_every_public_construct_is_gated() -> None:
     classes = _construct_classes()
     assert classes, "pki_constructs exports no construct class: the check below would pass vacuously"
-    seen = {
-        type(construct)
-        for name in REGISTRY
-        for construct in built(name)["app"].node.find_all()
-    }
+    seen = {type(construct) for name in REGISTRY for construct in built(name)["app"].node.find_all()}
     missing = sorted(
         name
         for name, cls in classes.items()
@@ -129,3 +133,23 @@ def test_every_public_construct_is_gated() -> None:
     )
     assert missing == []
     assert not set(NOT_IN_ANY_APP) - set(classes), "exclusions of names that are not public constructs"
+
+
+def test_test_modules_share_apps_through_the_registry_not_through_each_other() -> None:
+    """A test module importing another runs that module's fixtures' construction twice and hides where an
+    app is built: shared apps and scaffolding live in tests/gate_apps.py and tests/scaffolding.py."""
+    tests = Path(__file__).parent
+    imports = {
+        (path.name, module)
+        for path in sorted(tests.glob("test_*.py"))
+        for node in ast.walk(ast.parse(path.read_text()))
+        for module in (
+            [node.module or ""]
+            if isinstance(node, ast.ImportFrom)
+            else [alias.name for alias in node.names]
+            if isinstance(node, ast.Import)
+            else []
+        )
+        if module.startswith("tests.test_")
+    }
+    assert imports == set()

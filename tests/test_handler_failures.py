@@ -19,8 +19,9 @@ from pki_constructs import (
     SubordinateCa,
 )
 from pki_constructs._failures import MAX_EVENT_AGE, RETRY_ATTEMPTS
+from tests.gate_apps import built
 from tests.nag import nag_findings
-from tests.synth import make_app, make_stack, resources_of_type, template_of
+from tests.synth import make_stack, resources_of_type, template_of
 
 CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
 CHECKER = "pki_handlers.ca_expiry.handler"
@@ -46,23 +47,8 @@ def _failure_alarms(template: dict[str, Any]) -> list[dict[str, Any]]:
 
 @pytest.fixture(scope="module")
 def app() -> dict[str, Any]:
-    app = make_app()
-    stack = make_stack(app, "Monitored")
-    topic = ExpiryTopic(stack, "Alerts")
-    # The checker exists before any topic is known, the renewal function after: both orders must notify.
-    CaExpiryAlarm(stack, "Quiet", certificate_authority=CA_ARN)
-    CaExpiryAlarm(stack, "Loud", certificate_authority=CA_ARN, threshold=Duration.days(30), topic=topic.topic)
-    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Root", organization="Example"))
-    issuing = SubordinateCa(
-        stack,
-        "Issuing",
-        parent=root,
-        subject=DistinguishedName(common_name="Issuing", organization="Example"),
-    )
-    ServiceCertificate(
-        stack, "Api", certificate_authority=issuing, domain_name="api.internal.example", export=True
-    )
-    return {"app": app, "stack": stack, "template": template_of(stack), "topic": topic}
+    built_app = built("handler_failures")
+    return {**built_app, "template": template_of(built_app["stack"])}
 
 
 @pytest.mark.parametrize("handler", [CHECKER, RENEWAL])

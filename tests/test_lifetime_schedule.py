@@ -26,8 +26,8 @@ from pki_constructs.lifetime_schedule import (
     parse_today,
     renewal_window_days,
 )
+from tests.scaffolding import fixture_zone
 from tests.synth import make_app, make_stack, resources_of_type, template_of
-from tests.test_certified_alb import fixture_zone
 
 CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
 

@@ -1,4 +1,5 @@
-"""RootCa and SubordinateCa as synthesized templates: snapshots, ordering, grants, failures, cfn-lint."""
+"""RootCa and SubordinateCa as synthesized templates: snapshots, ordering, grants, failures (cfn-lint and
+cdk-nag: tests/test_gates.py)."""
 
 from __future__ import annotations
 
@@ -25,34 +26,20 @@ from pki_constructs import (
     SubordinateCa,
     UsageMode,
 )
-from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
-
-# The seed's ca-config.json.
-SEED_ROOT = DistinguishedName(
-    common_name="MyCompany Root CA",
-    organization="MyCompany",
-    organizational_unit="IT Department",
-    country="US",
-)
-SEED_SUB = DistinguishedName(
-    common_name="MyCompany Subordinate CA",
-    organization="MyCompany",
-    organizational_unit="IT Department",
-    country="US",
-)
+from tests.gate_apps import built, private_ca_seed
+from tests.synth import make_app, make_stack, resources_of_type, snapshot_of, template_of
 
 
 def seed_hierarchy() -> tuple[cdk.Stack, RootCa, SubordinateCa]:
-    stack = make_stack(name="Seed")
-    root = RootCa(stack, "Root", subject=SEED_ROOT)
-    sub = SubordinateCa(stack, "Subordinate", parent=root, subject=SEED_SUB)
-    return stack, root, sub
+    """A fresh app of the seed's ca-config.json, for tests that add to it."""
+    seed = private_ca_seed()
+    return seed["stack"], seed["root"], seed["sub"]
 
 
 @pytest.fixture(scope="module")
 def seed() -> dict[str, Any]:
-    stack, _, _ = seed_hierarchy()
-    return template_of(stack)
+    """The seed's template, of the app the gate checks (tests/gate_apps.py ``private_ca_seed``)."""
+    return template_of(built("private_ca_seed")["stack"])
 
 
 def _the(template: dict[str, Any], type_name: str, **match: Any) -> dict[str, Any]:
@@ -90,8 +77,7 @@ def test_seed_configuration_is_two_calls_and_synthesizes_exactly_that(seed: dict
 
 
 def test_snapshot_seed_hierarchy(snapshot_json: SnapshotAssertion) -> None:
-    stack, _, _ = seed_hierarchy()
-    assert snapshot_of(stack) == snapshot_json
+    assert snapshot_of(built("private_ca_seed")["stack"]) == snapshot_json
 
 
 # Ordering: nothing issues from a CA before it is ACTIVE ---------------------------------------------
@@ -183,24 +169,7 @@ def test_fails_grant_issue_of_ca_templates_or_from_a_root() -> None:
 
 
 def ec_hierarchy() -> cdk.Stack:
-    stack = make_stack(name="Ec")
-    root = RootCa(
-        stack,
-        "Root",
-        subject=DistinguishedName(common_name="Ec Root CA G1"),
-        key_algorithm=KeyAlgorithm.EC_SECP384R1,
-    )
-    SubordinateCa(
-        stack,
-        "Issuing",
-        parent=root,
-        subject=DistinguishedName(common_name="Ec Issuing CA G1"),
-        key_algorithm=KeyAlgorithm.EC_PRIME256V1,
-        validity=Duration.days(1095),
-        ocsp=OcspConfiguration(),
-        crl=CrlConfiguration.disabled(),
-    )
-    return stack
+    return built("private_ca_ec")["stack"]  # type: ignore[no-any-return]
 
 
 def test_snapshot_ec_hierarchy_ocsp_on_crl_off(snapshot_json: SnapshotAssertion) -> None:
@@ -224,14 +193,7 @@ def test_ec_child_is_signed_with_the_parents_algorithm() -> None:
 
 
 def cloudfront_crl() -> cdk.Stack:
-    stack = make_stack(name="CloudFrontCrl")
-    RootCa(
-        stack,
-        "Root",
-        subject=DistinguishedName(common_name="Root CA G1"),
-        crl=CrlConfiguration(cloudfront=True, expiration=Duration.days(30)),
-    )
-    return stack
+    return built("private_ca_cloudfront_crl")["stack"]  # type: ignore[no-any-return]
 
 
 def test_snapshot_cloudfront_crl(snapshot_json: SnapshotAssertion) -> None:
@@ -258,12 +220,8 @@ def test_cloudfront_crl_allows_http_and_keeps_the_bucket_private() -> None:
 
 
 def cross_stack() -> tuple[cdk.Stack, cdk.Stack]:
-    app = make_app()
-    pki = make_stack(app, "Pki")
-    workload = make_stack(app, "Workload")
-    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root CA G1"))
-    SubordinateCa(workload, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing CA G1"))
-    return pki, workload
+    apps = built("private_ca_cross_stack")
+    return apps["pki"], apps["workload"]
 
 
 def test_snapshot_cross_stack_same_region_parent(snapshot_json: SnapshotAssertion) -> None:
@@ -521,15 +479,7 @@ def test_fails_ocsp_cname_with_scheme() -> None:
     assert [p.field for p in error.problems] == ["ocsp.custom_cname"]
 
 
-# Gates ------------------------------------------------------------------------------------------------
-
-
-@pytest.mark.parametrize(
-    "build", [lambda: seed_hierarchy()[0], ec_hierarchy, cloudfront_crl, lambda: cross_stack()[1]]
-)
-def test_cfn_lint_has_no_errors(build: Any) -> None:
-    template = template_of(build())
-    assert cfn_lint_errors(template, ["us-east-1"]) == []
+# Gates (cfn-lint and cdk-nag: tests/test_gates.py, apps private_ca_*) --------------------------------
 
 
 def test_no_pem_or_key_material_in_templates(seed: dict[str, Any]) -> None:

@@ -29,11 +29,9 @@ from pki_constructs import (
     UsageMode,
 )
 from pki_constructs.private_tier import PrivateServiceTier, service_names_problems
+from tests.gate_apps import built
 from tests.local_pki import CLIENT_AUTH_TEMPLATE, LocalCa, generate_key
-from tests.nag import nag_findings
 from tests.synth import (
-    cfn_lint_errors,
-    make_app,
     make_stack,
     resources_of_type,
     snapshot_of,
@@ -60,20 +58,8 @@ def hierarchy(stack: cdk.Stack, **issuing: Any) -> SubordinateCa:
 
 @pytest.fixture(scope="module")
 def tier() -> dict[str, Any]:
-    app = make_app()
-    stack = make_stack(app, "Tier")
-    issuing = hierarchy(stack)
-    vpc = ec2.Vpc(stack, "Vpc", max_azs=2, nat_gateways=0)
-    construct = PrivateServiceTier(
-        stack,
-        "Private",
-        vpc=vpc,
-        certificate_authority=issuing,
-        domain_name="api.internal.example",
-        services=["orders", "payments"],
-        revocation=True,
-    )
-    return {"app": app, "stack": stack, "template": template_of(stack), "tier": construct}
+    built_app = built("private_tier")
+    return {**built_app, "template": template_of(built_app["stack"])}
 
 
 def test_snapshot(tier: dict[str, Any], snapshot_json: SnapshotAssertion) -> None:
@@ -124,16 +110,6 @@ def test_each_service_reads_only_its_own_client_certificate(tier: dict[str, Any]
             cdk.Stack.of(service.role).resolve(service.client_certificate.certificate_arn)["Ref"]
         ]
         assert cert["Properties"]["DomainName"] == f"{name}.clients.api.internal.example"
-
-
-def test_cfn_lint_has_no_errors(tier: dict[str, Any]) -> None:
-    assert cfn_lint_errors(tier["template"], ["us-east-1"]) == []
-
-
-def test_cdk_nag_has_no_findings_in_the_tier(tier: dict[str, Any]) -> None:
-    # The test's own VPC has no flow logs (VPC7); everything the library creates must be clean.
-    ours = [f for f in nag_findings(tier["app"]) if " Tier/Vpc/" not in f]
-    assert ours == []
 
 
 # Failing input ----------------------------------------------------------------------------------------

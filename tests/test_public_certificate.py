@@ -13,16 +13,8 @@ from aws_cdk import aws_route53 as route53
 
 from pki_constructs import PkiValidationError, PublicCertificate
 from pki_constructs.public_certificate import certificate_facts, certificate_in
-from tests.nag import nag_findings
-from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
-
-
-def _zone(
-    stack: cdk.Stack, name: str = "example.com", zone_id: str = "Z0123456789ABCDEFGHIJ"
-) -> route53.IHostedZone:
-    return route53.HostedZone.from_hosted_zone_attributes(
-        stack, f"Zone-{name}", hosted_zone_id=zone_id, zone_name=name
-    )
+from tests.gate_apps import built, public_zone
+from tests.synth import make_app, make_stack, resources_of_type, snapshot_of, template_of
 
 
 def _only_certificate(template: dict[str, Any]) -> dict[str, Any]:
@@ -34,17 +26,7 @@ def _only_certificate(template: dict[str, Any]) -> dict[str, Any]:
 
 
 def test_snapshot_default(snapshot_json: Any) -> None:
-    stack = make_stack()
-    PublicCertificate(
-        stack,
-        "Site",
-        domain_name="example.com",
-        subject_alternative_names=["www.example.com"],
-        hosted_zone=_zone(stack),
-    )
-    template = snapshot_of(stack)
-    assert cfn_lint_errors(template, ["us-east-1"]) == []
-    assert template == snapshot_json
+    assert snapshot_of(built("public_certificate_default")["stack"]) == snapshot_json
 
 
 def test_snapshot_ec_key(snapshot_json: Any) -> None:
@@ -54,7 +36,7 @@ def test_snapshot_ec_key(snapshot_json: Any) -> None:
         "Site",
         domain_name="example.com",
         subject_alternative_names=["*.example.com"],
-        hosted_zone=_zone(stack),
+        hosted_zone=public_zone(stack),
         key_algorithm=acm.KeyAlgorithm.EC_PRIME256_V1,
     )
     template = snapshot_of(stack)
@@ -63,24 +45,13 @@ def test_snapshot_ec_key(snapshot_json: Any) -> None:
 
 
 def test_snapshot_multi_zone(snapshot_json: Any) -> None:
-    stack = make_stack()
-    com = _zone(stack, "example.com", "Z0000000000000000COM")
-    org = _zone(stack, "example.org", "Z0000000000000000ORG")
-    PublicCertificate(
-        stack,
-        "Site",
-        domain_name="example.com",
-        subject_alternative_names=["*.example.com", "www.example.org"],
-        hosted_zone={"example.com": com, "www.example.org": org},
-    )
-    template = snapshot_of(stack)
+    template = snapshot_of(built("public_certificate_multi_zone")["stack"])
     options = _only_certificate(template)["DomainValidationOptions"]
     # The wildcard shares its base name's record: one option per distinct validation record.
     assert options == [
         {"DomainName": "example.com", "HostedZoneId": "Z0000000000000000COM"},
         {"DomainName": "www.example.org", "HostedZoneId": "Z0000000000000000ORG"},
     ]
-    assert cfn_lint_errors(template, ["us-east-1"]) == []
     assert template == snapshot_json
 
 
@@ -94,7 +65,7 @@ def test_names_are_lower_cased_and_deduplicated() -> None:
         "Site",
         domain_name="WWW.Example.com",
         subject_alternative_names=["www.example.com", "api.example.com", "API.example.com"],
-        hosted_zone=_zone(stack),
+        hosted_zone=public_zone(stack),
     )
     assert cert.domain_names == ["www.example.com", "api.example.com"]
     props = _only_certificate(template_of(stack))
@@ -105,7 +76,7 @@ def test_names_are_lower_cased_and_deduplicated() -> None:
 
 def test_defaults_to_rsa_2048_and_is_an_acm_certificate() -> None:
     stack = make_stack()
-    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=public_zone(stack))
     assert cert.key_algorithm == "RSA_2048"
     inner = cert.node.default_child
     assert isinstance(inner, acm.Certificate)
@@ -116,7 +87,7 @@ def test_defaults_to_rsa_2048_and_is_an_acm_certificate() -> None:
 
 def test_metric_days_to_expiry() -> None:
     stack = make_stack()
-    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=public_zone(stack))
     config = cert.metric_days_to_expiry().to_metric_config().metric_stat
     assert config is not None
     assert (config.namespace, config.metric_name, config.statistic) == (
@@ -138,7 +109,7 @@ def test_raised_quota_allows_more_names() -> None:
         "Site",
         domain_name="example.com",
         subject_alternative_names=names,
-        hosted_zone=_zone(stack),
+        hosted_zone=public_zone(stack),
         max_names=15,
     )
     assert len(cert.domain_names) == 15
@@ -146,7 +117,7 @@ def test_raised_quota_allows_more_names() -> None:
 
 def test_facts() -> None:
     stack = make_stack(region="us-east-1")
-    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=public_zone(stack))
     facts = certificate_facts(cert)
     assert (facts.region, facts.names, facts.private) == ("us-east-1", ("example.com",), False)
     imported = acm.Certificate.from_certificate_arn(
@@ -161,30 +132,24 @@ def test_facts() -> None:
 
 @pytest.fixture(scope="module")
 def cross_region() -> tuple[cdk.App, dict[str, Any], dict[str, Any]]:
-    app = make_app()
-    edge = make_stack(app, "Edge", "us-east-1")
-    consumer = make_stack(app, "Consumer", "eu-west-1")
-    cert = PublicCertificate(edge, "Site", domain_name="example.com", hosted_zone=_zone(edge))
-    imported = cert.certificate_in(consumer)
-    cdk.CfnOutput(consumer, "Arn", value=imported.certificate_arn)
-    return app, template_of(edge), template_of(consumer)
+    built_app = built("public_certificate_cross_region")
+    return built_app["app"], template_of(built_app["edge"]), template_of(built_app["consumer"])
 
 
 def test_certificate_in_another_region_is_a_weak_reference(
     cross_region: tuple[cdk.App, dict[str, Any], dict[str, Any]],
 ) -> None:
-    app, edge, consumer = cross_region
+    _, edge, consumer = cross_region
     (parameter,) = resources_of_type(edge, "AWS::SSM::Parameter").values()
     assert parameter["Properties"]["Name"] == "/pki-constructs/Edge/Site/certificate-arn"
     assert "Fn::ImportValue" not in json.dumps(consumer)
     assert "Outputs" not in edge
     assert len(resources_of_type(consumer, "Custom::PkiRegionalImport")) == 1
-    assert nag_findings(app) == []
 
 
 def test_certificate_in_same_stack_is_the_certificate() -> None:
     stack = make_stack()
-    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=public_zone(stack))
     assert cert.certificate_in(stack) is cert
 
 
@@ -193,7 +158,10 @@ def test_plain_acm_certificate_of_another_stack_travels_weakly() -> None:
     edge = make_stack(app, "Edge", "us-east-1")
     consumer = make_stack(app, "Consumer", "eu-west-1")
     plain = acm.Certificate(
-        edge, "Plain", domain_name="example.com", validation=acm.CertificateValidation.from_dns(_zone(edge))
+        edge,
+        "Plain",
+        domain_name="example.com",
+        validation=acm.CertificateValidation.from_dns(public_zone(edge)),
     )
     cdk.CfnOutput(consumer, "Arn", value=certificate_in(plain, consumer).certificate_arn)
     assert "Fn::ImportValue" not in json.dumps(template_of(consumer))
@@ -202,13 +170,13 @@ def test_plain_acm_certificate_of_another_stack_travels_weakly() -> None:
 
 def test_export_arn_is_idempotent() -> None:
     stack = make_stack()
-    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=public_zone(stack))
     assert cert.export_arn(name="/app/cert") is cert.export_arn()
 
 
 def test_fails_export_arn_with_a_second_name() -> None:
     stack = make_stack()
-    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=_zone(stack))
+    cert = PublicCertificate(stack, "Site", domain_name="example.com", hosted_zone=public_zone(stack))
     cert.export_arn(name="/app/cert")
     with pytest.raises(PkiValidationError, match="name='/app/other'"):
         cert.export_arn(name="/app/other")
@@ -219,7 +187,7 @@ def test_fails_export_arn_with_a_second_name() -> None:
 
 def _fails(match: str, **props: Any) -> PkiValidationError:
     stack = make_stack()
-    props.setdefault("hosted_zone", _zone(stack))
+    props.setdefault("hosted_zone", public_zone(stack))
     props.setdefault("domain_name", "example.com")
     with pytest.raises(PkiValidationError, match=match) as info:
         PublicCertificate(stack, "Site", **props)
@@ -276,7 +244,7 @@ def test_fails_mapping_without_a_zone_for_a_name() -> None:
             "Site",
             domain_name="example.com",
             subject_alternative_names=["www.example.org"],
-            hosted_zone={"example.com": _zone(stack)},
+            hosted_zone={"example.com": public_zone(stack)},
         )
     assert "Site" in str(info.value)
 
@@ -301,7 +269,7 @@ def test_fails_reports_every_problem_at_once() -> None:
 def test_add_expiry_alarm_lives_next_to_the_certificate() -> None:
     app = make_app()
     edge = make_stack(app, "Edge", "us-east-1")
-    cert = PublicCertificate(edge, "Site", domain_name="example.com", hosted_zone=_zone(edge))
+    cert = PublicCertificate(edge, "Site", domain_name="example.com", hosted_zone=public_zone(edge))
     alarm = cert.add_expiry_alarm()
     assert cdk.Stack.of(alarm) is edge
     (props,) = [
@@ -321,8 +289,8 @@ def test_fails_mapping_with_names_not_on_the_certificate() -> None:
             "Site",
             domain_name="example.com",
             hosted_zone={
-                "example.com": _zone(stack),
-                "api.example.com": _zone(stack, "api.example.com", "Z2"),
+                "example.com": public_zone(stack),
+                "api.example.com": public_zone(stack, "api.example.com", "Z2"),
             },
         )
 
@@ -330,8 +298,8 @@ def test_fails_mapping_with_names_not_on_the_certificate() -> None:
 def test_wildcard_only_certificate_uses_its_base_name_zone_key() -> None:
     """The mapping may key a wildcard by its base name even when the base name is not on the certificate."""
     stack = make_stack()
-    com = _zone(stack, "example.com", "Z0000000000000000COM")
-    org = _zone(stack, "example.org", "Z0000000000000000ORG")
+    com = public_zone(stack, "example.com", "Z0000000000000000COM")
+    org = public_zone(stack, "example.org", "Z0000000000000000ORG")
     PublicCertificate(
         stack,
         "Site",

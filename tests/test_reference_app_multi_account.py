@@ -11,12 +11,9 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk.assertions import Annotations, Match
 
-import app as reference_app
-from tests.nag import nag_findings
-from tests.synth import cfn_lint_errors, make_app, pinned_context, resources_of_type
+from tests.gate_apps import PKI_ACCOUNT, WORKLOAD_ACCOUNT, built, two_account_app
+from tests.synth import resources_of_type
 
-PKI_ACCOUNT = "111111111111"
-WORKLOAD_ACCOUNT = "222222222222"
 STACKS = {
     "PkiReference-Pki": (PKI_ACCOUNT, "us-east-1"),
     "PkiReference-SharedIssuing": (PKI_ACCOUNT, "eu-west-1"),
@@ -25,23 +22,9 @@ STACKS = {
 }
 
 
-def two_account_app(outdir: str, **settings: Any) -> cdk.App:
-    context = dict(pinned_context()["pki-reference"], workloadAccount=WORKLOAD_ACCOUNT, **settings)
-    zones = pinned_context()[f"availability-zones:account={PKI_ACCOUNT}:region=eu-west-1"]
-    return reference_app.build(
-        make_app(
-            outdir=outdir,
-            **{
-                "pki-reference": context,
-                f"availability-zones:account={WORKLOAD_ACCOUNT}:region=eu-west-1": zones,
-            },
-        )
-    )
-
-
 @pytest.fixture(scope="module")
-def app(tmp_path_factory: pytest.TempPathFactory) -> cdk.App:
-    return two_account_app(str(tmp_path_factory.mktemp("cdk.out")))
+def app() -> cdk.App:
+    return built("reference_app_multi_account")["app"]  # type: ignore[no-any-return]
 
 
 @pytest.fixture(scope="module")
@@ -133,16 +116,6 @@ def test_ca_count_and_cost_follow_the_accounts(app: cdk.App) -> None:
             "*", Match.string_like_regexp("CA\\(s\\) in this stack")
         )  # type: ignore[arg-type]
     ]
-
-
-def test_templates_pass_cfn_lint(stacks: dict[str, dict[str, Any]]) -> None:
-    for name in ("PkiReference-SharedIssuing", "PkiReference-Workload"):
-        stack = stacks[name]
-        assert cfn_lint_errors(stack["template"], [stack["environment"][1]]) == [], name
-
-
-def test_cdk_nag_has_no_unacknowledged_findings(app: cdk.App) -> None:
-    assert nag_findings(app) == []
 
 
 def _workload_bundle_versions(app: cdk.App) -> list[Any]:

@@ -32,8 +32,8 @@ from pki_constructs.review import Status, compare, render
 from pki_constructs.review.changes import create_only_properties
 from pki_constructs.review.cli import INPUT_ERROR, main
 from pki_constructs.review.posture import cloudfront_tls_floor, elb_tls_floor
+from tests.gate_apps import two_account_app
 from tests.synth import ROOT, env, make_app
-from tests.test_reference_app_multi_account import two_account_app
 
 Build = Callable[[cdk.Stack, dict[str, Any]], None]
 

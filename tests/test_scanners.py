@@ -1,9 +1,10 @@
-"""Scanner gates (issue 13): checkov and the cdk-nag packs find nothing unexplained in the reference app
-and in a showcase app holding each construct on its defaults.
+"""Scanner gates (issue 13): checkov finds nothing unexplained in the reference app and in a showcase app
+holding each construct on its defaults (tests/gate_apps.py), and the README "Compliance" table lists every
+exemption.
 
 checkov runs once, over one directory holding every synthesized template (it sees only templates: each
-remaining finding carries a ``Metadata.checkov.skip`` entry with a comment). cdk-nag runs its packs on the
-construct trees (acknowledgements with reasons). The README "Compliance" table lists every exemption.
+remaining finding carries a ``Metadata.checkov.skip`` entry with a comment). The cdk-nag packs run on
+every registered app, these two included, in tests/test_gates.py.
 """
 
 from __future__ import annotations
@@ -17,75 +18,18 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
-from aws_cdk import aws_ec2 as ec2
-from aws_cdk import aws_elasticloadbalancingv2 as elbv2
-from aws_cdk import aws_route53 as route53
 
 import app as reference_app
-from pki_constructs import (
-    CertifiedAlb,
-    CertifiedDistribution,
-    DistinguishedName,
-    ExpiryTopic,
-    PrivateServiceTier,
-    PublicCertificate,
-    RootCa,
-    SubordinateCa,
-)
 from pki_constructs._compliance import NAG_PACKS
-from tests.nag import nag_findings
-from tests.synth import ROOT, env, make_app, pinned_context
+from tests.gate_apps import built, showcase_app
+from tests.synth import ROOT, make_app, pinned_context
 
 README_COMPLIANCE_HEADING = "## Compliance"
 
 
-def showcase_app(outdir: str | None = None) -> cdk.App:
-    """Each construct on its defaults, the way the README shows them: what a library user synthesizes."""
-    app = make_app(outdir=outdir)
-    pki = cdk.Stack(app, "ShowcasePki", env=env("eu-west-1"))
-    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Showcase Root CA"))
-    issuing = SubordinateCa(
-        pki, "Issuing", parent=root, subject=DistinguishedName(common_name="Showcase Issuing CA")
-    )
-    # An existing VPC: the showcase judges the constructs, not a VPC (the reference app builds one).
-    vpc = ec2.Vpc.from_vpc_attributes(
-        pki,
-        "Vpc",
-        vpc_id="vpc-12345678",
-        vpc_cidr_block="10.0.0.0/16",
-        availability_zones=["eu-west-1a", "eu-west-1b"],
-        public_subnet_ids=["subnet-00000001", "subnet-00000002"],
-        private_subnet_ids=["subnet-00000003", "subnet-00000004"],
-    )
-    zone = route53.HostedZone.from_hosted_zone_attributes(
-        pki, "Zone", hosted_zone_id="Z0000000000000EXAMPLE", zone_name="example.com"
-    )
-    PrivateServiceTier(
-        pki,
-        "Tier",
-        vpc=vpc,
-        certificate_authority=issuing,
-        domain_name="api.internal.example.com",
-        services=["orders"],
-    )
-    certificate = PublicCertificate(pki, "OriginCertificate", domain_name="www.example.com", hosted_zone=zone)
-    # An expiry alarm with a topic: handler-failure alarms of the stack notify that topic too.
-    certificate.add_expiry_alarm(topic=ExpiryTopic(pki, "Alerts").topic)
-    public = CertifiedAlb(pki, "PublicAlb", vpc=vpc, certificates=[certificate])
-    public.https_listener.add_action("Ok", action=elbv2.ListenerAction.fixed_response(200))
-    origin = CertifiedAlb(pki, "OriginAlb", vpc=vpc, certificates=[certificate], cloudfront_origin=True)
-    edge = cdk.Stack(app, "ShowcaseEdge", env=env("us-east-1"))
-    edge_zone = route53.HostedZone.from_hosted_zone_attributes(
-        edge, "Zone", hosted_zone_id="Z0000000000000EXAMPLE", zone_name="example.com"
-    )
-    site = PublicCertificate(edge, "SiteCertificate", domain_name="www.example.com", hosted_zone=edge_zone)
-    CertifiedDistribution(edge, "Site", certificate=site, domain_names=["www.example.com"], origin=origin)
-    return app
-
-
 @pytest.fixture(scope="module")
 def apps() -> dict[str, cdk.App]:
-    return {"reference": reference_app.build(make_app()), "showcase": showcase_app()}
+    return {name: built(name)["app"] for name in ("reference_app", "showcase")}
 
 
 def checkov_binary() -> str | None:
@@ -94,12 +38,6 @@ def checkov_binary() -> str | None:
     if own.exists():
         return str(own)
     return os.environ.get("CHECKOV") or shutil.which("checkov")
-
-
-@pytest.mark.parametrize("pack", ["AwsSolutions", *NAG_PACKS])
-def test_cdk_nag_pack_has_no_unacknowledged_findings(apps: dict[str, cdk.App], pack: str) -> None:
-    for name, app in apps.items():
-        assert nag_findings(app, pack=pack) == [], name
 
 
 def test_checkov_finds_nothing_unexplained(tmp_path: Path) -> None:

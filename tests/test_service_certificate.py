@@ -26,9 +26,8 @@ from pki_constructs.service_certificate import (
     key_algorithm_problems,
     usage_mode_problems,
 )
-from tests.nag import nag_findings
+from tests.gate_apps import built
 from tests.synth import (
-    cfn_lint_errors,
     make_app,
     make_stack,
     resources_of_type,
@@ -50,23 +49,8 @@ def hierarchy(
 
 @pytest.fixture(scope="module")
 def exported() -> dict[str, Any]:
-    app = make_app()
-    stack = make_stack(app, "Services")
-    issuing = hierarchy(stack)
-    api = ServiceCertificate(
-        stack,
-        "Api",
-        certificate_authority=issuing,
-        domain_name="api.internal.example",
-        subject_alternative_names=["API.internal.example", "api-v2.internal.example"],
-        export=True,
-    )
-    worker = ServiceCertificate(
-        stack, "Worker", certificate_authority=issuing, domain_name="worker.internal.example", export=True
-    )
-    reader = iam.Role(stack, "ApiTask", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
-    api.grant_read(reader)
-    return {"app": app, "stack": stack, "template": template_of(stack), "api": api, "worker": worker}
+    built_app = built("service_certificate_exported")
+    return {**built_app, "template": template_of(built_app["stack"])}
 
 
 def _one(template: dict[str, Any], type_name: str, **match: Any) -> tuple[str, dict[str, Any]]:
@@ -273,14 +257,6 @@ def test_an_extra_exported_certificate_adds_at_most_three_resources() -> None:
     one, three = count(1), count(3)
     assert (three - one) / 2 <= 3
     assert three - one == 2  # exactly the two ACM certificates
-
-
-def test_cfn_lint_has_no_errors(exported: dict[str, Any]) -> None:
-    assert cfn_lint_errors(exported["template"], ["us-east-1"]) == []
-
-
-def test_cdk_nag_has_no_unacknowledged_findings(exported: dict[str, Any]) -> None:
-    assert nag_findings(exported["app"]) == []
 
 
 def test_without_export_there_is_only_the_certificate() -> None:

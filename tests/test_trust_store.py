@@ -35,8 +35,8 @@ from pki_constructs.trust_store import (
     mode_problems,
     verify_listener_problems,
 )
-from tests.nag import nag_findings
-from tests.synth import cfn_lint_errors, make_app, make_stack, resources_of_type, snapshot_of, template_of
+from tests.gate_apps import built
+from tests.synth import make_app, make_stack, resources_of_type, snapshot_of, template_of
 
 
 def dn(name: str) -> DistinguishedName:
@@ -58,11 +58,8 @@ def hierarchy(stack: cdk.Stack, **issuing: Any) -> tuple[RootCa, SubordinateCa]:
 
 @pytest.fixture(scope="module")
 def trust() -> dict[str, Any]:
-    app = make_app()
-    stack = make_stack(app, "Trust")
-    _, issuing = hierarchy(stack)
-    store = MutualTlsTrustStore(stack, "ClientTrust", trusted_cas=[issuing], revocation=True)
-    return {"app": app, "stack": stack, "template": template_of(stack), "store": store}
+    built_app = built("trust_store")
+    return {**built_app, "template": template_of(built_app["stack"])}
 
 
 def _one(template: dict[str, Any], type_name: str) -> tuple[str, dict[str, Any]]:
@@ -167,14 +164,6 @@ def test_handler_may_touch_only_its_objects_and_the_cas_crl(trust: dict[str, Any
     assert text.count("/revocation/*") == 2, text
     crl_read = next(s for s in statements if s["Action"] == "s3:GetObject")
     assert "/crl/" in json.dumps(crl_read["Resource"]) and ".crl" in json.dumps(crl_read["Resource"])
-
-
-def test_cfn_lint_has_no_errors(trust: dict[str, Any]) -> None:
-    assert cfn_lint_errors(trust["template"], ["us-east-1"]) == []
-
-
-def test_cdk_nag_has_no_unacknowledged_findings(trust: dict[str, Any]) -> None:
-    assert nag_findings(trust["app"]) == []
 
 
 def test_one_bundle_feeds_two_trust_stores_and_a_custom_crl_path() -> None:
@@ -335,18 +324,8 @@ def test_mode_rule() -> None:
 
 @pytest.fixture(scope="module")
 def api() -> dict[str, Any]:
-    app = make_app()
-    stack = make_stack(app, "Api")
-    _, issuing = hierarchy(stack)
-    certificate = acm.Certificate(
-        stack, "Public", domain_name="api.example.com", validation=acm.CertificateValidation.from_dns()
-    )
-    rest = apigw.RestApi(stack, "Rest", disable_execute_api_endpoint=True, deploy=False)
-    rest.root.add_method("GET", apigw.MockIntegration())
-    domain = MutualTlsApiDomain(
-        stack, "Domain", domain_name="api.example.com", certificate=certificate, trusted_cas=[issuing]
-    )
-    return {"app": app, "stack": stack, "template": template_of(stack), "domain": domain, "rest": rest}
+    built_app = built("mtls_api_domain")
+    return {**built_app, "template": template_of(built_app["stack"])}
 
 
 def test_api_domain_truststore_is_the_bundle_at_its_version(api: dict[str, Any]) -> None:
@@ -369,10 +348,6 @@ def test_api_domain_truststore_is_the_bundle_at_its_version(api: dict[str, Any])
 
 def test_api_domain_snapshot(api: dict[str, Any], snapshot_json: SnapshotAssertion) -> None:
     assert snapshot_of(api["stack"]) == snapshot_json
-
-
-def test_api_domain_cfn_lint(api: dict[str, Any]) -> None:
-    assert cfn_lint_errors(api["template"], ["us-east-1"]) == []
 
 
 def test_warns_when_the_default_endpoint_bypasses_mtls() -> None:
@@ -420,12 +395,6 @@ def test_fails_api_domain_with_upper_case_name() -> None:
         MutualTlsApiDomain(
             stack, "Domain", domain_name="Api.example.com", certificate=certificate, trusted_cas=[issuing]
         )
-
-
-def test_api_domain_adds_no_cdk_nag_findings(api: dict[str, Any]) -> None:
-    # The example RestApi itself has findings (no logging, no authorizer); ours must have none.
-    ours = [f for f in nag_findings(api["app"]) if " Api/Domain/" in f or " Api/PkiConstructs" in f]
-    assert ours == []
 
 
 def test_fails_settings_a_shared_trust_store_would_silently_ignore() -> None:
