@@ -6,9 +6,10 @@ builder (``built(name)``), so the gate checks exactly the app those tests check,
 is copied. ``built`` caches: each app is built once per worker and shared by the gate and the module's
 tests, so never add constructs to an app obtained from it (build a fresh one with the builder instead).
 
-Registering an app: write a builder here, add a :class:`GateApp` to ``REGISTRY`` with what is not the
-library's in it (``scaffolding``: construct paths of test scaffolding, each with its reason), and use
-``built(name)`` in the module's fixture.
+Registering an app: write a builder here, add a :class:`GateApp` to ``REGISTRY`` with what the gate must
+excuse in it, each with its reason (``scaffolding``: construct paths the test builds around the constructs;
+``expected_findings``: library findings the variant provokes on purpose), and use ``built(name)`` in the
+module's fixture.
 """
 
 from __future__ import annotations
@@ -57,6 +58,7 @@ Built = dict[str, Any]
 """What a builder returns: ``"app"`` (the cdk.App) and the handles its module's tests use."""
 
 PACKS = ("AwsSolutions", *NAG_PACKS)
+"""The cdk-nag packs every app is gated with."""
 
 
 def _dn(common_name: str, **attributes: str) -> DistinguishedName:
@@ -650,8 +652,8 @@ class GateApp:
     :param build: the builder (no arguments), cached by :func:`built`.
     :param scaffolding: construct paths (a path and everything under it) that the test builds around the
         constructs under test, each with the reason it is not the library's; the gate asserts that each
-        path exists and that every finding outside them is absent. Default: - none: the whole app is gated.
-    :param packs: the cdk-nag packs the app is checked with. Default: - all four.
+        path still has findings to excuse and that every finding outside them is absent. Default: - none:
+        the whole app is gated.
     :param expected_findings: library findings the app provokes on purpose, by ``(<pack>-<rule>, construct
         path)`` (the path and everything under it), each with the reason the library does not acknowledge
         it. The gate asserts each one still fires and nothing else does. Default: - none.
@@ -662,7 +664,6 @@ class GateApp:
     build: Callable[[], Built]
     scaffolding: Mapping[str, str] = field(default_factory=dict)
     expected_findings: Mapping[tuple[str, str], str] = field(default_factory=dict)
-    packs: tuple[str, ...] = PACKS
     extra_templates: ExtraTemplates | None = None
 
 
@@ -683,7 +684,7 @@ def alarms_without_action(*paths: str) -> dict[tuple[str, str], str]:
     }
 
 
-TEST_VPC = "a full ec2.Vpc the test builds around the construct (no flow logs, public subnets); the snapshot holds it"
+TEST_VPC = "a full ec2.Vpc the test builds around the construct (no flow logs, public subnets); its snapshot holds it"
 
 REGISTRY: dict[str, GateApp] = {
     "private_ca_seed": GateApp(private_ca_seed),
@@ -725,7 +726,6 @@ REGISTRY: dict[str, GateApp] = {
         mtls_api_domain,
         scaffolding={
             "Api/Rest": "the example RestApi the domain fronts (no logging, authorizer or WAF: not ours)",
-            "Api/Public": "the aws-cdk-lib certificate the test passes in (email-validated example)",
         },
     ),
     "private_tier": GateApp(
