@@ -422,7 +422,7 @@ def test_fails_log_bucket_with_s3_default_ownership(ownership: s3.ObjectOwnershi
 def test_fails_log_bucket_in_an_opt_in_region(region: str) -> None:
     """Standard logging (legacy) never delivers to opt-in regions (aws-cdk-lib RegionInfo.is_opt_in_region)."""
     stack = make_stack()
-    cert = _edge_certificate(stack)
+    cert = edge_certificate(stack)
     bucket = s3.Bucket.from_bucket_attributes(stack, "Far", bucket_name="far-logs", region=region)
     with pytest.raises(PkiValidationError, match=rf"log_bucket='Test/Far \({region}\)'.*opt-in"):
         CertifiedDistribution(
@@ -433,7 +433,7 @@ def test_fails_log_bucket_in_an_opt_in_region(region: str) -> None:
 def test_fails_default_log_bucket_in_an_opt_in_region() -> None:
     """The bucket the construct would create lives in its stack's region: an opt-in one needs log_bucket=."""
     app = make_app()
-    cert = _edge_certificate(make_stack(app, "Edge", "us-east-1"))
+    cert = edge_certificate(make_stack(app, "Edge", "us-east-1"))
     stack = make_stack(app, "Cape", "af-south-1")
     with pytest.raises(PkiValidationError, match=r"log_bucket='a new bucket in af-south-1'.*opt-in"):
         CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=_https_origin())
