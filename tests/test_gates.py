@@ -9,11 +9,12 @@ check, the reference app in its one- and two-account and StackSet shapes, and th
 - ``test_cdk_nag[<app>-<pack>]``: no unacknowledged finding of each cdk-nag pack (AwsSolutions, NIST
   800-53 R5, HIPAA Security, PCI DSS 3.2.1). Acknowledgements with reasons live on the constructs
   (pki_constructs/_compliance.py; the README "Compliance" table lists them). Findings are excused only
-  under an app's ``scaffolding`` paths (what the test builds around the constructs, each with its reason)
+  under an app's ``scaffolding`` paths (what the test builds around the constructs, each with its reason
+  and the packs it is excused in)
   and as its ``expected_findings`` (exact pack rule and construct path, with the reason the library leaves
   it unacknowledged; each must still fire).
-- ``test_scaffolding_paths_excuse_findings[<app>]``: each scaffolding path still has findings to excuse,
-  so a filter cannot outlive what it excuses.
+- ``test_scaffolding_paths_excuse_findings[<app>]``: each scaffolding path still has findings to excuse in
+  each pack it is excused in, so a filter cannot outlive what it excuses.
 - ``test_every_public_construct_is_gated``: every construct class in ``pki_constructs.__all__`` appears in
   some registered app.
 - test modules build shared apps from the registry, never from one another.
@@ -96,7 +97,8 @@ def findings_of(name: str, pack: str) -> tuple[str, ...]:
 @pytest.mark.parametrize(("name", "pack"), [(name, pack) for name in sorted(REGISTRY) for pack in PACKS])
 def test_cdk_nag(name: str, pack: str) -> None:
     gate = REGISTRY[name]
-    findings = [f for f in findings_of(name, pack) if not _under(_construct_path(f), gate.scaffolding)]
+    scaffolding = [path for path, excused in gate.scaffolding.items() if pack in excused.packs]
+    findings = [f for f in findings_of(name, pack) if not _under(_construct_path(f), scaffolding)]
     expected = {
         key: reason for key, reason in gate.expected_findings.items() if key[0].startswith(pack + "-")
     }
@@ -107,12 +109,12 @@ def test_cdk_nag(name: str, pack: str) -> None:
 
 @pytest.mark.parametrize("name", sorted(name for name, gate in REGISTRY.items() if gate.scaffolding))
 def test_scaffolding_paths_excuse_findings(name: str) -> None:
-    """A scaffolding path with nothing to excuse is a filter waiting to hide a library finding: drop it."""
-    every = [f for pack in PACKS for f in findings_of(name, pack)]
+    """A scaffolding path with nothing to excuse in a pack is a filter waiting to hide a library finding."""
     idle = [
-        path
-        for path in REGISTRY[name].scaffolding
-        if not any(_under(_construct_path(f), [path]) for f in every)
+        (path, pack)
+        for path, excused in REGISTRY[name].scaffolding.items()
+        for pack in excused.packs
+        if not any(_under(_construct_path(f), [path]) for f in findings_of(name, pack))
     ]
     assert idle == []
 
