@@ -20,7 +20,6 @@ from pki_constructs import (
 )
 from pki_constructs._failures import MAX_EVENT_AGE, RETRY_ATTEMPTS
 from tests.gate_apps import built
-from tests.nag import nag_findings
 from tests.synth import make_stack, resources_of_type, template_of
 
 CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
@@ -109,11 +108,6 @@ def test_every_topic_is_notified_once() -> None:
     CaExpiryAlarm(stack, "B", certificate_authority=CA_ARN, threshold=Duration.days(30), topic=topic)
     alarms = _failure_alarms(template_of(stack))
     assert len(alarms) == 2 and all(len(a["AlarmActions"]) == 1 for a in alarms)
-
-
-def test_no_dead_letter_findings(app: dict[str, Any]) -> None:
-    findings = [f for f in nag_findings(app["app"]) if "SQS" in f or "DLQ" in f]
-    assert findings == []
 
 
 def test_failure_alarms_exist_without_a_topic() -> None:
