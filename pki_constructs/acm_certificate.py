@@ -1,8 +1,11 @@
-"""What our ACM certificates share: being an ``aws_certificatemanager.ICertificate``.
+"""What our ACM certificates share: being an ``aws_certificatemanager.ICertificate``, usable from other stacks.
 
 ``PublicCertificate`` and ``ServiceCertificate`` each wrap one aws-cdk-lib certificate L2 (``_resource``); this base
 gives both the interface's members (ARN, reference, removal policy, ``metric_days_to_expiry`` with aws-cdk-lib's
-``MetricOptions``) and the ``on_*`` event rules, written once.
+``MetricOptions``), the ``on_*`` event rules, and :meth:`~AcmCertificateBase.certificate_in`: the certificate as an
+``acm.ICertificate`` of another stack, its ARN read through an SSM parameter rather than a CloudFormation export
+(which would lock the certificate: a replaced one could not deploy). :func:`certificate_in` does the same for
+any ``acm.ICertificate``; every certificate prop of the library uses it.
 """
 
 from __future__ import annotations
@@ -10,12 +13,15 @@ from __future__ import annotations
 from collections.abc import Mapping
 
 import jsii
-from aws_cdk import Duration, RemovalPolicy, Resource
+from aws_cdk import Duration, RemovalPolicy, Resource, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
+from constructs import Construct
 
+from .cross_region import RegionalExport, default_parameter_name, environment_problems
+from .errors import Problem, raise_if_any
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
 
@@ -35,6 +41,57 @@ class AcmCertificateBase(Resource):
     def certificate_ref(self) -> acm_refs.CertificateReference:
         """A reference to this certificate (``ICertificateRef``)."""
         return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
+
+    def export_arn(self, *, name: str | None = None) -> RegionalExport:
+        """Publish the ARN as an SSM parameter in this stack's region, for consumers elsewhere.
+
+        Idempotent: the first call creates the export; later calls return it.
+
+        :param name: the SSM parameter name. Default: - ``/pki-constructs/<path>/certificate-arn``.
+        """
+        existing = self.node.try_find_child("ArnExport")
+        if isinstance(existing, RegionalExport):
+            if name is not None and name != existing.parameter_name:
+                raise_if_any(
+                    self,
+                    [
+                        Problem(
+                            "name",
+                            name,
+                            f"the ARN is already published as {existing.parameter_name}",
+                            "call export_arn with the same name (or none) everywhere",
+                        )
+                    ],
+                )
+            return existing
+        return RegionalExport(
+            self,
+            "ArnExport",
+            value=self.certificate_arn,
+            name=name or default_parameter_name(self, "certificate-arn"),
+            description=self._arn_description(),
+        )
+
+    def certificate_in(self, scope: Construct, id: str = "Certificate") -> acm.ICertificate:
+        """This certificate as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
+
+        Use it to hand the certificate to aws-cdk-lib in another stack (an ``elbv2`` listener, an API Gateway
+        domain, a CloudFront distribution): passing the certificate itself there makes CDK export its ARN, which
+        locks it (a renewed or replaced certificate could not deploy), and the app check refuses that. Props of
+        this library call it for you.
+
+        Same stack: the certificate itself. Another stack (any region of the account): an
+        ``acm.Certificate.from_certificate_arn`` in ``scope`` whose ARN is read through :meth:`export_arn` (an
+        SSM parameter, plus a stack dependency). Raises ``PkiValidationError`` when the ARN cannot travel (one
+        stack environment-agnostic and the other not, another account).
+
+        :param scope: where the certificate is used.
+        :param id: the construct id of the import in ``scope``. Default: - "Certificate"
+        """
+        return certificate_in(self, scope, id)
+
+    def _arn_description(self) -> str:
+        return f"ARN of the ACM certificate {self.node.path}"
 
     def apply_removal_policy(self, policy: RemovalPolicy) -> None:
         """Apply ``policy`` to the ``AWS::CertificateManager::Certificate`` (``IResource``; the default
@@ -127,3 +184,38 @@ class AcmCertificateBase(Resource):
             description=description,
             rule_name=rule_name,
         )
+
+
+def certificate_in(
+    certificate: acm.ICertificate, scope: Construct, id: str = "Certificate", *, field: str = "certificate"
+) -> acm.ICertificate:
+    """``certificate`` as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
+
+    A certificate of another stack is re-imported in ``scope`` from its ARN, read through a
+    :class:`~pki_constructs.cross_region.RegionalExport` published next to it (ours: its
+    :meth:`~AcmCertificateBase.export_arn`). A literal ARN (an import) or a certificate of ``scope``'s own stack
+    is returned as it is.
+
+    :param field: the prop named when the ARN cannot travel (a ``PkiValidationError`` at ``scope``).
+        Default: - "certificate"
+    """
+    if Stack.of(certificate) is Stack.of(scope):
+        return certificate
+    if Token.is_unresolved(certificate.certificate_arn):
+        raise_if_any(
+            scope,
+            environment_problems(
+                Stack.of(certificate), Stack.of(scope), field=field, shown=certificate.node.path
+            ),
+        )
+    if isinstance(certificate, AcmCertificateBase):
+        return acm.Certificate.from_certificate_arn(scope, id, certificate.export_arn().value_in(scope))
+    if not Token.is_unresolved(certificate.certificate_arn):
+        return certificate
+    export = RegionalExport.of(
+        certificate,  # type: ignore[arg-type]
+        "PkiArnExport",
+        value=certificate.certificate_arn,
+        name=default_parameter_name(certificate, "certificate-arn"),
+    )
+    return acm.Certificate.from_certificate_arn(scope, id, export.value_in(scope))

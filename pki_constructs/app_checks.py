@@ -221,20 +221,17 @@ def _element(stack: Stack, logical_id: str) -> IConstruct | None:
     return None
 
 
-def _mentions(value: object, needles: tuple[str, ...]) -> bool:
-    if isinstance(value, dict):
-        return any(k in needles or _mentions(v, needles) for k, v in value.items()) or any(
-            isinstance(v, list) and v and isinstance(v[0], str) and v[0] in needles for v in value.values()
-        )
-    if isinstance(value, list):
-        return any(_mentions(item, needles) for item in value)
-    return False
-
-
 def strong_reference_problems(root: IConstruct) -> list[Problem]:
     """Class 8 of issue 11: no ``Fn::ImportValue`` and no ``Custom::CrossRegionExport*`` carries a value that
-    this library produced or that a construct of this library consumes."""
-    produced: list[tuple[IConstruct, IConstruct, str]] = []  # (producer element, mechanism node, mechanism)
+    this library made.
+
+    Only the producer decides: a value of the user's own (an ``ec2.Vpc`` of a network stack given to
+    ``CertifiedAlb(vpc=)``) crossing stacks through an export is ordinary CDK, whoever reads it. A value the
+    library made is refused wherever it goes — into a construct of this library, of aws-cdk-lib or the
+    user's — because the export would lock it: a renewed or replaced certificate or CA could not deploy.
+    """
+    # (producer element, mechanism node, mechanism, the export's name as consumers reference it)
+    produced: list[tuple[IConstruct, IConstruct, str, str]] = []
     for node in root.node.find_all():
         if isinstance(node, CfnOutput) and node.export_name and node.node.scope is not None:
             if node.node.scope.node.id == "Exports":
@@ -242,33 +239,34 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
                 for logical_id in _referenced_logical_ids(stack.resolve(node.value)):
                     element = _element(stack, logical_id)
                     if element is not None:
-                        produced.append((element, node, "Fn::ImportValue"))
+                        produced.append(
+                            (element, node, "Fn::ImportValue", str(stack.resolve(node.export_name)))
+                        )
         elif isinstance(node, CfnResource) and node.cfn_resource_type == "Custom::CrossRegionExportWriter":
             stack = Stack.of(node)
             exports = _dig(_properties(node), ("WriterProps", "exports"))
-            for value in exports.values() if isinstance(exports, dict) else []:
+            for name, value in exports.items() if isinstance(exports, dict) else []:
                 for logical_id in _referenced_logical_ids(value):
                     element = _element(stack, logical_id)
                     if element is not None:
-                        produced.append((element, node, "Custom::CrossRegionExportWriter"))
+                        produced.append((element, node, "Custom::CrossRegionExportWriter", str(name)))
+    produced = [entry for entry in produced if _library_owner(entry[0]) is not None]
     if not produced:
         return []
-    consumers: list[IConstruct | None] = [*_strong_consumers(root)]
+    readers = _strong_readers(root)
     problems = []
-    for element, mechanism_node, mechanism in produced:
-        producer = _library_owner(element)
+    for element, mechanism_node, mechanism, export_name in produced:
+        consumers: list[IConstruct | None] = [*readers.get(export_name, [])]
         for consumer in consumers or [None]:
-            if producer is None and (consumer is None or _library_owner(consumer) is None):
-                continue
             where = consumer.node.path if consumer is not None else "a construct of another stack"
             problems.append(
                 Problem(
                     f"{where}: strong reference",
                     f"{element.node.path} via {mechanism} ({mechanism_node.node.path})",
-                    "a value crosses stacks through a CloudFormation export, which locks the producer: it can "
-                    "then be neither replaced nor deleted while the consumer exists",
-                    "carry it with pki_constructs.cross_region.RegionalExport(...).value_in(consumer), or pass "
-                    "the producing construct itself to a prop of this library (which reads it weakly)",
+                    "a value this library made crosses stacks through a CloudFormation export, which locks "
+                    "the producer: it can then be neither replaced (a renewed certificate or CA) nor deleted "
+                    "while the consumer exists",
+                    _weak_fix(element),
                 )
             )
             if consumer is None:
@@ -276,24 +274,58 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
     return problems
 
 
-def _strong_consumers(root: IConstruct) -> list[IConstruct]:
-    """Constructs of this library whose resources read a value through ``Fn::ImportValue`` or an export reader."""
-    readers: dict[Stack, tuple[str, ...]] = defaultdict(tuple)
-    for node in _resources(root):
-        if node.cfn_resource_type == "Custom::CrossRegionExportReader":
-            stack = Stack.of(node)
-            readers[stack] = (*readers[stack], str(stack.resolve(node.logical_id)))
-    found: list[IConstruct] = []
+def _weak_fix(element: IConstruct) -> str:
+    """The fix for a strong reference to ``element``: the weak accessor of the construct that made it."""
+    for owner in reversed(element.node.scopes):
+        if not type(owner).__module__.startswith(_LIBRARY):
+            continue
+        if hasattr(owner, "certificate_authority_in"):
+            return (
+                f"pass {owner.node.path}.certificate_authority_in(consumer_scope) instead of the CA itself: an "
+                "acmpca.ICertificateAuthority of the consumer's stack whose ARN is read through an SSM "
+                "parameter (or pass the CA to a prop of this library, which does that itself)"
+            )
+        if hasattr(owner, "certificate_in"):
+            return (
+                f"pass {owner.node.path}.certificate_in(consumer_scope) instead of the certificate itself: an "
+                "acm.ICertificate of the consumer's stack whose ARN is read through an SSM parameter (or pass "
+                "the certificate to a prop of this library, which does that itself)"
+            )
+    return (
+        "carry the value with pki_constructs.cross_region.RegionalExport(producer_scope, id, "
+        "value=...).value_in(consumer_scope), which reads it through an SSM parameter"
+    )
+
+
+def _strong_readers(root: IConstruct) -> dict[str, list[IConstruct]]:
+    """Export name -> the constructs (of this library, else the resource itself) that read it through
+    ``Fn::ImportValue`` or an export reader's attribute."""
+    found: dict[str, list[IConstruct]] = defaultdict(list)
     for node in _resources(root):
         if node.cfn_resource_type.startswith("Custom::CrossRegionExport"):
             continue
         consumer = _library_owner(node, innermost=True) or node
-        if consumer in found:
-            continue
-        properties = _properties(node)
-        if _mentions(properties, ("Fn::ImportValue", *readers.get(Stack.of(node), ()))):
-            found.append(consumer)
+        for name in _imported_names(_properties(node)):
+            if consumer not in found[name]:
+                found[name].append(consumer)
     return found
+
+
+def _imported_names(value: object) -> Iterator[str]:
+    """Export names read in a resolved expression: ``Fn::ImportValue`` (same region) and ``Fn::GetAtt`` of an
+    export reader (across regions; its attribute is the export's SSM name)."""
+    if isinstance(value, dict):
+        imported = value.get("Fn::ImportValue")
+        if isinstance(imported, str):
+            yield imported
+        get_att = value.get("Fn::GetAtt")
+        if isinstance(get_att, list) and len(get_att) == 2 and isinstance(get_att[1], str):
+            yield get_att[1]
+        for item in value.values():
+            yield from _imported_names(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _imported_names(item)
 
 
 @jsii.implements(IValidation)

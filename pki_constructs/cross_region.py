@@ -90,6 +90,7 @@ __all__ = [
     "RegionalExport",
     "RegionalImport",
     "default_parameter_name",
+    "environment_problems",
     "parameter_name_problems",
     "weak_ca",
     "weak_ca_arn",
@@ -193,6 +194,32 @@ def default_parameter_name(construct: IConstruct, suffix: str) -> str:
 def parameter_arn(*, partition: str, region: str, account: str, name: str) -> str:
     """The ARN of a fully qualified parameter name (its leading '/' is not repeated after 'parameter')."""
     return _arn.format_parameter_arn(partition=partition, region=region, account=account, name=name)
+
+
+def environment_problems(producer: Stack, consumer: Stack, *, field: str, shown: object) -> list[Problem]:
+    """A value crosses from ``producer`` to ``consumer`` weakly only when both environments are known (the SSM
+    parameter's region and account must be) or both stacks are environment-agnostic (then they deploy to one
+    environment and read the parameter there)."""
+    regions_known = _literal(consumer.region) and _literal(producer.region)
+    both_agnostic = Token.is_unresolved(consumer.region) and Token.is_unresolved(producer.region)
+    accounts_known = _literal(consumer.account) and _literal(producer.account)
+    # One stack with a literal account and one without can't be proven to share an account.
+    accounts_comparable = accounts_known or (
+        Token.is_unresolved(consumer.account) and Token.is_unresolved(producer.account)
+    )
+    if (regions_known or both_agnostic) and accounts_comparable:
+        return []
+    agnostic = [s.node.path for s in (producer, consumer) if Token.is_unresolved(s.region)]
+    return [
+        Problem(
+            field,
+            shown,
+            f"a value crosses from stack {producer.node.path} to {consumer.node.path} only when both accounts "
+            "and regions are known (or both stacks are environment-agnostic); "
+            + (f"{', '.join(agnostic)} has no region" if agnostic else "one account is unknown"),
+            "give both stacks env=Environment(account=..., region=...) (or create it in the consumer's stack)",
+        )
+    ]
 
 
 def weak_value(producer: Construct, id: str, value: str, consumer: Construct, *, suffix: str) -> str:
@@ -358,22 +385,8 @@ class RegionalExport(Construct):
                     "deploy the consumer in the producer's account",
                 )
             )
-        regions_known = _literal(consumer.region) and _literal(producer.region)
+        problems += environment_problems(producer, consumer, field="scope", shown=consumer.node.path)
         both_agnostic = Token.is_unresolved(consumer.region) and Token.is_unresolved(producer.region)
-        # One stack with a literal account and one without can't be proven to share an account.
-        accounts_comparable = accounts_known or (
-            Token.is_unresolved(consumer.account) and Token.is_unresolved(producer.account)
-        )
-        if (not regions_known and not both_agnostic) or not accounts_comparable:
-            problems.append(
-                Problem(
-                    "scope",
-                    consumer.node.path,
-                    "a value crosses stacks only when both accounts and regions are known (or both stacks "
-                    "are environment-agnostic)",
-                    "give both stacks env=Environment(account=..., region=...)",
-                )
-            )
         raise_if_any(self, problems)
         consumer.add_stack_dependency(
             producer, f"reads SSM parameter {self.parameter_name} written by {self.node.path}"

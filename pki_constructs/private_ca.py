@@ -36,6 +36,7 @@ from .algorithms import (
     signing_matches_key,
 )
 from .ca_facts import CaFacts, ca_facts, note_skipped_rules
+from .cross_region import weak_ca_arn
 from .errors import Problem, add_late_validation, raise_if_any
 from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
@@ -270,6 +271,29 @@ class CertificateAuthorityBase(Resource):
         return acmpca_refs.CertificateAuthorityReference(
             certificate_authority_arn=self.certificate_authority_arn
         )
+
+    def certificate_authority_in(
+        self, scope: Construct, id: str = "CertificateAuthority"
+    ) -> acmpca.ICertificateAuthority:
+        """This CA as an ``acmpca.ICertificateAuthority`` usable in ``scope``'s stack, without a CloudFormation
+        export (the CA counterpart of ``PublicCertificate.certificate_in``).
+
+        Use it to hand the CA to aws-cdk-lib in another stack (``acm.PrivateCertificate(certificate_authority=)``,
+        a grant): passing the CA itself there makes CDK export its ARN, which locks it (a renewed or replaced CA
+        could not deploy), and the app check refuses that. Props of this library call it for you.
+
+        Same stack: the CA itself. Another stack: ``acmpca.CertificateAuthority.from_certificate_authority_arn``
+        in ``scope``, its ARN read through the SSM parameter ``/pki-constructs/<path>/certificate-authority-arn``
+        that child CAs read too (plus a stack dependency on this CA's stack, so it is ACTIVE first). ACM issues
+        only from a CA of its own region: use a CA of another region for grants, not for
+        ``acm.PrivateCertificate``.
+
+        :param scope: where the CA is used.
+        :param id: the construct id of the import in ``scope``. Default: - "CertificateAuthority"
+        """
+        if Stack.of(scope) is Stack.of(self):
+            return self
+        return acmpca.CertificateAuthority.from_certificate_authority_arn(scope, id, weak_ca_arn(self, scope))
 
     @property
     def activation(self) -> IDependable:

@@ -9,11 +9,10 @@ from aws_cdk import Duration, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct
+from constructs import Construct
 
-from .acm_certificate import AcmCertificateBase
+from .acm_certificate import AcmCertificateBase, certificate_in
 from .certificate_facts import CertificateFacts, certificate_facts
-from .cross_region import RegionalExport, default_parameter_name
 from .domain_names import DEFAULT_MAX_NAMES, dedupe_names, in_zone, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
@@ -213,65 +212,5 @@ class PublicCertificate(AcmCertificateBase):
             self, id, certificate=self, threshold=threshold, topic=topic, create_topic=create_topic
         )
 
-    def export_arn(self, *, name: str | None = None) -> RegionalExport:
-        """Publish the ARN as an SSM parameter in this stack's region, for consumers elsewhere.
-
-        Idempotent: the first call creates the export; later calls return it.
-
-        :param name: the SSM parameter name. Default: - ``/pki-constructs/<path>/certificate-arn``.
-        """
-        existing = self.node.try_find_child("ArnExport")
-        if isinstance(existing, RegionalExport):
-            if name is not None and name != existing.parameter_name:
-                raise_if_any(
-                    self,
-                    [
-                        Problem(
-                            "name",
-                            name,
-                            f"the ARN is already published as {existing.parameter_name}",
-                            "call export_arn with the same name (or none) everywhere",
-                        )
-                    ],
-                )
-            return existing
-        return RegionalExport(
-            self,
-            "ArnExport",
-            value=self.certificate_arn,
-            name=name or default_parameter_name(self, "certificate-arn"),
-            description=f"ARN of the ACM certificate {self.node.path} ({self.domain_names[0]})",
-        )
-
-    def certificate_in(self, scope: Construct, id: str = "Certificate") -> acm.ICertificate:
-        """This certificate as an ``acm.ICertificate`` usable in ``scope``'s stack (any region of the account).
-
-        Same stack: the certificate itself. Another stack: an ``acm.Certificate.from_certificate_arn`` whose
-        ARN is read through :meth:`export_arn` (a weak reference plus a stack dependency).
-        """
-        return certificate_in(self, scope, id)
-
-
-def certificate_in(
-    certificate: acm.ICertificate, scope: Construct, id: str = "Certificate"
-) -> acm.ICertificate:
-    """``certificate`` as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
-
-    A certificate of another stack is re-imported in ``scope`` from its ARN, read through a
-    :class:`~pki_constructs.cross_region.RegionalExport` published next to it.
-    """
-    if isinstance(certificate, PublicCertificate):
-        if Stack.of(certificate) is Stack.of(scope):
-            return certificate
-        arn = certificate.export_arn().value_in(scope)
-        return acm.Certificate.from_certificate_arn(scope, id, arn)
-    if not Token.is_unresolved(certificate.certificate_arn) or Stack.of(certificate) is Stack.of(scope):
-        return certificate
-    owner: IConstruct = certificate
-    export = RegionalExport.of(
-        owner,  # type: ignore[arg-type]
-        "PkiArnExport",
-        value=certificate.certificate_arn,
-        name=default_parameter_name(owner, "certificate-arn"),
-    )
-    return acm.Certificate.from_certificate_arn(scope, id, export.value_in(scope))
+    def _arn_description(self) -> str:
+        return f"ARN of the ACM certificate {self.node.path} ({self.domain_names[0]})"

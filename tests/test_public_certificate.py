@@ -9,6 +9,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_route53 as route53
 
 from pki_constructs import PkiValidationError, PublicCertificate
@@ -309,3 +310,47 @@ def test_wildcard_only_certificate_uses_its_base_name_zone_key() -> None:
     )
     options = _only_certificate(template_of(stack))["DomainValidationOptions"]
     assert {o["HostedZoneId"] for o in options} == {"Z0000000000000000COM", "Z0000000000000000ORG"}
+
+
+# --- handed to aws-cdk-lib in another stack (issue 10, finding 20) -------------------------------------
+
+
+def _listener_in_another_stack(*, fixed: bool) -> cdk.App:
+    app = make_app()
+    certs, site = make_stack(app, "Certs"), make_stack(app, "Site")
+    cert = PublicCertificate(certs, "Www", domain_name="www.example.com", hosted_zone=public_zone(certs))
+    vpc = ec2.Vpc(site, "Vpc", max_azs=2, nat_gateways=0)
+    elbv2.ApplicationLoadBalancer(site, "Lb", vpc=vpc).add_listener(
+        "Https",
+        port=443,
+        certificates=[cert.certificate_in(site) if fixed else cert],
+        default_action=elbv2.ListenerAction.fixed_response(404),
+    )
+    return app
+
+
+def test_fails_our_certificate_given_to_an_elbv2_listener_in_another_stack_and_names_certificate_in() -> None:
+    with pytest.raises(RuntimeError) as raised:
+        _listener_in_another_stack(fixed=False).synth()
+    message = str(raised.value)
+    assert "Site/Lb/Https/Resource: strong reference" in message
+    assert "Certs/Www.certificate_in(consumer_scope)" in message
+
+
+def test_certificate_in_carries_our_certificate_weakly_to_an_elbv2_listener() -> None:
+    templates = {s.stack_name: s.template for s in _listener_in_another_stack(fixed=True).synth().stacks}
+    assert "Fn::ImportValue" not in json.dumps(templates["Site"])
+    assert "/pki-constructs/Certs/Www/certificate-arn" in json.dumps(templates["Site"]["Parameters"])
+
+
+def test_fails_certificate_in_from_an_environment_agnostic_stack() -> None:
+    app = make_app()
+    agnostic, consumer = cdk.Stack(app, "Agnostic"), make_stack(app, "Consumer")
+    cert = PublicCertificate(
+        agnostic, "Www", domain_name="www.example.com", hosted_zone=public_zone(agnostic)
+    )
+    with pytest.raises(
+        PkiValidationError, match=r"certificate='Agnostic/Www'.*Agnostic has no region"
+    ) as raised:
+        cert.certificate_in(consumer)
+    assert {p.field for p in raised.value.problems} == {"certificate"}

@@ -7,6 +7,8 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_ec2 as ec2
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk.assertions import Annotations, Match
@@ -488,3 +490,36 @@ def test_fails_on_a_secret_name_longer_than_an_acm_tag_value() -> None:
         export=True,
         secret_name="svc/" + "a" * 252,
     )
+
+
+# Handed to aws-cdk-lib in another stack (issue 10, finding 20) --------------------------------------------
+
+
+def _listener_with_service_certificate(*, fixed: bool) -> cdk.App:
+    app = make_app()
+    pki, site = make_stack(app, "Pki"), make_stack(app, "Site")
+    cert = ServiceCertificate(
+        pki, "Api", certificate_authority=hierarchy(pki), domain_name="api.internal.example"
+    )
+    vpc = ec2.Vpc(site, "Vpc", max_azs=2, nat_gateways=0)
+    elbv2.ApplicationLoadBalancer(site, "Lb", vpc=vpc).add_listener(
+        "Https",
+        port=443,
+        certificates=[cert.certificate_in(site) if fixed else cert],
+        default_action=elbv2.ListenerAction.fixed_response(404),
+    )
+    return app
+
+
+def test_fails_service_certificate_given_to_a_listener_in_another_stack_and_names_certificate_in() -> None:
+    with pytest.raises(RuntimeError) as raised:
+        _listener_with_service_certificate(fixed=False).synth()
+    assert "Pki/Api.certificate_in(consumer_scope)" in str(raised.value)
+
+
+def test_service_certificate_in_another_stack_travels_weakly() -> None:
+    templates = {
+        s.stack_name: s.template for s in _listener_with_service_certificate(fixed=True).synth().stacks
+    }
+    assert "Fn::ImportValue" not in json.dumps(templates["Site"])
+    assert "/pki-constructs/Pki/Api/certificate-arn" in json.dumps(templates["Site"]["Parameters"])
