@@ -15,12 +15,13 @@ from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct
 
 from . import _arn
+from .acm_certificate import certificate_in
 from .certificate_facts import certificate_facts
 from .domain_names import domain_name_problems
 from .errors import Problem, raise_if_any
 from .expiry_rules import is_private_ca_arn
 from .inputs import typed_props
-from .trust_store import CaBundle
+from .trust_store import CaBundle, sharing_problems
 
 
 def api_domain_problems(
@@ -109,9 +110,12 @@ class MutualTlsApiDomain(Construct):
     :param domain_name: the custom domain (lower case).
     :param certificate: a public ACM certificate for ``domain_name`` in the stack's region: any
         ``acm.ICertificate`` (a ``PublicCertificate``, ``acm.Certificate``, or an import by ARN). Private
-        certificates (``ServiceCertificate``, ``acm.PrivateCertificate``) are refused.
+        certificates (``ServiceCertificate``, ``acm.PrivateCertificate``) are refused. One of another stack is
+        read weakly (``certificate_in``: an SSM parameter, no export).
     :param trusted_cas: the CAs whose clients are accepted. Ignored when ``bundle`` is given.
-    :param bundle: share a bundle with other trust stores. Default: - a new :class:`CaBundle`
+    :param bundle: share a bundle with other trust stores; one of another stack (same account and region) is
+        read weakly (:meth:`CaBundle.location_in`), another account or region is refused. Default: - a new
+        :class:`CaBundle`
     :param mapping: the REST API to map at the root. Default: - none; call ``domain.add_base_path_mapping``
     :param security_policy: only ``TLS_1_2`` carries mutual TLS. Default: - ``SecurityPolicy.TLS_1_2``
     :param endpoint_type: Default: - ``EndpointType.REGIONAL`` (the only type with mutual TLS)
@@ -155,19 +159,24 @@ class MutualTlsApiDomain(Construct):
                     f"use {domain_name.lower()!r}",
                 )
             )
+        if bundle is not None:
+            problems += sharing_problems(bundle, self, field="bundle")
         raise_if_any(self, problems)
         self.bundle = bundle or CaBundle(self, "Bundle", trusted_cas=trusted_cas)
+        # A bundle of another stack is read weakly (bucket name and object version through SSM): no export.
+        location = self.bundle.location_in(self)
         self.domain = apigw.DomainName(
             self,
             "Resource",
             domain_name=domain_name,
-            certificate=certificate,
+            # A certificate of another stack is read through an SSM parameter, never exported (which would lock it).
+            certificate=certificate_in(certificate, self, "Certificate"),
             endpoint_type=endpoint_type,
             security_policy=security_policy,
             mtls=apigw.MTLSConfig(
-                bucket=self.bundle.bucket,
-                key=self.bundle.key,
-                version=self.bundle.object_version,
+                bucket=location.bucket,
+                key=location.key,
+                version=location.object_version,
             ),
             mapping=mapping,
         )

@@ -22,6 +22,7 @@ from constructs import Construct
 
 from ._buckets import private_bucket
 from ._compliance import exempt
+from .acm_certificate import certificate_in
 from .certificate_facts import cloudfront_certificate_problems
 from .errors import Problem
 from .inputs import is_token
@@ -77,7 +78,9 @@ class CrlConfiguration:
         stays private). Default: - True when the construct creates the bucket and none of ``custom_cname``
         (you serve that name), ``cloudfront_certificate`` (say ``cloudfront=True`` with it) or
         ``omit_extension`` (nobody follows a pointer) is set; else False
-    :param cloudfront_certificate: a us-east-1 ACM certificate for ``custom_cname`` on the distribution.
+    :param cloudfront_certificate: a us-east-1 ACM certificate for ``custom_cname`` on the distribution. One of
+        another stack or region (the CA need not be in us-east-1) is read weakly (``certificate_in``: an SSM
+        parameter, no export).
         Default: - none; required when both ``cloudfront`` and ``custom_cname`` are set
     """
 
@@ -346,7 +349,15 @@ class CrlDistribution(Construct):
                 cache_policy=cloudfront.CachePolicy.CACHING_DISABLED,
             ),
             domain_names=[config.custom_cname] if config.custom_cname else None,
-            certificate=config.cloudfront_certificate,
+            # us-east-1 while the CA may be anywhere: read weakly across stacks and regions (SSM), never exported.
+            certificate=certificate_in(
+                config.cloudfront_certificate,
+                self,
+                "CloudFrontCertificate",
+                field="crl.cloudfront_certificate",
+            )
+            if config.cloudfront_certificate is not None
+            else None,
             # Only meaningful with our own certificate; the *.cloudfront.net one has a fixed policy.
             minimum_protocol_version=cloudfront.SecurityPolicyProtocol.TLS_V1_2_2021
             if config.cloudfront_certificate

@@ -37,7 +37,7 @@ from . import _arn
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
 from .ca_facts import ca_environment, ca_facts, describe_ca, note_skipped_rules
-from .cross_region import weak_ca_arn, weak_value
+from .cross_region import environment_problems, weak_ca_arn, weak_value
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
 from .private_ca import CertificateAuthorityBase
@@ -281,6 +281,62 @@ def certificate_versions(trusted_cas: Sequence[acmpca.ICertificateAuthority], sc
     return versions
 
 
+def sharing_problems(producer: IConstruct, consumer: IConstruct, *, field: str) -> list[Problem]:
+    """A bundle or trust store of another stack is used only in its own account and region.
+
+    The consumer reads its values (bucket name, object version, trust store ARN) weakly, through SSM parameters
+    of the producer's region; but what those values name is regional: a listener attaches a trust store of its
+    own region only (an ELB trust store ARN names one region), and AWS documents the truststore object of a
+    trust store or of an API Gateway custom domain only as an S3 object read in the deploying account, with no
+    cross-Region or cross-account form (``AWS::ElasticLoadBalancingV2::TrustStore``,
+    ``MutualTlsAuthentication.TruststoreUri``). The bundle bucket is private to its account too. So another
+    region or account is refused here rather than 20 minutes into a deploy."""
+    producer_stack, consumer_stack = Stack.of(producer), Stack.of(consumer)
+    if producer_stack is consumer_stack:
+        return []
+    problems = environment_problems(producer_stack, consumer_stack, field=field, shown=producer.node.path)
+    if problems:
+        return problems
+    known = all(
+        _arn.is_literal(v)
+        for v in (
+            producer_stack.region,
+            consumer_stack.region,
+            producer_stack.account,
+            consumer_stack.account,
+        )
+    )
+    if known and (
+        producer_stack.region != consumer_stack.region or producer_stack.account != consumer_stack.account
+    ):
+        return [
+            Problem(
+                field,
+                f"{producer.node.path} ({producer_stack.account}/{producer_stack.region})",
+                f"a shared bundle or trust store serves its own account and region only; this one is used in "
+                f"{consumer_stack.account}/{consumer_stack.region} (trust stores and their S3 truststore objects "
+                "are regional, the bundle bucket private to its account)",
+                "create a CaBundle/MutualTlsTrustStore of the same trusted_cas in a stack of the consumer's "
+                "account and region (CAs of other stacks and regions are read weakly there)",
+            )
+        ]
+    return []
+
+
+@dataclass(frozen=True)
+class BundleLocation:
+    """Where a :class:`CaBundle` is, as values valid in one stack (see :meth:`CaBundle.location_in`)."""
+
+    bucket: s3.IBucket
+    """The bundle's bucket (an import by name in another stack)."""
+    key: str
+    """The PEM bundle's object key (a literal)."""
+    object_version: str
+    """The bundle object's S3 version id."""
+    revocation_keys: list[str]
+    """The PEM CRLs' object keys, one per trusted CA (empty without revocation)."""
+
+
 # Constructs -------------------------------------------------------------------------------------------
 
 
@@ -405,6 +461,7 @@ class CaBundle(Construct):
         prefix = Names.unique_id(self)
         self.key = f"{prefix}/ca-bundle.pem"
         revocation_prefix = f"{prefix}/revocation/"
+        self._revocation_prefix = revocation_prefix
 
         # Values of CAs in other stacks travel weakly (SSM), never as exports that would lock those stacks.
         arn_of = {ca.node.path: weak_ca_arn(ca, self) for ca in cas}
@@ -526,6 +583,45 @@ class CaBundle(Construct):
     def s3_uri(self) -> str:
         return f"s3://{self.bucket.bucket_name}/{self.key}"
 
+    def location_in(self, scope: Construct, *, field: str = "bundle") -> BundleLocation:
+        """The bundle's bucket, key, object version and CRL keys as values valid in ``scope``'s stack.
+
+        Same stack: the bundle's own. Another stack of the same account and region: the bucket name, the object
+        version and the CRLs' generation are read through SSM parameters this bundle's stack writes
+        (``/pki-constructs/<path>/bundle-bucket`` …), never a CloudFormation export — an export of the object
+        version could not change while a consumer imports it, so a changed CA certificate would block the
+        bundle's own stack. The consumer's stack depends on this one and resolves the parameters afresh on each of
+        its deploys (``AWS::SSM::Parameter::Value<String>``): ``cdk deploy --all`` rebuilds the bundle, then
+        points the consumer at the new version (old versions stay in the versioned bucket meanwhile).
+
+        :param scope: where the bundle is used.
+        :param field: the prop named when the bundle may not be used there (another account or region).
+            Default: - "bundle"
+        """
+        if Stack.of(scope) is Stack.of(self):
+            return BundleLocation(
+                self.bucket, self.key, self.object_version, [obj.key for obj in self.revocation_objects]
+            )
+        raise_if_any(scope, sharing_problems(self, scope, field=field))
+        prefix = f"{Names.unique_id(scope)}{Names.unique_id(self)}"
+        name = weak_value(self, "BucketNameExport", self.bucket.bucket_name, scope, suffix="bundle-bucket")
+        bucket = s3.Bucket.from_bucket_name(scope, f"{prefix}Bucket", name)
+        version = weak_value(self, "VersionExport", self.object_version, scope, suffix="bundle-version")
+        revocation_keys: list[str] = []
+        if self.revocation_objects:
+            generation = weak_value(
+                self,
+                "RevocationGenerationExport",
+                self.resource.get_att_string("RevocationGeneration"),
+                scope,
+                suffix="revocation-generation",
+            )
+            revocation_keys = [
+                Fn.join("", [self._revocation_prefix, generation, f"/{index}.pem"])
+                for index in range(len(self.revocation_objects))
+            ]
+        return BundleLocation(bucket, self.key, version, revocation_keys)
+
     def _warn_unversioned_cas(self, cas: list[acmpca.ICertificateAuthority], refresh: object) -> None:
         """A CA this app does not issue (imported, shared through RAM) and whose ``certificate_generation`` it was
         not told has no certificate version in the template: its renewed certificate changes no property, so only
@@ -580,7 +676,8 @@ class MutualTlsTrustStore(Construct):
         :class:`CaBundle`); trust a root's subordinates only when you trust all of them. Only without
         ``bundle`` (a bundle brings its own CAs).
     :param revocation: attach each CA's CRL (as PEM) as a trust-store revocation list. Default: - False
-    :param bundle: an existing bundle to use. Default: - a new :class:`CaBundle` of ``trusted_cas``
+    :param bundle: an existing bundle to use; one of another stack (same account and region) is read weakly
+        (:meth:`CaBundle.location_in`). Default: - a new :class:`CaBundle` of ``trusted_cas``
     :param trust_store_name: Default: - generated by CloudFormation/CDK
     """
 
@@ -615,14 +712,18 @@ class MutualTlsTrustStore(Construct):
                     "drop trusted_cas, or pass them to the CaBundle",
                 )
             )
+        if bundle is not None:
+            problems += sharing_problems(bundle, self, field="bundle")
         raise_if_any(self, problems)
         self.bundle = bundle or CaBundle(self, "Bundle", trusted_cas=trusted_cas, revocation=revocation)
+        # A bundle of another stack is read weakly (CaBundle.location_in): no export to lock it.
+        location = self.bundle.location_in(self)
         self.trust_store = elbv2.TrustStore(
             self,
             "Resource",
-            bucket=self.bundle.bucket,
-            key=self.bundle.key,
-            version=self.bundle.object_version,
+            bucket=location.bucket,
+            key=location.key,
+            version=location.object_version,
             trust_store_name=trust_store_name,
         )
         self.revocation: elbv2.TrustStoreRevocation | None = None
@@ -633,17 +734,36 @@ class MutualTlsTrustStore(Construct):
                 trust_store=self.trust_store,
                 revocation_contents=[
                     elbv2.RevocationContent(
-                        bucket=self.bundle.bucket,
-                        key=obj.key,
+                        bucket=location.bucket,
+                        key=key,
                         revocation_type=elbv2.RevocationType.CRL,
                     )
-                    for obj in self.bundle.revocation_objects
+                    for key in location.revocation_keys
                 ],
             )
 
     @property
     def trust_store_arn(self) -> str:
         return self.trust_store.trust_store_arn
+
+    def trust_store_in(self, scope: Construct, id: str = "TrustStore") -> elbv2.ITrustStore:
+        """This trust store as an ``elbv2.ITrustStore`` usable in ``scope``'s stack, without a CloudFormation
+        export (which would lock it: a replaced trust store could not deploy).
+
+        Same stack: the trust store itself. Another stack of the same account and region:
+        ``elbv2.TrustStore.from_trust_store_arn`` in ``scope``, its ARN read through the SSM parameter
+        ``/pki-constructs/<path>/trust-store-arn`` (plus a stack dependency). A changed bundle updates the trust
+        store in place (same ARN); a replaced one reaches the listener on its stack's next deploy. Another account
+        or region is refused (:func:`sharing_problems`). ``MutualTls(trust_store=)`` calls it for you.
+
+        :param scope: where the trust store is used (a listener's scope).
+        :param id: the construct id of the import in ``scope``. Default: - "TrustStore"
+        """
+        if Stack.of(scope) is Stack.of(self):
+            return self.trust_store
+        raise_if_any(scope, sharing_problems(self, scope, field="trust_store"))
+        arn = weak_value(self, "ArnExport", self.trust_store_arn, scope, suffix="trust-store-arn")
+        return elbv2.TrustStore.from_trust_store_arn(scope, id, arn)
 
 
 @dataclass(frozen=True)
@@ -657,7 +777,8 @@ class MutualTls:
     :param revocation: check client certificates against the CAs' CRLs. Default: - False
     :param ignore_client_certificate_expiry: Default: - False (expired client certificates are refused)
     :param advertise_trust_store_ca_names: send the trusted CA names in the TLS handshake. Default: - False
-    :param trust_store: share an existing trust store between listeners. Default: - a new
+    :param trust_store: share an existing trust store between listeners; one of another stack (same account and
+        region) is read weakly (:meth:`MutualTlsTrustStore.trust_store_in`). Default: - a new
         :class:`MutualTlsTrustStore` per listener
     """
 
@@ -680,17 +801,25 @@ class MutualTls:
 
     def bind(self, scope: Construct, id: str = "MutualTls") -> elbv2.MutualAuthentication:
         """The listener's ``mutual_authentication``, creating the trust store in ``scope`` when needed."""
-        raise_if_any(scope, self.problems())
+        problems = self.problems()
+        if self.trust_store is not None and self.mode is MutualTlsMode.VERIFY:
+            problems += sharing_problems(self.trust_store, scope, field="trust_store")
+        raise_if_any(scope, problems)
         if self.mode is MutualTlsMode.PASSTHROUGH:
             return elbv2.MutualAuthentication(
                 mutual_authentication_mode=elbv2.MutualAuthenticationMode.PASS_THROUGH
             )
-        trust_store = self.trust_store or MutualTlsTrustStore(
-            scope, id, trusted_cas=self.trusted_cas, revocation=self.revocation
+        trust_store = (
+            # A shared trust store of another stack is read weakly (trust_store_in): no export to lock it.
+            self.trust_store.trust_store_in(scope, f"{id}TrustStore")
+            if self.trust_store is not None
+            else MutualTlsTrustStore(
+                scope, id, trusted_cas=self.trusted_cas, revocation=self.revocation
+            ).trust_store
         )
         return elbv2.MutualAuthentication(
             mutual_authentication_mode=elbv2.MutualAuthenticationMode.VERIFY,
-            trust_store=trust_store.trust_store,
+            trust_store=trust_store,
             ignore_client_certificate_expiry=self.ignore_client_certificate_expiry,
             advertise_trust_store_ca_names=self.advertise_trust_store_ca_names,
         )

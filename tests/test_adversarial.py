@@ -1953,6 +1953,69 @@ def _cross_stack_cases() -> list[Any]:
     def issuer_role(producer: Stack, consumer: Stack) -> None:
         IssuerRole(consumer, "Role", certificate_authority=root(producer), trusted_accounts=[OTHER_ACCOUNT])
 
+    def api_domain_certificate(producer: Stack, consumer: Stack) -> None:
+        MutualTlsApiDomain(
+            consumer,
+            "Api",
+            domain_name="www.example.com",
+            certificate=public_cert(producer),
+            trusted_cas=[root(consumer)],
+        )
+
+    def crl_front_certificate(producer: Stack, consumer: Stack) -> None:
+        # The front's certificate lives in us-east-1 (CloudFront), the CA anywhere.
+        front = CrlConfiguration(
+            cloudfront=True, custom_cname="www.example.com", cloudfront_certificate=public_cert(producer)
+        )
+        root(consumer, crl=front)
+
+    def api_domain_bundle(producer: Stack, consumer: Stack) -> None:
+        certificate = acm.Certificate.from_certificate_arn(
+            consumer, "Cert", "arn:aws:acm:us-east-1:111111111111:certificate/x"
+        )
+        bundle = CaBundle(producer, "Bundle", trusted_cas=[root(producer)])
+        MutualTlsApiDomain(
+            consumer, "Api", domain_name="api.example.com", certificate=certificate, bundle=bundle
+        )
+
+    def trust_store_bundle(producer: Stack, consumer: Stack) -> None:
+        bundle = CaBundle(producer, "Bundle", trusted_cas=[root(producer)], revocation=True)
+        MutualTlsTrustStore(consumer, "Trust", bundle=bundle, revocation=True)
+
+    def shared_trust_store(producer: Stack, consumer: Stack) -> None:
+        store = MutualTlsTrustStore(producer, "Trust", trusted_cas=[root(producer)])
+        MutualTls(trust_store=store).bind(consumer)
+
+    def ca_given_to_aws_cdk_lib(producer: Stack, consumer: Stack) -> None:
+        ca = root(producer)
+        acm.PrivateCertificate(
+            consumer,
+            "Cert",
+            certificate_authority=ca.certificate_authority_in(consumer),
+            domain_name="a.example.com",
+        )
+
+    def certificate_given_to_aws_cdk_lib(producer: Stack, consumer: Stack) -> None:
+        cert = public_cert(producer)
+        cloudfront.Distribution(
+            consumer,
+            "Cdn",
+            default_behavior=cloudfront.BehaviorOptions(origin=origin()),
+            domain_names=["www.example.com"],
+            certificate=cert.certificate_in(consumer),
+        )
+
+    # ACM issues only from a CA of its own region, a REGIONAL API domain uses a certificate of its own region,
+    # and a shared bundle or trust store serves its own region only: those pairs are refused at synth
+    # (test_service_certificate, test_trust_store and the FACT_CASES below).
+    same_region_only = {
+        service_certificate,
+        api_domain_certificate,
+        api_domain_bundle,
+        trust_store_bundle,
+        shared_trust_store,
+        ca_given_to_aws_cdk_lib,
+    }
     return [
         pytest.param(build, region, id=f"{build.__name__}-{region}")
         for build in (
@@ -1963,10 +2026,16 @@ def _cross_stack_cases() -> list[Any]:
             trust_store,
             distribution,
             issuer_role,
+            api_domain_certificate,
+            crl_front_certificate,
+            api_domain_bundle,
+            trust_store_bundle,
+            shared_trust_store,
+            ca_given_to_aws_cdk_lib,
+            certificate_given_to_aws_cdk_lib,
         )
         for region in ("us-east-1", "eu-west-1")
-        # ACM issues only from a CA of its own region: that pair is refused at synth (test_service_certificate)
-        if not (build is service_certificate and region != "us-east-1")
+        if not (build in same_region_only and region != "us-east-1")
     ]
 
 
@@ -2114,9 +2183,93 @@ FACT_CASES = [
 ]
 
 
+# Values of another stack that cannot travel weakly (issue 10, findings 03 and 19): refused in the constructor.
+FACT_CASES += [
+    F(
+        "shared bundle of another region",
+        "bundle",
+        lambda: MutualTlsTrustStore(
+            fresh("eu-west-1"), uid(), bundle=CaBundle(fresh(), uid(), trusted_cas=[root(fresh())])
+        ),
+    ),
+    F(
+        "API domain bundle of another account",
+        "bundle",
+        lambda: MutualTlsApiDomain(
+            fresh(account=OTHER_ACCOUNT),
+            uid(),
+            domain_name="api.example.com",
+            certificate=acm.Certificate.from_certificate_arn(
+                fresh(account=OTHER_ACCOUNT), uid(), f"arn:aws:acm:us-east-1:{OTHER_ACCOUNT}:certificate/x"
+            ),
+            bundle=CaBundle(fresh(), uid(), trusted_cas=[root(fresh())]),
+        ),
+    ),
+    F(
+        "shared trust store of another region",
+        "trust_store",
+        lambda: MutualTls(trust_store=MutualTlsTrustStore(fresh(), uid(), trusted_cas=[root(fresh())])).bind(
+            fresh("eu-west-1")
+        ),
+    ),
+    F(
+        "API domain certificate of an environment-agnostic stack",
+        "certificate",
+        lambda: MutualTlsApiDomain(
+            fresh(),
+            uid(),
+            domain_name="www.example.com",
+            certificate=public_cert(Stack(_app(), uid("Agnostic"))),
+            trusted_cas=[root(fresh())],
+        ),
+    ),
+    F(
+        "CRL front certificate of an environment-agnostic stack",
+        "crl.cloudfront_certificate",
+        lambda: root(
+            fresh(),
+            crl=CrlConfiguration(
+                cloudfront=True,
+                custom_cname="www.example.com",
+                cloudfront_certificate=public_cert(Stack(_app(), uid("Agnostic"))),
+            ),
+        ),
+    ),
+]
+
+
 @pytest.mark.parametrize("case", FACT_CASES, ids=[case.id for case in FACT_CASES])
 def test_fact_case(case: Case) -> None:
     test_case(case)
+
+
+def test_a_users_own_value_may_cross_stacks_through_an_export() -> None:
+    """Issue 11 class 8 refuses exports of values the library made; a user's VPC of a network stack, given to
+    CertifiedAlb, is ordinary CDK (issue 10, finding 21)."""
+    app = make_app()
+    network, site = Stack(app, "Network", env=env()), Stack(app, "Site", env=env())
+    CertifiedAlb(site, "Alb", vpc=vpc(network), certificates=[public_cert(site)], internet_facing=False)
+    assert _synth_problems(app) == ""
+    assert "Fn::ImportValue" in json.dumps(app.synth().get_stack_by_name("Site").template)
+
+
+def test_the_readme_public_tier_block_runs_with_a_real_vpc_of_a_network_stack() -> None:
+    """The README's Public tier block with ``vpc`` an ``ec2.Vpc`` of the reader's network stack in the site's
+    region, not the hidden prelude's import by attributes (issue 10, finding 21)."""
+    readme = (Path(__file__).parent.parent / "README.md").read_text()
+    block = readme.split("```python fixture:app fixture:edge_zone fixture:site_zone fixture:vpc\n", 1)[1]
+    block = block.split("```", 1)[0]
+    app = make_app()
+    network = Stack(app, "Network", env=env("eu-west-1"))
+    zones = Stack(app, "Zones", env=env("us-east-1"))
+    scope: dict[str, Any] = {
+        "app": app,
+        "vpc": ec2.Vpc(network, "Vpc", max_azs=2, nat_gateways=0),
+        "edge_zone": zone(zones),
+        "site_zone": zone(zones),
+    }
+    exec(block, scope)  # the README's own code
+    assert _synth_problems(app) == ""
 
 
 def test_a_strong_reference_names_the_consumer_and_may_be_a_warning_while_migrating() -> None:

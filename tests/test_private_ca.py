@@ -11,6 +11,7 @@ import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_iam as iam
+from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Annotations, Match, Template
 from syrupy.assertion import SnapshotAssertion
 
@@ -21,6 +22,7 @@ from pki_constructs import (
     KeyAlgorithm,
     OcspConfiguration,
     PkiValidationError,
+    PublicCertificate,
     RootCa,
     SigningAlgorithm,
     SubordinateCa,
@@ -550,3 +552,91 @@ def test_the_readme_quick_start_root_synthesizes_without_warnings() -> None:
     [ca] = resources_of_type(template_of(stack), "AWS::ACMPCA::CertificateAuthority").values()
     crl = ca["Properties"]["RevocationConfiguration"]["CrlConfiguration"]
     assert "Fn::GetAtt" in crl["CustomCname"] and crl["CustomCname"]["Fn::GetAtt"][1] == "DomainName"
+
+
+# Across stacks: the CRL front's certificate and the CA itself (issue 10, findings 02, 03, 20, 22) -----------
+
+
+def _templates_without_exports(app: cdk.App) -> dict[str, dict[str, Any]]:
+    templates = {s.stack_name: s.template for s in app.synth().stacks}
+    for name, template in templates.items():
+        assert "Fn::ImportValue" not in json.dumps(template), name
+        assert "Custom::CrossRegionExport" not in json.dumps(template), name
+    return templates
+
+
+def _crl_certificate(stack: cdk.Stack) -> PublicCertificate:
+    zone = route53.HostedZone.from_hosted_zone_attributes(
+        stack, "Zone", hosted_zone_id="Z0123456789ABCDEFGHIJ", zone_name="example.com"
+    )
+    return PublicCertificate(stack, "CrlCert", domain_name="crl.example.com", hosted_zone=zone)
+
+
+@pytest.mark.parametrize("ca_region", ["us-east-1", "eu-west-1"])
+def test_crl_front_reads_a_us_east_1_certificate_of_another_stack_weakly(ca_region: str) -> None:
+    app = make_app()
+    edge, pki = make_stack(app, "Edge"), make_stack(app, "Pki", region=ca_region)
+    RootCa(
+        pki,
+        "Root",
+        subject=DistinguishedName(common_name="Root"),
+        crl=CrlConfiguration(
+            cloudfront=True, custom_cname="crl.example.com", cloudfront_certificate=_crl_certificate(edge)
+        ),
+    )
+    template = _templates_without_exports(app)["Pki"]
+    distribution = _the(template, "AWS::CloudFront::Distribution")
+    certificate_arn = distribution["Properties"]["DistributionConfig"]["ViewerCertificate"][
+        "AcmCertificateArn"
+    ]
+    # Same region: an SSM parameter type; another region: the regional reader's attribute.
+    assert "Ref" in certificate_arn or "Fn::GetAtt" in certificate_arn
+    assert "/pki-constructs/Edge/CrlCert/certificate-arn" in json.dumps(template)
+
+
+def test_fails_crl_front_certificate_of_an_environment_agnostic_stack() -> None:
+    app = make_app()
+    agnostic, pki = cdk.Stack(app, "Agnostic"), make_stack(app, "Pki")
+    with pytest.raises(PkiValidationError, match=r"Agnostic has no region") as raised:
+        RootCa(
+            pki,
+            "Root",
+            subject=DistinguishedName(common_name="Root"),
+            crl=CrlConfiguration(
+                cloudfront=True,
+                custom_cname="crl.example.com",
+                cloudfront_certificate=_crl_certificate(agnostic),
+            ),
+        )
+    assert {p.field for p in raised.value.problems} == {"crl.cloudfront_certificate"}
+
+
+def _private_certificate_in_another_stack(fixed: bool) -> tuple[cdk.App, RootCa]:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload")
+    ca = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    acm.PrivateCertificate(
+        workload,
+        "Cert",
+        certificate_authority=ca.certificate_authority_in(workload) if fixed else ca,
+        domain_name="svc.internal.example",
+    )
+    return app, ca
+
+
+def test_fails_our_ca_given_to_aws_cdk_lib_in_another_stack_and_names_certificate_authority_in() -> None:
+    app, _ = _private_certificate_in_another_stack(fixed=False)
+    with pytest.raises(RuntimeError) as raised:
+        app.synth()
+    message = str(raised.value)
+    assert "Workload/Cert/Resource: strong reference" in message
+    assert "Pki/Root.certificate_authority_in(consumer_scope)" in message
+
+
+def test_certificate_authority_in_carries_the_ca_weakly_to_aws_cdk_lib() -> None:
+    app, ca = _private_certificate_in_another_stack(fixed=True)
+    template = _templates_without_exports(app)["Workload"]
+    certificate = _the(template, "AWS::CertificateManager::Certificate")
+    parameter = template["Parameters"][certificate["Properties"]["CertificateAuthorityArn"]["Ref"]]
+    assert parameter["Default"] == "/pki-constructs/Pki/Root/certificate-authority-arn"
+    assert ca.certificate_authority_in(ca) is ca

@@ -522,3 +522,148 @@ def test_fails_api_domain_certificate_of_another_region_or_a_disguised_ca(arn: s
             stack, "Domain", domain_name="api.example.com", certificate=certificate, trusted_cas=[issuing]
         )
     assert {p.field for p in raised.value.problems} == {"certificate"}
+
+
+# A bundle or trust store of another stack (issue 10, finding 19) ----------------------------------------
+
+
+def _shared_and_consumer(consumer_region: str = "us-east-1") -> tuple[cdk.App, cdk.Stack, cdk.Stack]:
+    app = make_app()
+    return app, make_stack(app, "Shared"), make_stack(app, "Consumer", region=consumer_region)
+
+
+def _no_export(app: cdk.App) -> dict[str, dict[str, Any]]:
+    """Every template of ``app`` (synthesized with the app checks), none carrying an export."""
+    templates = {s.stack_name: s.template for s in app.synth().stacks}
+    for name, template in templates.items():
+        assert "Fn::ImportValue" not in json.dumps(template), name
+        assert "Custom::CrossRegionExport" not in json.dumps(template), name
+    return templates
+
+
+def _ssm_parameter(template: dict[str, Any], reference: object) -> str:
+    """The SSM parameter name behind a ``{"Ref": <CloudFormation parameter>}``."""
+    assert isinstance(reference, dict), reference
+    parameter = template["Parameters"][reference["Ref"]]
+    assert parameter["Type"] == "AWS::SSM::Parameter::Value<String>"
+    return str(parameter["Default"])
+
+
+def test_a_bundle_of_another_stack_is_read_weakly_by_trust_store_and_api_domain() -> None:
+    app, shared, consumer = _shared_and_consumer()
+    _, issuing = hierarchy(shared)
+    bundle = CaBundle(shared, "Bundle", trusted_cas=[issuing], revocation=True)
+    MutualTlsTrustStore(consumer, "Store", bundle=bundle, revocation=True)
+    certificate = acm.Certificate.from_certificate_arn(
+        consumer, "Cert", "arn:aws:acm:us-east-1:111111111111:certificate/x"
+    )
+    MutualTlsApiDomain(consumer, "Api", domain_name="api.example.com", certificate=certificate, bundle=bundle)
+    template = _no_export(app)["Consumer"]
+    _, store = _one(template, "AWS::ElasticLoadBalancingV2::TrustStore")
+    properties = store["Properties"]
+    assert _ssm_parameter(template, properties["CaCertificatesBundleS3Bucket"]) == (
+        "/pki-constructs/Shared/Bundle/bundle-bucket"
+    )
+    # The object version changes with the bundle: a parameter CloudFormation resolves on every deploy.
+    assert _ssm_parameter(template, properties["CaCertificatesBundleS3ObjectVersion"]) == (
+        "/pki-constructs/Shared/Bundle/bundle-version"
+    )
+    _, revocation = _one(template, "AWS::ElasticLoadBalancingV2::TrustStoreRevocation")
+    key_parts = revocation["Properties"]["RevocationContents"][0]["S3Key"]["Fn::Join"][1]
+    assert _ssm_parameter(template, key_parts[1]) == "/pki-constructs/Shared/Bundle/revocation-generation"
+    _, domain = _one(template, "AWS::ApiGateway::DomainName")
+    assert _ssm_parameter(template, domain["Properties"]["MutualTlsAuthentication"]["TruststoreVersion"]) == (
+        "/pki-constructs/Shared/Bundle/bundle-version"
+    )
+
+
+def test_a_shared_trust_store_of_another_stack_is_read_weakly_by_the_listener() -> None:
+    app, shared, consumer = _shared_and_consumer()
+    _, issuing = hierarchy(shared)
+    store = MutualTlsTrustStore(shared, "Store", trusted_cas=[issuing])
+    alb = _alb(consumer)
+    alb.add_listener(
+        "Https",
+        port=443,
+        certificates=[elbv2.ListenerCertificate.from_arn("arn:aws:acm:us-east-1:111111111111:certificate/x")],
+        mutual_authentication=MutualTls(trust_store=store).bind(alb),
+        default_action=elbv2.ListenerAction.fixed_response(404),
+    )
+    template = _no_export(app)["Consumer"]
+    _, listener = _one(template, "AWS::ElasticLoadBalancingV2::Listener")
+    arn = listener["Properties"]["MutualAuthentication"]["TrustStoreArn"]
+    assert _ssm_parameter(template, arn) == "/pki-constructs/Shared/Store/trust-store-arn"
+    assert store.trust_store_in(shared) is store.trust_store
+
+
+@pytest.mark.parametrize(
+    ("region", "account"), [("eu-west-1", "111111111111"), ("us-east-1", "222222222222")]
+)
+def test_fails_bundle_of_another_region_or_account(region: str, account: str) -> None:
+    app = make_app()
+    shared, consumer = make_stack(app, "Shared"), make_stack(app, "Consumer", region=region, account=account)
+    _, issuing = hierarchy(shared)
+    bundle = CaBundle(shared, "Bundle", trusted_cas=[issuing])
+    with pytest.raises(PkiValidationError, match=r"bundle='Shared/Bundle.*own account and region") as raised:
+        MutualTlsTrustStore(consumer, "Store", bundle=bundle)
+    assert {p.field for p in raised.value.problems} == {"bundle"}
+    certificate = acm.Certificate.from_certificate_arn(
+        consumer, "Cert", f"arn:aws:acm:{region}:{account}:certificate/x"
+    )
+    with pytest.raises(PkiValidationError, match=r"bundle='Shared/Bundle"):
+        MutualTlsApiDomain(
+            consumer, "Api", domain_name="api.example.com", certificate=certificate, bundle=bundle
+        )
+
+
+def test_fails_shared_trust_store_of_another_region() -> None:
+    _, shared, consumer = _shared_and_consumer("eu-west-1")
+    _, issuing = hierarchy(shared)
+    store = MutualTlsTrustStore(shared, "Store", trusted_cas=[issuing])
+    with pytest.raises(
+        PkiValidationError, match=r"trust_store='Shared/Store.*own account and region"
+    ) as raised:
+        MutualTls(trust_store=store).bind(consumer)
+    assert {p.field for p in raised.value.problems} == {"trust_store"}
+
+
+def test_fails_bundle_of_an_environment_agnostic_stack() -> None:
+    app = make_app()
+    agnostic, consumer = cdk.Stack(app, "Agnostic"), make_stack(app, "Consumer")
+    bundle = CaBundle(agnostic, "Bundle", trusted_cas=[hierarchy(agnostic)[1]])
+    with pytest.raises(PkiValidationError, match=r"bundle='Agnostic/Bundle'.*Agnostic has no region"):
+        MutualTlsTrustStore(consumer, "Store", bundle=bundle)
+
+
+def test_api_domain_reads_a_certificate_of_another_stack_weakly() -> None:
+    app, shared, consumer = _shared_and_consumer()
+    certificate = acm.Certificate(shared, "Cert", domain_name="api.example.com")
+    MutualTlsApiDomain(
+        consumer,
+        "Api",
+        domain_name="api.example.com",
+        certificate=certificate,
+        trusted_cas=[hierarchy(consumer)[1]],
+    )
+    template = _no_export(app)["Consumer"]
+    _, domain = _one(template, "AWS::ApiGateway::DomainName")
+    assert _ssm_parameter(template, domain["Properties"]["RegionalCertificateArn"]) == (
+        "/pki-constructs/Shared/Cert/certificate-arn"
+    )
+
+
+def test_fails_api_domain_certificate_of_an_environment_agnostic_stack() -> None:
+    app = make_app()
+    agnostic, consumer = cdk.Stack(app, "Agnostic"), make_stack(app, "Consumer")
+    certificate = acm.Certificate(agnostic, "Cert", domain_name="api.example.com")
+    with pytest.raises(
+        PkiValidationError, match=r"certificate='Agnostic/Cert'.*Agnostic has no region"
+    ) as raised:
+        MutualTlsApiDomain(
+            consumer,
+            "Api",
+            domain_name="api.example.com",
+            certificate=certificate,
+            trusted_cas=[hierarchy(consumer)[1]],
+        )
+    assert {p.field for p in raised.value.problems} == {"certificate"}
