@@ -31,6 +31,10 @@ class AcmCertificateBase(Resource):
     """The shared base of our ACM certificates; subclasses set ``_resource`` in their constructor."""
 
     _resource: acm.ICertificate
+    # The construct id of export_arn's child. Logical ids are deployed state: renaming the child would replace
+    # its SSM parameter with one of the same name, which CloudFormation refuses; so each class keeps the id
+    # it has always used (PublicCertificate: "ArnExport", the generic certificate_in: "PkiArnExport").
+    _arn_export_id = "PkiArnExport"
 
     @property
     def certificate_arn(self) -> str:
@@ -49,7 +53,7 @@ class AcmCertificateBase(Resource):
 
         :param name: the SSM parameter name. Default: - ``/pki-constructs/<path>/certificate-arn``.
         """
-        existing = self.node.try_find_child("ArnExport")
+        existing = self.node.try_find_child(self._arn_export_id)
         if isinstance(existing, RegionalExport):
             if name is not None and name != existing.parameter_name:
                 raise_if_any(
@@ -66,7 +70,7 @@ class AcmCertificateBase(Resource):
             return existing
         return RegionalExport(
             self,
-            "ArnExport",
+            self._arn_export_id,
             value=self.certificate_arn,
             name=name or default_parameter_name(self, "certificate-arn"),
             description=self._arn_description(),
@@ -90,8 +94,9 @@ class AcmCertificateBase(Resource):
         """
         return certificate_in(self, scope, id)
 
-    def _arn_description(self) -> str:
-        return f"ARN of the ACM certificate {self.node.path}"
+    def _arn_description(self) -> str | None:
+        """The export parameter's description. Default: - RegionalExport's ("published by <path>")."""
+        return None
 
     def apply_removal_policy(self, policy: RemovalPolicy) -> None:
         """Apply ``policy`` to the ``AWS::CertificateManager::Certificate`` (``IResource``; the default

@@ -212,5 +212,7 @@ class PublicCertificate(AcmCertificateBase):
             self, id, certificate=self, threshold=threshold, topic=topic, create_topic=create_topic
         )
 
+    _arn_export_id = "ArnExport"
+
     def _arn_description(self) -> str:
         return f"ARN of the ACM certificate {self.node.path} ({self.domain_names[0]})"

@@ -127,6 +127,9 @@ def task_role(stack: cdk.Stack) -> iam.Role:
 
 @pytest.fixture
 def vpc(existing: cdk.Stack) -> ec2.IVpc:
+    """Imported by attributes, so one VPC serves blocks of any region (the Public tier's site is in eu-west-1, the
+    Private tier's stack in us-east-1). The README says any ``ec2.IVpc`` of the block's region works; a real
+    ``ec2.Vpc`` of a network stack is tried in tests/test_adversarial.py (the Public tier block)."""
     return ec2.Vpc.from_vpc_attributes(
         existing,
         "Vpc",
