@@ -230,18 +230,18 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
     library made is refused wherever it goes — into a construct of this library, of aws-cdk-lib or the
     user's — because the export would lock it: a renewed or replaced certificate or CA could not deploy.
     """
-    # (producer element, mechanism node, mechanism, the export's name as consumers reference it)
-    produced: list[tuple[IConstruct, IConstruct, str, str]] = []
+    # (producer element, mechanism node, mechanism, the export's name as consumers reference it, its value)
+    produced: list[tuple[IConstruct, IConstruct, str, str, object]] = []
     for node in root.node.find_all():
         if isinstance(node, CfnOutput) and node.export_name and node.node.scope is not None:
             if node.node.scope.node.id == "Exports":
                 stack = Stack.of(node)
-                for logical_id in _referenced_logical_ids(stack.resolve(node.value)):
+                exported = stack.resolve(node.value)
+                for logical_id in _referenced_logical_ids(exported):
                     element = _element(stack, logical_id)
                     if element is not None:
-                        produced.append(
-                            (element, node, "Fn::ImportValue", str(stack.resolve(node.export_name)))
-                        )
+                        name = str(stack.resolve(node.export_name))
+                        produced.append((element, node, "Fn::ImportValue", name, exported))
         elif isinstance(node, CfnResource) and node.cfn_resource_type == "Custom::CrossRegionExportWriter":
             stack = Stack.of(node)
             exports = _dig(_properties(node), ("WriterProps", "exports"))
@@ -249,13 +249,13 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
                 for logical_id in _referenced_logical_ids(value):
                     element = _element(stack, logical_id)
                     if element is not None:
-                        produced.append((element, node, "Custom::CrossRegionExportWriter", str(name)))
+                        produced.append((element, node, "Custom::CrossRegionExportWriter", str(name), value))
     produced = [entry for entry in produced if _library_owner(entry[0]) is not None]
     if not produced:
         return []
     readers = _strong_readers(root)
     problems = []
-    for element, mechanism_node, mechanism, export_name in produced:
+    for element, mechanism_node, mechanism, export_name, exported in produced:
         consumers: list[IConstruct | None] = [*readers.get(export_name, [])]
         for consumer in consumers or [None]:
             where = consumer.node.path if consumer is not None else "a construct of another stack"
@@ -266,7 +266,7 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
                     "a value this library made crosses stacks through a CloudFormation export, which locks "
                     "the producer: it can then be neither replaced (a renewed certificate or CA) nor deleted "
                     "while the consumer exists",
-                    _weak_fix(element),
+                    _weak_fix(element, exported),
                 )
             )
             if consumer is None:
@@ -274,27 +274,42 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
     return problems
 
 
-def _weak_fix(element: IConstruct) -> str:
-    """The fix for a strong reference to ``element``: the weak accessor of the construct that made it."""
+# The weak accessor of each kind of producer: (method, the attributes it carries, what it returns).
+_WEAK_ACCESSORS = [
+    ("certificate_authority_in", ("certificate_authority_arn",), "an acmpca.ICertificateAuthority"),
+    ("certificate_in", ("certificate_arn",), "an acm.ICertificate"),
+    ("trust_store_in", ("trust_store_arn",), "an elbv2.ITrustStore"),
+    ("location_in", ("object_version", "sha256"), "the bundle's bucket, key and object version"),
+]
+
+
+def _weak_fix(element: IConstruct, exported: object) -> str:
+    """The fix for a strong reference to ``exported`` (a resolved expression made by ``element``): the weak
+    accessor of the construct of this library whose attribute it is, else :class:`RegionalExport`."""
+    stack = Stack.of(element)
     for owner in reversed(element.node.scopes):
         if not type(owner).__module__.startswith(_LIBRARY):
             continue
-        if hasattr(owner, "certificate_authority_in"):
-            return (
-                f"pass {owner.node.path}.certificate_authority_in(consumer_scope) instead of the CA itself: an "
-                "acmpca.ICertificateAuthority of the consumer's stack whose ARN is read through an SSM "
-                "parameter (or pass the CA to a prop of this library, which does that itself)"
-            )
-        if hasattr(owner, "certificate_in"):
-            return (
-                f"pass {owner.node.path}.certificate_in(consumer_scope) instead of the certificate itself: an "
-                "acm.ICertificate of the consumer's stack whose ARN is read through an SSM parameter (or pass "
-                "the certificate to a prop of this library, which does that itself)"
-            )
+        for method, attributes, returned in _WEAK_ACCESSORS:
+            if not hasattr(owner, method):
+                continue
+            if any(_resolves_to(stack, getattr(owner, a, None), exported) for a in attributes):
+                return (
+                    f"use {owner.node.path}.{method}(consumer_scope) in the consumer's stack instead of the "
+                    f"construct or its attribute: {returned} there, read through an SSM parameter (props of "
+                    "this library do that themselves)"
+                )
     return (
         "carry the value with pki_constructs.cross_region.RegionalExport(producer_scope, id, "
         "value=...).value_in(consumer_scope), which reads it through an SSM parameter"
     )
+
+
+def _resolves_to(stack: Stack, value: object, exported: object) -> bool:
+    try:
+        return value is not None and stack.resolve(value) == exported
+    except Exception:  # an attribute that can't be resolved offline is not the exported value
+        return False
 
 
 def _strong_readers(root: IConstruct) -> dict[str, list[IConstruct]]:

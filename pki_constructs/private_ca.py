@@ -75,7 +75,8 @@ def _known_partition(stack: Stack) -> str | None:
 class CertificateAuthorityBase(Resource):
     """What RootCa and SubordinateCa share: the CA resource, revocation, ACM permission, grants, events.
 
-    Both *are* ``aws_acmpca.ICertificateAuthority``: pass them wherever aws-cdk-lib takes a CA. Their
+    Both *are* ``aws_acmpca.ICertificateAuthority``: pass them wherever aws-cdk-lib takes a CA in their own stack
+    (in another stack, :meth:`certificate_authority_in`; props of this library take them anywhere). Their
     ``certificate_authority_arn`` is the activation's ARN, so whatever uses it waits for an ACTIVE CA.
 
     :resource: AWS::ACMPCA::CertificateAuthority

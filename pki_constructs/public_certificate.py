@@ -122,8 +122,9 @@ class PublicCertificate(AcmCertificateBase):
     """A public ACM certificate, DNS-validated through Route 53 (native ``AWS::CertificateManager::Certificate``:
     CloudFormation creates the validation records and waits for issuance).
 
-    It *is* an ``acm.ICertificate``: pass it wherever aws-cdk-lib takes one (load balancers, CloudFront, API
-    Gateway) and to every certificate prop of this library.
+    It *is* an ``acm.ICertificate``: pass it to every certificate prop of this library, and wherever aws-cdk-lib
+    takes one (load balancers, CloudFront, API Gateway) in its own stack — in another stack, hand aws-cdk-lib
+    :meth:`certificate_in` (passing the certificate itself would export its ARN and lock it; synth refuses).
 
     Names are checked at synth: ACM's syntax, labels ≤ 63, names ≤ 253, the first name (the CN) ≤ 64,
     wildcards only as the whole left-most label, duplicates removed, at most ``max_names`` names, each name

@@ -151,7 +151,8 @@ class ServiceCertificate(AcmCertificateBase):
     """An ACM private certificate for a service's DNS names, issued and renewed from one of our CAs.
 
     It *is* an ``acm.ICertificate``: pass it to load balancers (``CertifiedAlb``, ``elbv2`` listeners) and to
-    every certificate prop of this library.
+    every certificate prop of this library; to aws-cdk-lib in another stack, hand :meth:`certificate_in` (the
+    certificate itself would be exported, which locks it; synth refuses).
 
     The certificate refers to the CA's activated ARN, so it is requested only once the CA is active. With
     ``export=True`` the certificate, its chain, its private key (PKCS#8, encrypted with a random passphrase)

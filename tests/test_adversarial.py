@@ -2291,3 +2291,17 @@ def test_a_strong_reference_names_the_consumer_and_may_be_a_warning_while_migrat
         str(entry.data) for entry in migrating.node.find_child("PkiConstructsAppChecks").node.metadata
     ]
     assert any("strong reference" in str(w) for w in warnings)
+
+
+def test_a_strong_reference_to_a_library_value_without_an_accessor_names_regional_export() -> None:
+    """A CRL bucket's name is no certificate or CA ARN: the fix is the general weak helper, not an accessor
+    of the CA that contains the bucket."""
+    app = make_app()
+    producer, consumer = Stack(app, "Producer", env=env()), Stack(app, "Consumer", env=env())
+    ca = root(producer)
+    assert ca.crl_distribution is not None
+    ssm.StringParameter(consumer, "CrlBucket", string_value=ca.crl_distribution.bucket.bucket_name)
+    message = _synth_problems(app)
+    assert "Consumer/CrlBucket/Resource: strong reference" in message
+    assert "RegionalExport(producer_scope, id, value=...).value_in(consumer_scope)" in message
+    assert "certificate_authority_in" not in message

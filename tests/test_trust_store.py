@@ -667,3 +667,18 @@ def test_fails_api_domain_certificate_of_an_environment_agnostic_stack() -> None
             trusted_cas=[hierarchy(consumer)[1]],
         )
     assert {p.field for p in raised.value.problems} == {"certificate"}
+
+
+def test_fails_bundle_values_given_to_aws_cdk_lib_in_another_stack_and_names_location_in() -> None:
+    app, shared, consumer = _shared_and_consumer()
+    _, issuing = hierarchy(shared)
+    bundle = CaBundle(shared, "Bundle", trusted_cas=[issuing])
+    elbv2.TrustStore(consumer, "Own", bucket=bundle.bucket, key=bundle.key, version=bundle.object_version)
+    with pytest.raises(RuntimeError) as raised:
+        app.synth()
+    assert "Consumer/Own/Resource: strong reference" in str(raised.value)
+    assert "Shared/Bundle.location_in(consumer_scope)" in str(raised.value)
+    location = bundle.location_in(consumer)
+    elbv2.TrustStore(
+        consumer, "Weak", bucket=location.bucket, key=location.key, version=location.object_version
+    )
