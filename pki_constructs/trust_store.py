@@ -24,6 +24,7 @@ from aws_cdk import (
     Names,
     RemovalPolicy,
     Stack,
+    Token,
     Validations,
 )
 from aws_cdk import aws_acmpca as acmpca
@@ -604,7 +605,9 @@ class CaBundle(Construct):
             )
         raise_if_any(scope, sharing_problems(self, scope, field=field))
         prefix = f"{Names.unique_id(scope)}{Names.unique_id(self)}"
-        name = weak_value(self, "BucketNameExport", self.bucket.bucket_name, scope, suffix="bundle-bucket")
+        name = self.bucket.bucket_name
+        if Token.is_unresolved(name):  # a bucket this app creates; a literal name (an import) needs no parameter
+            name = weak_value(self, "BucketNameExport", name, scope, suffix="bundle-bucket")
         bucket = s3.Bucket.from_bucket_name(scope, f"{prefix}Bucket", name)
         version = weak_value(self, "VersionExport", self.object_version, scope, suffix="bundle-version")
         revocation_keys: list[str] = []

@@ -12,6 +12,7 @@ from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_s3 as s3
 from aws_cdk.assertions import Annotations, Match
 from syrupy.assertion import SnapshotAssertion
 
@@ -682,3 +683,14 @@ def test_fails_bundle_values_given_to_aws_cdk_lib_in_another_stack_and_names_loc
     elbv2.TrustStore(
         consumer, "Weak", bucket=location.bucket, key=location.key, version=location.object_version
     )
+
+
+def test_a_bundle_in_a_bucket_known_by_name_needs_no_parameter_for_the_name() -> None:
+    app, shared, consumer = _shared_and_consumer()
+    bucket = s3.Bucket.from_bucket_name(shared, "Existing", "example-trust-bundles")
+    bundle = CaBundle(shared, "Bundle", trusted_cas=[hierarchy(shared)[1]], bucket=bucket)
+    MutualTlsTrustStore(consumer, "Store", bundle=bundle)
+    template = _no_export(app)["Consumer"]
+    _, store = _one(template, "AWS::ElasticLoadBalancingV2::TrustStore")
+    assert store["Properties"]["CaCertificatesBundleS3Bucket"] == "example-trust-bundles"
+    assert "bundle-bucket" not in json.dumps(template)
