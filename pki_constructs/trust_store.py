@@ -606,7 +606,8 @@ class CaBundle(Construct):
         raise_if_any(scope, sharing_problems(self, scope, field=field))
         prefix = f"{Names.unique_id(scope)}{Names.unique_id(self)}"
         name = self.bucket.bucket_name
-        if Token.is_unresolved(name):  # a bucket this app creates; a literal name (an import) needs no parameter
+        # A bucket this app creates; a literal name (an import) needs no parameter.
+        if Token.is_unresolved(name):
             name = weak_value(self, "BucketNameExport", name, scope, suffix="bundle-bucket")
         bucket = s3.Bucket.from_bucket_name(scope, f"{prefix}Bucket", name)
         version = weak_value(self, "VersionExport", self.object_version, scope, suffix="bundle-version")
