@@ -39,9 +39,25 @@ def issuer_of(certificate_arn: str) -> str:
     return certificate_arn.split("/certificate/")[0]
 
 
+# arn:<partition>:<service>:<region>:<account>:<resource> (AWS General Reference, "Amazon Resource Names").
+_ARN = re.compile(r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):[^:]*:.+$")
+
+
+def _fields(arn: str) -> re.Match[str]:
+    match = _ARN.match(arn)
+    if match is None:
+        raise ValueError(f"{arn!r} is not an ARN")
+    return match
+
+
 def region_of(arn: str) -> str:
     """The Region field of any regional ARN."""
-    parts = arn.split(":")
-    if len(parts) < 6 or parts[0] != "arn" or not parts[3]:
+    region = _fields(arn)["region"]
+    if not region:
         raise ValueError(f"{arn!r} is not a regional ARN")
-    return parts[3]
+    return region
+
+
+def partition_of(arn: str) -> str:
+    """The partition field of any ARN (``aws``, ``aws-cn``, ``aws-us-gov``, ...)."""
+    return _fields(arn)["partition"]

@@ -66,7 +66,7 @@ import re
 from typing import Any, NotRequired, TypedDict, cast
 
 from . import aws
-from .arns import is_ca_arn, issuer_of, region_of
+from .arns import is_ca_arn, issuer_of, partition_of, region_of
 from .aws import LambdaContext
 from .framework import CustomResourceEvent, IsCompleteResponse, OnEventResponse
 from .logs import Logger
@@ -82,7 +82,7 @@ CLAIM_PENDING = "PkiCaActivationClaimPending"
 is_complete, which then claims the child itself instead of taking the missing claim for a newer request's."""
 SESSION_NAME = "pki-constructs-ca-activation"
 
-_PHYSICAL_ID = re.compile(r"^(arn:[^/]+:certificate-authority/[0-9a-zA-Z-]+)/activation/([0-9a-f]{16})$")
+_ACTIVATION_DIGEST = re.compile(r"^[0-9a-f]{16}$")
 
 LOG = Logger(__name__)
 
@@ -389,7 +389,7 @@ class Activation:
         return self._parent
 
     def _check_partition(self, parent_arn: str) -> None:
-        if parent_arn.split(":")[1] != self.props.child_arn.split(":")[1]:
+        if partition_of(parent_arn) != partition_of(self.props.child_arn):
             raise ActivationError(
                 f"parent {parent_arn} and child {self.props.child_arn} are in different partitions"
             )
@@ -442,7 +442,7 @@ class Activation:
 
     @property
     def template_arn(self) -> str:
-        partition = self.parent_arn.split(":")[1]
+        partition = partition_of(self.parent_arn)
         return (
             f"arn:{partition}:acm-pca:::template/SubordinateCACertificate_PathLen{self.props.path_length}/V1"
         )
@@ -689,14 +689,13 @@ def _cleanup(activation: Activation) -> None:
 
 def _delete(event: CustomResourceEvent) -> OnEventResponse:
     physical_id = str(event.get("PhysicalResourceId", ""))
-    match = _PHYSICAL_ID.match(physical_id)
-    if not match:
+    child_arn, _, digest = physical_id.partition("/activation/")
+    if not (is_ca_arn(child_arn) and _ACTIVATION_DIGEST.match(digest)):
         LOG.info(
             "placeholder physical id (a Create that never finished); nothing to delete",
             physical_id=physical_id,
         )
         return {"PhysicalResourceId": physical_id}
-    child_arn, digest = match.groups()
     acm_pca = client("acm-pca", region_of(child_arn))
     try:
         status = _call(

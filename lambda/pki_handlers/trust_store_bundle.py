@@ -164,7 +164,7 @@ def publish_bundle(ca_arns: list[str], bucket: str, key: str) -> dict[str, str]:
         raise BundleRuleError("CertificateAuthorityArns is empty: a trust store needs at least one CA")
     chains = [_ca_chain(arn) for arn in ca_arns]
     bundle, depth = build_bundle(chains)
-    count = bundle.count("-----BEGIN CERTIFICATE-----")
+    count = len(split_pem(bundle, "CERTIFICATE"))
     version, digest = _put_if_changed(bucket, key, bundle.encode(), "application/x-pem-file")
     LOG.info(
         "bundle written", bundle=f"s3://{bucket}/{key}", certificates=count, depth=depth, version=version

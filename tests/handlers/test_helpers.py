@@ -41,6 +41,18 @@ def test_fails_on_what_is_not_a_ca_arn(arn: str) -> None:
         arns.parse_ca_arn(arn)
 
 
+def test_region_and_partition_of_any_arn() -> None:
+    assert (arns.region_of(CA), arns.partition_of(CA)) == ("cn-north-1", "aws-cn")
+    role = "arn:aws-us-gov:iam::123456789012:role/r"
+    assert arns.partition_of(role) == "aws-us-gov"
+
+
+@pytest.mark.parametrize("arn", ["not-an-arn", "arn:aws", "arn:aws:iam::123456789012:role/r"])
+def test_fails_region_of_what_has_none(arn: str) -> None:
+    with pytest.raises(ValueError, match="not a"):
+        arns.region_of(arn)
+
+
 def test_pem_round_trip_and_fingerprint() -> None:
     ca = LocalCa.root("Helper Root", key_algorithm="EC_prime256v1", days=30)
     messy = ca.pem.replace("\n", "\r\n")
