@@ -12,6 +12,9 @@ from dataclasses import dataclass
 
 from aws_cdk import Token
 
+from .errors import Problem
+from .value_rules import partition_of, region_problems
+
 _ARN = re.compile(
     r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws|):(?P<resource>.+)$"
 )
@@ -61,6 +64,65 @@ def parse_ca_arn(arn: str | None) -> Arn | None:
     if parts and parts.service == "acm-pca" and parts.region and _CA_RESOURCE.match(parts.resource):
         return parts
     return None
+
+
+CA_ARN_SHAPE = "arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>"
+
+
+def ca_arn_problems(field: str, arn: object, *, fix: str | None = None) -> list[Problem]:
+    """The one rule for a literal CA ARN, wherever a CA is taken (the importer, ``parent=``,
+    ``certificate_authority=``, ``trusted_cas=``, ``CaExpiryAlarm``, ``CaRotation``): an AWS Private CA ARN
+    (not an ACM certificate, nor a certificate a CA issued, ``.../certificate/<serial>``), whose region is a
+    region code (not an availability zone such as ``eu-west-1a``) of the ARN's partition (``arn:aws-cn`` holds
+    only ``cn-*`` regions). A token is unknown, not wrong: no problem.
+
+    :param fix: what to do instead. Default: - copy the ARN from ``aws acm-pca list-certificate-authorities``
+    """
+    if not isinstance(arn, str) or not is_literal(arn):
+        return []
+    copy = fix or "copy the CA's ARN from `aws acm-pca list-certificate-authorities` (or the console)"
+    parts = parse(arn)
+    if parts is not None and parts.service == "acm":
+        return [
+            Problem(
+                field,
+                arn,
+                "is an ACM certificate ARN, not an AWS Private CA",
+                f"name the CA that issued it by its own ARN ({CA_ARN_SHAPE}; {copy}); to watch this "
+                "certificate's expiry use ExpiryAlarm(certificate=acm.Certificate.from_certificate_arn(...))",
+            )
+        ]
+    ca = parse_ca_arn(arn)
+    if ca is None:
+        return [Problem(field, arn, f"is not an AWS Private CA ARN ({CA_ARN_SHAPE})", copy)]
+    if region_problems(field, ca.region):
+        return [
+            Problem(
+                field,
+                arn,
+                f"its region {ca.region!r} is not an AWS region code (an availability zone, like "
+                "'eu-west-1a', is not a region)",
+                f"use the CA's region, e.g. {ca.region.rstrip('abcdefghijklmnopqrstuvwxyz')!r}; {copy}",
+            )
+        ]
+    expected = partition_of(ca.region)
+    if expected is not None and expected != ca.partition:
+        return [
+            Problem(
+                field,
+                arn,
+                f"partition {ca.partition!r} has no region {ca.region!r} (it is in {expected!r}, "
+                "aws-cdk-lib's region facts)",
+                f"use arn:{expected}:acm-pca:{ca.region}:..., or the region of partition {ca.partition}",
+            )
+        ]
+    return []
+
+
+def partition_of_arn(arn: str | None) -> str | None:
+    """The partition of a literal ARN of any service (``aws``, ``aws-cn``, ...); None for tokens and non-ARNs."""
+    parts = parse(arn)
+    return parts.partition if parts else None
 
 
 def parse_acm_arn(arn: str | None) -> Arn | None:

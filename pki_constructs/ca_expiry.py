@@ -22,7 +22,6 @@ alarm are in the alarm's stack region.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 import jsii
@@ -44,10 +43,11 @@ from aws_cdk import aws_lambda as lambda_
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from . import _arn
 from ._provider import async_handler_function
 from .ca_facts import ca_facts, note_skipped_rules
 from .cross_region import RegionalExport, default_parameter_name
-from .errors import PkiValidationError, Problem, add_late_validation, raise_if_any
+from .errors import Problem, add_late_validation, raise_if_any
 from .expiry_alarm_factory import days_to_expiry_alarm
 from .expiry_metrics import (
     CA_METRIC_NAMESPACE,
@@ -55,14 +55,7 @@ from .expiry_metrics import (
     ca_days_to_expiry_metric,
     ca_metric_period,
 )
-from .expiry_rules import (
-    account_of_arn,
-    certificate_authority_arn_problems,
-    check_interval_problems,
-    days_of,
-    region_of_arn,
-    threshold_problems,
-)
+from .expiry_rules import check_interval_problems, days_of, threshold_problems
 from .inputs import is_token, token_days, typed_props
 
 DEFAULT_CA_THRESHOLD = Duration.days(90)
@@ -74,7 +67,7 @@ _MONITOR_ID = "PkiConstructsCaExpiryMonitor"
 _HANDLER = "ca_expiry"
 
 
-def _arn_in(certificate_authority: object, arn: str, scope: Construct) -> str:
+def _arn_in(certificate_authority: acmpca.ICertificateAuthority, arn: str, scope: Construct) -> str:
     """The CA's ARN usable in ``scope``'s stack. A CA construct of another stack is read through an SSM
     parameter next to it (:mod:`pki_constructs.cross_region`): a plain token would make aws-cdk-lib write a
     strong cross-stack (or cross-region) export that locks the CA's ARN."""
@@ -87,43 +80,6 @@ def _arn_in(certificate_authority: object, arn: str, scope: Construct) -> str:
         owner, "PkiArnExport", value=arn, name=default_parameter_name(owner, "certificate-authority-arn")
     )
     return export.value_in(scope)
-
-
-@dataclass(frozen=True)
-class _CaFacts:
-    arn: str
-    validity: Duration | None
-
-
-def _ca_facts(certificate_authority: object, field: str) -> _CaFacts | list[Problem]:
-    """What the CA rules know about ``certificate_authority`` (to become the "ca" module's ``ca_facts()``)."""
-    if isinstance(certificate_authority, str):
-        return certificate_authority_arn_problems(certificate_authority, field=field) or _CaFacts(
-            certificate_authority, None
-        )
-    arn = getattr(certificate_authority, "certificate_authority_arn", None)
-    if isinstance(arn, str) and arn:
-        validity = ca_facts(certificate_authority).validity
-        return certificate_authority_arn_problems(arn, field=field) or _CaFacts(
-            arn, validity if isinstance(validity, Duration) else None
-        )
-    if hasattr(certificate_authority, "certificate_arn") or hasattr(certificate_authority, "certificate"):
-        return [
-            Problem(
-                field,
-                type(certificate_authority).__name__,
-                "is an ACM certificate, not a Private CA: ACM publishes DaysToExpiry for it already",
-                "use ExpiryAlarm(scope, id, certificate=...) (or public_certificate.add_expiry_alarm())",
-            )
-        ]
-    return [
-        Problem(
-            field,
-            type(certificate_authority).__name__,
-            "is not a Private CA",
-            "pass a RootCa, SubordinateCa, acmpca.ICertificateAuthority or a CA ARN",
-        )
-    ]
 
 
 # --------------------------------------------------------------------------------------------------------
@@ -260,9 +216,11 @@ class CaExpiryAlarm(Construct):
     it. Every ``CaExpiryAlarm`` of a stack shares that stack's :class:`CaExpiryMonitor`.
 
     :param certificate_authority: the CA to watch: a ``RootCa``/``SubordinateCa`` (its ``validity`` bounds the
-        threshold), any ``acmpca.ICertificateAuthority`` or a CA ARN (any region of this account; another
-        account works only if the CA is shared so that this account may call DescribeCertificateAuthority).
-        An ACM certificate is refused: use ``ExpiryAlarm``.
+        threshold), an import (``SubordinateCa.from_certificate_authority_attributes``, or aws-cdk-lib's
+        ``acmpca.CertificateAuthority.from_certificate_authority_arn``) of a CA in any region of this account;
+        another account works only if the CA is shared so that this account may call
+        DescribeCertificateAuthority. An ARN string is not a CA: import it. An ACM certificate is refused: use
+        ``ExpiryAlarm``.
     :param threshold: alarm when fewer days than this remain. At least 1 day and below the CA's validity when
         known. A CA cannot issue certificates that outlive it, so a CA backing ACM private certificates (395
         days) needs replacing well before that: raise the threshold accordingly. Default: - 90 days
@@ -285,7 +243,7 @@ class CaExpiryAlarm(Construct):
         scope: Construct,
         id: str,
         *,
-        certificate_authority: acmpca.ICertificateAuthority | str,
+        certificate_authority: acmpca.ICertificateAuthority,
         threshold: Duration = DEFAULT_CA_THRESHOLD,
         topic: sns.ITopic | None = None,
         create_topic: bool = False,
@@ -293,9 +251,9 @@ class CaExpiryAlarm(Construct):
         alarm_description: str | None = None,
     ) -> None:
         super().__init__(scope, id)
-        facts = _ca_facts(certificate_authority, "certificate_authority")
-        if isinstance(facts, list):
-            raise PkiValidationError(self.node.path, facts)
+        facts = ca_facts(
+            certificate_authority
+        )  # its literal ARN was checked by the CA prop rule (typed_props)
         stack = Stack.of(self)
         problems = threshold_problems(threshold, lifetime=facts.validity, lifetime_source="CA certificate")
         if facts.validity is None:
@@ -326,20 +284,21 @@ class CaExpiryAlarm(Construct):
             )
         raise_if_any(self, problems)
 
-        ca_account = account_of_arn(facts.arn)
+        ca_arn = certificate_authority.certificate_authority_arn
+        ca_account = _arn.account_of(ca_arn)
         if ca_account and not Token.is_unresolved(stack.account) and ca_account != stack.account:
             Annotations.of(self).add_warning_v2(
                 "pki-constructs:ca-expiry-cross-account",
-                f"CA {facts.arn} is in account {ca_account}: the checker in {stack.account} can describe it only "
+                f"CA {ca_arn} is in account {ca_account}: the checker in {stack.account} can describe it only "
                 "if the CA is shared with this account (AWS RAM); otherwise its alarm fires for missing data.",
             )
-        ca_region = region_of_arn(facts.arn)
+        ca_region = _arn.region_of(ca_arn)
         if ca_region and not Token.is_unresolved(stack.region) and ca_region != stack.region:
             Annotations.of(self).add_info(
                 f"CA in {ca_region} is checked from {stack.region}; its metric and alarm live in {stack.region}."
             )
 
-        arn = _arn_in(certificate_authority, facts.arn, self)
+        arn = _arn_in(certificate_authority, ca_arn, self)
         self.certificate_authority_arn: str = arn
         """The CA's ARN as valid in this alarm's stack."""
         self.threshold = threshold

@@ -6,8 +6,9 @@ Shared by the ACM-certificate alarms (:mod:`pki_constructs.expiry_alarm`) and th
 
 from __future__ import annotations
 
-from aws_cdk import Duration, Token
+from aws_cdk import Duration
 
+from . import _arn
 from .errors import Problem
 from .inputs import is_token, token_days, token_days_problem
 
@@ -25,42 +26,26 @@ def days_of(duration: Duration) -> float:
 # ARNs -----------------------------------------------------------------------------------------------------
 
 
-def _arn_fields(arn: str) -> tuple[str, str, str, str] | None:
-    """(service, region, account, resource) of a literal ARN; ``None`` for tokens and malformed ARNs.
-
-    The one place these modules parse ARNs (to become a call of the shared ``_arn`` helper once it lands).
-    """
-    if Token.is_unresolved(arn):
-        return None
-    parts = arn.split(":", 5)
-    if len(parts) < 6 or parts[0] != "arn":
-        return None
-    return parts[2], parts[3], parts[4], parts[5]
-
-
 def region_of_arn(arn: str) -> str | None:
-    """The region of a literal ARN, ``None`` for tokens or malformed ARNs."""
-    fields = _arn_fields(arn)
-    return (fields[1] or None) if fields else None
+    """The region of a literal ARN, ``None`` for tokens or malformed ARNs (``_arn.region_of``)."""
+    return _arn.region_of(arn)
 
 
 def account_of_arn(arn: str) -> str | None:
-    fields = _arn_fields(arn)
-    return (fields[2] or None) if fields else None
+    return _arn.account_of(arn)
 
 
 def is_private_ca_arn(arn: str) -> bool:
     """A literal AWS Private CA ARN (a CA, or a certificate it issued directly): no ACM certificate, even when
     disguised as one by ``acm.Certificate.from_certificate_arn``."""
-    fields = _arn_fields(arn)
-    return fields is not None and fields[0] == "acm-pca"
+    parts = _arn.parse(arn)
+    return parts is not None and parts.service == "acm-pca"
 
 
 def acm_certificate_arn_problems(arn: str, *, field: str = "certificate") -> list[Problem]:
     """A literal ARN must be an ACM certificate ARN; Private CA ARNs have no DaysToExpiry metric."""
-    if Token.is_unresolved(arn):
+    if not _arn.is_literal(arn):
         return []
-    fields = _arn_fields(arn)
     if is_private_ca_arn(arn):
         return [
             Problem(
@@ -71,7 +56,7 @@ def acm_certificate_arn_problems(arn: str, *, field: str = "certificate") -> lis
                 "for a CA use CaExpiryAlarm(scope, id, certificate_authority=...) or ca.add_expiry_alarm()",
             )
         ]
-    if fields is None or fields[0] != "acm" or not fields[3].startswith("certificate/") or not fields[1]:
+    if _arn.parse_acm_arn(arn) is None:
         return [
             Problem(
                 field,
@@ -85,35 +70,8 @@ def acm_certificate_arn_problems(arn: str, *, field: str = "certificate") -> lis
 
 def certificate_authority_arn_problems(arn: str, *, field: str = "certificate_authority") -> list[Problem]:
     """A literal ARN must be a Private CA (``...:certificate-authority/<id>``), not an ACM certificate or a
-    certificate issued by a CA."""
-    if Token.is_unresolved(arn):
-        return []
-    fields = _arn_fields(arn)
-    if fields is not None and fields[0] == "acm":
-        return [
-            Problem(
-                field,
-                arn,
-                "is an ACM certificate ARN: ACM publishes DaysToExpiry for it already",
-                "use ExpiryAlarm(scope, id, certificate=acm.Certificate.from_certificate_arn(...))",
-            )
-        ]
-    resource = fields[3] if fields is not None and fields[0] == "acm-pca" else ""
-    if (
-        fields is None
-        or not resource.startswith("certificate-authority/")
-        or "/certificate/" in resource
-        or not fields[1]
-    ):
-        return [
-            Problem(
-                field,
-                arn,
-                "is not a Private CA ARN (arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>)",
-                "pass the CA (RootCa, SubordinateCa, acmpca.ICertificateAuthority) or its ARN",
-            )
-        ]
-    return []
+    certificate issued by a CA: :func:`pki_constructs._arn.ca_arn_problems`, the rule every CA prop applies."""
+    return _arn.ca_arn_problems(field, arn)
 
 
 # Thresholds -----------------------------------------------------------------------------------------------

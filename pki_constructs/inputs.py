@@ -34,6 +34,7 @@ from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct, IConstruct
 from jsii._reference_map import InterfaceDynamicProxy
 
+from . import _arn
 from .app_checks import claim
 from .app_checks import install as install_app_checks
 from .errors import PkiValidationError, Problem
@@ -312,6 +313,21 @@ def field_problems(instance: object, prefix: str) -> list[Problem]:
 def _mix_up(hint: object, value: object) -> str | None:
     """The fix for the usual mix-up of a certificate and a CA, which the plain example would not explain."""
     expected = _describe(hint)
+    values = list(value) if isinstance(value, list | tuple) else [value]
+    if "ICertificateAuthority" in expected and any(
+        _arn.parse_acm_arn(v) for v in values if isinstance(v, str)
+    ):
+        return (
+            "this is an ACM certificate ARN, not a CA: watch its expiry with "
+            "ExpiryAlarm(certificate=acm.Certificate.from_certificate_arn(...))"
+        )
+    if "ICertificateAuthority" in expected and any(isinstance(v, str) for v in values):
+        return (
+            "a CA is named one way, as an aws_acmpca.ICertificateAuthority: import it by ARN with "
+            "SubordinateCa.from_certificate_authority_attributes(scope, 'Ca', certificate_authority_arn=...) "
+            "(or aws-cdk-lib's acmpca.CertificateAuthority.from_certificate_authority_arn(scope, 'Ca', arn)) "
+            "and pass that"
+        )
     if "ICertificateAuthority" in expected and implements(value, acm.ICertificate):
         return "this is an ACM certificate, not a CA: watch its expiry with ExpiryAlarm(certificate=...)"
     if "ICertificate" in expected.replace("ICertificateAuthority", "") and implements(
@@ -354,6 +370,12 @@ def typed_props(init: _F) -> _F:
             for name, value in kwargs.items():
                 for field in _token_fields(name, value):
                     skipped(self, field, _TOKEN_RULES.get(field.rpartition(".")[2], "its literal rules"))
+                if name in _CA_PROPS and _has_token_arn(value):
+                    skipped(
+                        self,
+                        f"{name} (its certificate_authority_arn)",
+                        _TOKEN_RULES["certificate_authority_arn"],
+                    )
 
     return typing.cast(_F, checked)
 
@@ -388,9 +410,25 @@ _TOKEN_RULES = {
     "name": "the SSM parameter name's syntax and uniqueness in the account and region",
     "region": "a well-formed region code and its partition",
     "path_length": "0 to 3, below the parent's",
+    "certificate_authority_arn": "a Private CA ARN of a real region and its partition; the CA's region is "
+    "the region it is used in (ACM issues from a CA of its own region, a shared CA is used in its region); the CA's "
+    "account against the using stack's (a trust bundle or issuer role of another account, a cross-account "
+    "info line)",
     "country": "exactly two letters",
     "common_name": "at most 64 characters, no control characters or edge spaces, differs from the parent's",
 }
+
+
+_CA_PROPS = frozenset({"parent", "certificate_authority", "trusted_cas"})
+
+
+def _has_token_arn(value: object) -> bool:
+    """A CA given that only knows a token ARN (aws-cdk-lib's ``from_certificate_authority_arn(token)``): our
+    CAs know their region and account from their stack, and our importer says what it skips where it is made."""
+    cas = value if isinstance(value, list | tuple) else [value]
+    return any(
+        not hasattr(ca, "facts") and is_token(getattr(ca, "certificate_authority_arn", None)) for ca in cas
+    )
 
 
 def _token_fields(name: str, value: object) -> list[str]:

@@ -9,13 +9,13 @@ from __future__ import annotations
 
 import base64
 import binascii
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from aws_cdk import Duration
 from constructs import IConstruct
 
+from . import _pem
 from .algorithms import KeyAlgorithm
 from .ca_facts import CaFacts
 from .errors import Problem
@@ -24,7 +24,6 @@ from .subject import DistinguishedName
 
 __all__ = ["OfflineParent"]
 
-_PEM = re.compile(r"-----BEGIN CERTIFICATE-----\s*(.+?)\s*-----END CERTIFICATE-----", re.S)
 _MAX_CERTIFICATE_BYTES = 32 * 1024  # ImportCertificateAuthorityCertificate limits
 _MAX_CHAIN_BYTES = 2 * 1024 * 1024
 
@@ -143,7 +142,11 @@ class OfflineParent:
             return None, problems
         certificate, certificate_problems = _read_pem(certificate_file, field_name, exactly_one=True)
         for previous in earlier:
-            if previous.is_file() and _pem_bodies(previous.read_text())[:1] == _pem_bodies(certificate)[:1]:
+            if (
+                previous.is_file()
+                and _pem.certificate_bodies(previous.read_text())[:1]
+                == _pem.certificate_bodies(certificate)[:1]
+            ):
                 problems.append(
                     Problem(
                         field_name,
@@ -156,7 +159,7 @@ class OfflineParent:
         chain, chain_problems = _read_pem(chain_file, field_name.replace("certificate_file", "chain_file"))
         problems += certificate_problems + chain_problems
         if not problems:
-            if _pem_bodies(certificate)[0] in _pem_bodies(chain):
+            if _pem.certificate_bodies(certificate)[0] in _pem.certificate_bodies(chain):
                 problems.append(
                     Problem(
                         field_name.replace("certificate_file", "chain_file"),
@@ -182,16 +185,12 @@ def _named(stem: str, generation: int) -> str:
     return f"{stem}.pem" if generation == FIRST_GENERATION else f"{stem}-g{generation}.pem"
 
 
-def _pem_bodies(text: str) -> list[str]:
-    return ["".join(body.split()) for body in _PEM.findall(text)]
-
-
 def _read_pem(path: str, field_name: str, *, exactly_one: bool = False) -> tuple[str, list[Problem]]:
     try:
         text = Path(path).read_text()
     except OSError as error:
         return "", [Problem(field_name, path, f"cannot read the file ({error.strerror})", "check the path")]
-    bodies = _pem_bodies(text)
+    bodies = _pem.certificate_bodies(text)
     problems: list[Problem] = []
     if not bodies or (exactly_one and len(bodies) != 1):
         expected = "exactly one" if exactly_one else "at least one"
@@ -211,10 +210,5 @@ def _read_pem(path: str, field_name: str, *, exactly_one: bool = False) -> tuple
                 Problem(field_name, path, "a PEM block is not valid base64", "re-export the file")
             )
             break
-    normalised = "".join(
-        "-----BEGIN CERTIFICATE-----\n"
-        + "\n".join(body[i : i + 64] for i in range(0, len(body), 64))
-        + "\n-----END CERTIFICATE-----\n"
-        for body in bodies
-    )
+    normalised = _pem.certificate_pem(bodies)
     return normalised, problems

@@ -15,15 +15,15 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-import re
 from collections.abc import Callable, Sequence
 
 from aws_cdk import Duration, Stack, Token
 from constructs import Construct, IConstruct
 
+from . import _arn, _pem
 from .app_checks import claim, install
 from .errors import Problem
-from .value_rules import ca_arn_problems, offline_certificate_problems, region_problems, validity_end_problems
+from .value_rules import offline_certificate_problems, region_problems, validity_end_problems
 
 __all__ = [
     "PROP_RULES",
@@ -60,6 +60,59 @@ def pending_ca_problems(field: str, value: object) -> list[Problem]:
         for ca in cas
         if isinstance(ca, Construct) and is_pending(ca)
     ]
+
+
+def _cas(value: object) -> list[object]:
+    return list(value) if isinstance(value, list | tuple) else [value]
+
+
+def ca_arn_prop_problems(field: str, value: object) -> list[Problem]:
+    """The literal ARN every CA given carries must be an AWS Private CA ARN of a real region
+    (:func:`pki_constructs._arn.ca_arn_problems`): aws-cdk-lib's ``from_certificate_authority_arn`` takes any
+    string, so an ACM certificate ARN or ``"not-an-arn"`` would otherwise become an IAM policy resource or a
+    certificate's issuer, failing only at deploy."""
+    return [
+        problem
+        for ca in _cas(value)
+        if not isinstance(ca, str)  # a string is not a CA: the type check says so, with the importer to use
+        for problem in _arn.ca_arn_problems(
+            field,
+            getattr(ca, "certificate_authority_arn", None),
+            fix="import the CA by its own ARN: SubordinateCa.from_certificate_authority_attributes(scope, id, "
+            "certificate_authority_arn=<the ARN from `aws acm-pca list-certificate-authorities`>)",
+        )
+    ]
+
+
+def foreign_account_ca_problems(scope: IConstruct, field: str, value: object) -> list[Problem]:
+    """A CA construct of this app whose stack is in another account than the construct using it: the CA's ARN
+    exists only at deploy, and neither CloudFormation exports nor the SSM parameters the library reads a CA's
+    ARN through (:mod:`pki_constructs.cross_region`) cross accounts. The other account names the CA by its
+    literal ARN with the importer (README "Sharing a CA across accounts")."""
+    problems = []
+    here = Stack.of(scope).account
+    for ca in _cas(value):
+        if not isinstance(ca, Construct):
+            continue
+        arn = getattr(ca, "certificate_authority_arn", None)
+        if not isinstance(arn, str) or _arn.is_literal(arn) or Token.is_unresolved(here):
+            continue
+        there = Stack.of(ca).account
+        if Token.is_unresolved(there) or there == here:
+            continue
+        problems.append(
+            Problem(
+                field,
+                ca.node.path,
+                f"this CA belongs to a stack of account {there}; its ARN is known only once that stack has "
+                f"deployed, and CloudFormation cannot pass it to a stack of account {here}",
+                f"in account {here}, import the CA by its literal ARN (an output of its stack, or `aws acm-pca "
+                f"list-certificate-authorities` in {there}): SubordinateCa.from_certificate_authority_attributes("
+                "stack, 'SharedCa', certificate_authority_arn='arn:...', shared_permissions=[RamPermission."
+                "END_ENTITY]) after ca.share(...) with this account",
+            )
+        )
+    return problems
 
 
 def validity_limit_problems(field: str, value: object) -> list[Problem]:
@@ -132,12 +185,13 @@ PROP_RULES: dict[str, Sequence[Callable[[str, object], list[Problem]]]] = {
     "validity": [validity_limit_problems],
     "topic": [alarm_topic_problems],
     "region": [lambda field, value: region_problems(field, value)],
-    "parent": [pending_ca_problems],
-    "certificate_authority": [pending_ca_problems, ca_arn_problems],
-    "trusted_cas": [pending_ca_problems],
+    "parent": [pending_ca_problems, ca_arn_prop_problems],
+    "certificate_authority": [pending_ca_problems, ca_arn_prop_problems],
+    "trusted_cas": [pending_ca_problems, ca_arn_prop_problems],
 }
 """Rules by prop name; a construct class may skip the CA-lifecycle rule with ``_accepts_pending_ca = True``."""
 
+_LIFECYCLE_RULES = frozenset({pending_ca_problems})
 _LIFECYCLE_PROPS = frozenset({"parent", "certificate_authority", "trusted_cas"})
 
 
@@ -152,8 +206,8 @@ def _offline_der(scope: IConstruct, parent: object) -> bytes | None:
     material, problems = read(scope)
     if material is None or problems:
         return None  # OfflineParent reports its own problems (missing file, not PEM, ...)
-    bodies = re.findall(r"-----BEGIN CERTIFICATE-----(.*?)-----END CERTIFICATE-----", material[0], re.S)
-    return base64.b64decode("".join(bodies[0].split())) if bodies else None
+    bodies = _pem.certificate_bodies(material[0])
+    return base64.b64decode(bodies[0]) if bodies else None
 
 
 def offline_parent_problems(scope: IConstruct, field: str, parent: object) -> list[Problem]:
@@ -191,10 +245,7 @@ def _literal_env_of(value: object) -> tuple[str | None, str | None]:
     """(account, region) of a resource (its ``env``, which an imported one takes from its ARN) or of an ARN,
     each None when unknown at synth."""
     if isinstance(value, str):
-        if Token.is_unresolved(value) or not value.startswith("arn:"):
-            return None, None
-        parts = value.split(":")
-        return (parts[4] or None if len(parts) > 4 else None), (parts[3] or None if len(parts) > 3 else None)
+        return _arn.account_of(value), _arn.region_of(value)
     env = getattr(value, "env", None)
     if env is None and isinstance(value, Construct):
         env = Stack.of(value)
@@ -233,12 +284,12 @@ def web_acl_problems(scope: IConstruct, field: str, web_acl_id: object) -> list[
         or not web_acl_id.startswith("arn:")
     ):
         return []
-    parts = web_acl_id.split(":")
+    parts = _arn.parse(web_acl_id)
     if (
-        len(parts) >= 6
-        and parts[2] == "wafv2"
-        and parts[3] == "us-east-1"
-        and parts[5].startswith("global/webacl/")
+        parts is not None
+        and parts.service == "wafv2"
+        and parts.region == "us-east-1"
+        and parts.resource.startswith("global/webacl/")
     ):
         return []
     return [
@@ -254,6 +305,7 @@ def web_acl_problems(scope: IConstruct, field: str, web_acl_id: object) -> list[
 
 SCOPED_RULES: dict[str, Callable[[IConstruct, str, object], list[Problem]]] = {
     "parent": lambda scope, field, value: offline_parent_problems(scope, field, value),
+    "certificate_authority": foreign_account_ca_problems,
     "topic": topic_region_problems,
     "web_acl_id": web_acl_problems,
 }
@@ -266,9 +318,10 @@ def prop_problems(owner: type, kwargs: dict[str, object], scope: IConstruct | No
     for name, value in kwargs.items():
         if scope is not None and name in SCOPED_RULES:
             problems += SCOPED_RULES[name](scope, name, value)
+    accepts_pending = getattr(owner, "_accepts_pending_ca", False)
     for name, value in kwargs.items():
-        if name in _LIFECYCLE_PROPS and getattr(owner, "_accepts_pending_ca", False):
-            continue
         for rule in PROP_RULES.get(name, ()):
+            if accepts_pending and name in _LIFECYCLE_PROPS and rule in _LIFECYCLE_RULES:
+                continue
             problems += rule(name, value)
     return problems

@@ -76,10 +76,6 @@ def principal_kind(principal: str) -> str | None:
     return None
 
 
-def _partition_of(principal: str) -> str | None:
-    return principal.split(":")[1] if principal.startswith("arn:") else None
-
-
 def partition_of_stack(stack: Stack) -> str | None:
     """The stack's partition when synth knows it. ``Stack.partition`` is a token unless the
     ``@aws-cdk/core:enablePartitionLiterals`` flag is set, so a literal region is looked up in aws-cdk-lib's
@@ -144,7 +140,7 @@ def share_problems(
                 "copy the ids from `aws organizations describe-organization` / `list-organizational-units-for-parent`",
             )
         )
-    other_partition = [p for p in literal if partition and _partition_of(p) not in (None, partition)]
+    other_partition = [p for p in literal if partition and _arn.partition_of_arn(p) not in (None, partition)]
     if other_partition:
         problems.append(
             Problem(

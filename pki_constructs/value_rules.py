@@ -17,7 +17,6 @@ from aws_cdk.region_info import RegionInfo
 from .errors import Problem
 
 __all__ = [
-    "ca_arn_problems",
     "certificate_facts",
     "known_partition",
     "offline_certificate_problems",
@@ -136,24 +135,6 @@ def _common_prefix(a: str, b: str) -> int:
             break
         count += 1
     return count
-
-
-# The acm-pca model's Arn pattern, with the resource narrowed to a certificate authority.
-_CA_ARN = re.compile(r"arn:[\w+=/,.@-]+:acm-pca:[\w+=/,.@-]*:[0-9]*:certificate-authority/[\w+=,.@-]+")
-
-
-def ca_arn_problems(field: str, value: object) -> list[Problem]:
-    """A CA given as a literal ARN string must be a Private CA ARN (not a certificate or role ARN)."""
-    if not isinstance(value, str) or Token.is_unresolved(value) or _CA_ARN.fullmatch(value):
-        return []
-    return [
-        Problem(
-            field,
-            value,
-            "is not an AWS Private CA ARN",
-            "use arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>, or pass the CA construct",
-        )
-    ]
 
 
 # Offline-signed CA certificates -------------------------------------------------------------------------------

@@ -169,7 +169,10 @@ def ca_expiry() -> Built:
     sub = SubordinateCa(stack, "Sub", parent=root, subject=_dn("Test Sub CA", country="US"))
     root.add_expiry_alarm(create_topic=True)
     sub.add_expiry_alarm()
-    CaExpiryAlarm(stack, "FarExpiry", certificate_authority=FAR_CA_ARN)
+    far = SubordinateCa.from_certificate_authority_attributes(
+        stack, "FarCa", certificate_authority_arn=FAR_CA_ARN
+    )
+    CaExpiryAlarm(stack, "FarExpiry", certificate_authority=far)
     return {"app": app, "stack": stack}
 
 
@@ -261,8 +264,9 @@ def handler_failures() -> Built:
     stack = make_stack(app, "Monitored")
     topic = ExpiryTopic(stack, "Alerts")
     # The checker exists before any topic is known, the renewal function after: both orders must notify.
-    CaExpiryAlarm(stack, "Quiet", certificate_authority=CA_ARN)
-    CaExpiryAlarm(stack, "Loud", certificate_authority=CA_ARN, threshold=Duration.days(30), topic=topic.topic)
+    ca = SubordinateCa.from_certificate_authority_attributes(stack, "Ca", certificate_authority_arn=CA_ARN)
+    CaExpiryAlarm(stack, "Quiet", certificate_authority=ca)
+    CaExpiryAlarm(stack, "Loud", certificate_authority=ca, threshold=Duration.days(30), topic=topic.topic)
     root = RootCa(stack, "Root", subject=_dn("Root", organization="Example"))
     issuing = SubordinateCa(stack, "Issuing", parent=root, subject=_dn("Issuing", organization="Example"))
     ServiceCertificate(

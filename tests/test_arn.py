@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import pathlib
+import re
+
 import aws_cdk as cdk
 import pytest
 
@@ -49,3 +52,39 @@ def test_acm_role_region_account_and_format() -> None:
         _arn.format_role_arn(partition="aws", account="1" * 12, path="/p/", name="*")
         == "arn:aws:iam::111111111111:role/p/*"
     )
+
+
+def test_the_ca_arn_rule_accepts_real_ca_arns_and_tokens() -> None:
+    assert _arn.ca_arn_problems("parent", CA) == []
+    china = CA.replace("arn:aws:", "arn:aws-cn:").replace("us-east-1", "cn-north-1")
+    assert _arn.ca_arn_problems("parent", china) == []
+    assert _arn.ca_arn_problems("parent", cdk.Fn.ref("CaArn")) == []
+
+
+@pytest.mark.parametrize(
+    ("arn", "rule"),
+    [
+        ("arn:aws:acm:us-east-1:111111111111:certificate/abc", "ACM certificate ARN"),
+        ("not-an-arn", "not an AWS Private CA ARN"),
+        (f"{CA}/certificate/abc", "not an AWS Private CA ARN"),
+        (CA.replace("us-east-1", "eu-west-1a"), "availability zone"),
+        (CA.replace("arn:aws:", "arn:aws-cn:"), "partition 'aws-cn' has no region 'us-east-1'"),
+    ],
+)
+def test_fails_the_ca_arn_rule(arn: str, rule: str) -> None:
+    [problem] = _arn.ca_arn_problems("certificate_authority", arn)
+    assert problem.field == "certificate_authority"
+    assert rule in problem.rule
+
+
+def test_the_constructs_parse_arns_only_in_arn_and_pems_only_in_pem() -> None:
+    """Issue 10: one ARN helper and one PEM helper per side; no module splits an ARN or matches PEM itself."""
+    root = pathlib.Path(__file__).parent.parent
+    offenders = []
+    for path in [*root.glob("pki_constructs/*.py"), *root.glob("lambda/pki_handlers/*.py")]:
+        if path.name in ("_arn.py", "_pem.py", "arns.py", "x509.py"):
+            continue
+        for number, line in enumerate(path.read_text().splitlines(), 1):
+            if re.search(r'\.split\(":"|_CA_ARN = re\.compile|-----BEGIN CERTIFICATE-----\(', line):
+                offenders.append(f"{path.name}:{number}: {line.strip()}")
+    assert offenders == []

@@ -27,6 +27,15 @@ FAR_CA_ARN = (
 CERT_ARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
 
 
+def imported(stack: cdk.Stack, arn: str) -> acmpca.ICertificateAuthority:
+    """A CA named by ARN, the one way: imported (once per stack and ARN)."""
+    id = f"Ca{arn[-12:]}"
+    existing = stack.node.try_find_child(id)
+    if existing is not None:
+        return existing  # type: ignore[return-value]
+    return SubordinateCa.from_certificate_authority_attributes(stack, id, certificate_authority_arn=arn)
+
+
 def problems_of(error: pytest.ExceptionInfo[PkiValidationError]) -> dict[str, str]:
     return {p.field: p.describe() for p in error.value.problems}
 
@@ -67,7 +76,7 @@ def test_ca_arn_rules() -> None:
     [acm_arn] = certificate_authority_arn_problems(CERT_ARN)
     assert "ExpiryAlarm" in acm_arn.fix
     [issued] = certificate_authority_arn_problems(CA_ARN + "/certificate/abcdef")
-    assert "not a Private CA ARN" in issued.rule
+    assert "not an AWS Private CA ARN" in issued.rule
     [garbage] = certificate_authority_arn_problems("root-ca")
     assert garbage.field == "certificate_authority"
 
@@ -165,11 +174,13 @@ def _list(value: Any) -> list[Any]:
 
 
 def test_snapshot_of_checker_and_alarms_for_arns(snapshot_json: SnapshotAssertion) -> None:
-    """Plain ARNs and an imported CA (the CA constructs have their own snapshots)."""
+    """CAs named by ARN, with aws-cdk-lib's import and ours (the CA constructs have their own snapshots)."""
     stack = make_stack(name="CaExpiryArns")
-    imported = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Imported", CA_ARN)
-    CaExpiryAlarm(stack, "ImportedExpiry", certificate_authority=imported, create_topic=True)
-    CaExpiryAlarm(stack, "FarExpiry", certificate_authority=FAR_CA_ARN, threshold=Duration.days(365))
+    plain = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Imported", CA_ARN)
+    CaExpiryAlarm(stack, "ImportedExpiry", certificate_authority=plain, create_topic=True)
+    CaExpiryAlarm(
+        stack, "FarExpiry", certificate_authority=imported(stack, FAR_CA_ARN), threshold=Duration.days(365)
+    )
     assert snapshot_of(stack) == snapshot_json
 
 
@@ -195,7 +206,7 @@ def test_the_put_metric_data_acknowledgement_does_not_hide_other_roles() -> None
     checker's role holds no other "*" statement is asserted by test_least_privilege.)"""
     app = make_app()
     stack = make_stack(app, "Scoped")
-    CaExpiryAlarm(stack, "Expiry", certificate_authority=CA_ARN)
+    CaExpiryAlarm(stack, "Expiry", certificate_authority=imported(stack, CA_ARN))
     other = cdk.aws_iam.Role(stack, "Other", assumed_by=cdk.aws_iam.ServicePrincipal("lambda.amazonaws.com"))
     other.add_to_policy(cdk.aws_iam.PolicyStatement(actions=["cloudwatch:PutMetricData"], resources=["*"]))
     findings = [f for f in nag_findings(app) if "IAM5" in f]
@@ -218,14 +229,16 @@ def test_fails_threshold_not_below_the_ca_validity() -> None:
 
 def test_plain_arn_has_no_known_validity() -> None:
     stack = make_stack()
-    CaExpiryAlarm(stack, "Expiry", certificate_authority=CA_ARN, threshold=Duration.days(5000))
+    CaExpiryAlarm(
+        stack, "Expiry", certificate_authority=imported(stack, CA_ARN), threshold=Duration.days(5000)
+    )
 
 
 @pytest.mark.parametrize("threshold", [Duration.days(0), Duration.hours(20)])
 def test_fails_threshold_below_one_whole_day(threshold: Duration) -> None:
     stack = make_stack()
     with pytest.raises(PkiValidationError) as error:
-        CaExpiryAlarm(stack, "Expiry", certificate_authority=CA_ARN, threshold=threshold)
+        CaExpiryAlarm(stack, "Expiry", certificate_authority=imported(stack, CA_ARN), threshold=threshold)
     assert "threshold" in problems_of(error)
 
 
@@ -248,15 +261,19 @@ def test_fails_on_something_that_is_not_a_ca() -> None:
 def test_fails_check_interval_out_of_range() -> None:
     stack = make_stack()
     with pytest.raises(PkiValidationError) as error:
-        CaExpiryAlarm(stack, "Expiry", certificate_authority=CA_ARN, check_interval=Duration.days(1))
+        CaExpiryAlarm(
+            stack, "Expiry", certificate_authority=imported(stack, CA_ARN), check_interval=Duration.days(1)
+        )
     assert "check_interval" in problems_of(error)
 
 
 def test_fails_a_second_check_interval_in_the_same_stack() -> None:
     stack = make_stack()
-    CaExpiryAlarm(stack, "First", certificate_authority=CA_ARN, check_interval=Duration.hours(6))
+    CaExpiryAlarm(
+        stack, "First", certificate_authority=imported(stack, CA_ARN), check_interval=Duration.hours(6)
+    )
     with pytest.raises(PkiValidationError) as error:
-        CaExpiryAlarm(stack, "Second", certificate_authority=FAR_CA_ARN)
+        CaExpiryAlarm(stack, "Second", certificate_authority=imported(stack, FAR_CA_ARN))
     assert "every 6 hours" in problems_of(error)["check_interval"]
 
 
@@ -264,7 +281,9 @@ def test_fails_topic_and_create_topic_together() -> None:
     stack = make_stack()
     topic = cdk.aws_sns.Topic(stack, "Topic")
     with pytest.raises(PkiValidationError) as error:
-        CaExpiryAlarm(stack, "Expiry", certificate_authority=CA_ARN, topic=topic, create_topic=True)
+        CaExpiryAlarm(
+            stack, "Expiry", certificate_authority=imported(stack, CA_ARN), topic=topic, create_topic=True
+        )
     assert "topic" in problems_of(error)
 
 
@@ -272,15 +291,19 @@ def test_fails_more_cas_than_the_event_input_holds() -> None:
     app = make_app()
     stack = make_stack(app, "Many")
     for i in range(61):
-        CaExpiryAlarm(stack, f"Expiry{i}", certificate_authority=CA_ARN[:-12] + f"{i:012d}")
+        CaExpiryAlarm(stack, f"Expiry{i}", certificate_authority=imported(stack, CA_ARN[:-12] + f"{i:012d}"))
     with pytest.raises(RuntimeError, match="at most 60 CAs"):
         app.synth()
 
 
 def test_same_ca_twice_is_checked_once() -> None:
     stack = make_stack()
-    CaExpiryAlarm(stack, "Warning", certificate_authority=CA_ARN, threshold=Duration.days(180))
-    CaExpiryAlarm(stack, "Critical", certificate_authority=CA_ARN, threshold=Duration.days(30))
+    CaExpiryAlarm(
+        stack, "Warning", certificate_authority=imported(stack, CA_ARN), threshold=Duration.days(180)
+    )
+    CaExpiryAlarm(
+        stack, "Critical", certificate_authority=imported(stack, CA_ARN), threshold=Duration.days(30)
+    )
     monitor = stack.node.find_child("PkiConstructsCaExpiryMonitor")
     assert isinstance(monitor, CaExpiryMonitor)
     assert monitor.certificate_authority_arns == [CA_ARN]
@@ -290,7 +313,7 @@ def test_same_ca_twice_is_checked_once() -> None:
 def test_cross_account_ca_warns() -> None:
     stack = make_stack()
     alarm = CaExpiryAlarm(
-        stack, "Expiry", certificate_authority=CA_ARN.replace("111111111111", "222222222222")
+        stack, "Expiry", certificate_authority=imported(stack, CA_ARN.replace("111111111111", "222222222222"))
     )
     warnings = Annotations.from_stack(stack).find_warning(
         f"/{alarm.node.path}", Match.string_like_regexp("RAM")
@@ -300,8 +323,8 @@ def test_cross_account_ca_warns() -> None:
 
 def test_event_input_is_valid_json_for_plain_arns() -> None:
     stack = make_stack()
-    CaExpiryAlarm(stack, "A", certificate_authority=CA_ARN)
-    CaExpiryAlarm(stack, "B", certificate_authority=FAR_CA_ARN)
+    CaExpiryAlarm(stack, "A", certificate_authority=imported(stack, CA_ARN))
+    CaExpiryAlarm(stack, "B", certificate_authority=imported(stack, FAR_CA_ARN))
     for rule in resources_of_type(template_of(stack), "AWS::Events::Rule").values():
         assert json.loads(rule["Properties"]["Targets"][0]["Input"]) == {
             "CertificateAuthorityArns": [CA_ARN, FAR_CA_ARN]

@@ -101,18 +101,25 @@ def test_errors_and_dead_letters_alarm_the_expiry_topic(app: dict[str, Any], han
     ]
 
 
+def _ca(stack: Any) -> Any:
+    """The CA known by ARN, imported once per stack (a CA is named by the interface, not a string)."""
+    return stack.node.try_find_child("Ca") or SubordinateCa.from_certificate_authority_attributes(
+        stack, "Ca", certificate_authority_arn=CA_ARN
+    )
+
+
 def test_every_topic_is_notified_once() -> None:
     stack = make_stack()
     topic = sns.Topic(stack, "Ops")
-    CaExpiryAlarm(stack, "A", certificate_authority=CA_ARN, topic=topic)
-    CaExpiryAlarm(stack, "B", certificate_authority=CA_ARN, threshold=Duration.days(30), topic=topic)
+    CaExpiryAlarm(stack, "A", certificate_authority=_ca(stack), topic=topic)
+    CaExpiryAlarm(stack, "B", certificate_authority=_ca(stack), threshold=Duration.days(30), topic=topic)
     alarms = _failure_alarms(template_of(stack))
     assert len(alarms) == 2 and all(len(a["AlarmActions"]) == 1 for a in alarms)
 
 
 def test_failure_alarms_exist_without_a_topic() -> None:
     stack = make_stack()
-    CaExpiryAlarm(stack, "A", certificate_authority=CA_ARN)
+    CaExpiryAlarm(stack, "A", certificate_authority=_ca(stack))
     alarms = _failure_alarms(template_of(stack))
     assert len(alarms) == 2 and all("AlarmActions" not in a for a in alarms)
 
@@ -137,6 +144,6 @@ def test_warns_when_failure_alarms_notify_nobody() -> None:
 
 def test_no_warning_once_a_topic_is_registered_later() -> None:
     stack = make_stack()
-    CaExpiryAlarm(stack, "A", certificate_authority=CA_ARN)
+    CaExpiryAlarm(stack, "A", certificate_authority=_ca(stack))
     ExpiryTopic(stack, "Alerts")  # after the alarms: still notified, nothing to warn about
     assert _failure_warnings(stack) == []

@@ -11,6 +11,7 @@ from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Annotations, Match, Template
 
 from pki_constructs import (
+    CaExpiryAlarm,
     CertifiedAlb,
     DistinguishedName,
     MutualTls,
@@ -367,6 +368,28 @@ def test_cross_account_app_with_the_share_and_the_member_stack_synthesizes() -> 
     ca = shared(member)
     ServiceCertificate(member, "Svc", certificate_authority=ca, domain_name="svc.internal.example")
     app.synth()
+
+
+@pytest.mark.parametrize("use", ["ServiceCertificate", "CaExpiryAlarm"])
+def test_fails_our_shared_ca_construct_used_by_another_accounts_stack_and_says_to_import_it(use: str) -> None:
+    """Our CA's ARN is a deploy-time attribute of the PKI account's stack; the member account names the shared
+    CA by its literal ARN with the importer (as this section of the README shows)."""
+    app = make_app()
+    pki = make_stack(app, "Pki", region="eu-west-1")
+    _, issuing = hierarchy(pki)
+    issuing.share("Member", principals=[OTHER_ACCOUNT])
+    member = make_stack(app, "Member", region="eu-west-1", account=OTHER_ACCOUNT)
+    with pytest.raises(PkiValidationError) as error:
+        if use == "ServiceCertificate":
+            ServiceCertificate(
+                member, "Svc", certificate_authority=issuing, domain_name="svc.internal.example"
+            )
+        else:
+            CaExpiryAlarm(member, "Svc", certificate_authority=issuing)
+    assert error.value.path == "Member/Svc"
+    [problem] = error.value.problems
+    assert problem.field == "certificate_authority"
+    assert "from_certificate_authority_attributes" in problem.fix and OTHER_ACCOUNT in problem.rule
 
 
 # Issue-15 acceptance: breakages an outside tester found ----------------------------------------------

@@ -267,13 +267,16 @@ def test_the_synthesized_checker_feeds_exactly_the_metric_its_alarms_watch(
 ) -> None:
     """Construct <-> handler contract: run the handler with the synthesized rule input and environment, then
     read the data point back with the alarm's own namespace, metric name and dimension."""
-    from pki_constructs import CaExpiryAlarm
+    from pki_constructs import CaExpiryAlarm, SubordinateCa
     from tests.synth import make_stack, resources_of_type, template_of
 
     home, away = _create_ca(HOME), _create_ca(OTHER)
     stack = make_stack(name="Contract", region=HOME, account="123456789012")
     for i, arn in enumerate((home, away)):
-        CaExpiryAlarm(stack, f"Expiry{i}", certificate_authority=arn)
+        ca = SubordinateCa.from_certificate_authority_attributes(
+            stack, f"Ca{i}", certificate_authority_arn=arn
+        )
+        CaExpiryAlarm(stack, f"Expiry{i}", certificate_authority=ca)
     template = template_of(stack)
 
     [function] = [
