@@ -183,8 +183,7 @@ def _activate_across_environments(
         value=facts.certificate_authority_arn,
         name=default_parameter_name(parent, "certificate-authority-arn"),
     )
-    role = IssuerRole.for_parent(parent, child_stack.account)
-    role.allow_path_length(child.path_length)
+    role = IssuerRole.for_parent(parent, child_stack.account, child.path_length)
     role.allow_reading_parameter(export.parameter.parameter_arn)
     child_stack.add_stack_dependency(
         parent_stack, f"{child.scope.node.path} is signed by {parent.node.path} (issuer role, ARN parameter)"

@@ -11,6 +11,7 @@ Kept free of construct-heavy imports so that every module (certificates, expiry 
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
@@ -56,6 +57,8 @@ class CaFacts:
     :param fingerprint: changes when CloudFormation would replace the CA (a child then re-issues).
     :param shared_permissions: the CA is shared with this account through AWS RAM with these permissions
         (None: not known to be shared).
+    :param not_after: the date the CA's current certificate ends (NotAfter), when told (imports only: our
+        CAs' certificates are issued at deploy).
     """
 
     certificate_authority_arn: str | None
@@ -72,6 +75,7 @@ class CaFacts:
     certificate_chain: str | None = None
     fingerprint: str | None = None
     shared_permissions: tuple[RamPermission, ...] | None = None
+    not_after: datetime.date | None = None
 
 
 @runtime_checkable

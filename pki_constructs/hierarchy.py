@@ -6,6 +6,8 @@ They need no construct scope, so they are unit-tested in milliseconds; the paren
 
 from __future__ import annotations
 
+import datetime
+
 from aws_cdk import Duration
 
 from .algorithms import KeyAlgorithm, UsageMode, child_key_compatible_with_parent
@@ -62,8 +64,14 @@ def hierarchy_problems(
     validity: Duration,
     path_length: int,
     parent: CaFacts,
+    today: datetime.date | None = None,
 ) -> list[Problem]:
-    """Rules between a subordinate CA and its parent, as AWS Private CA enforces them at IssueCertificate."""
+    """Rules between a subordinate CA and its parent, as AWS Private CA enforces them at IssueCertificate.
+
+    :param today: the date the child's certificate is taken to be issued on, for the parent's ``not_after``
+        (SubordinateCa passes the ``pki-constructs:today`` context, else today's UTC date). Default: - the
+        ``not_after`` rule is skipped
+    """
     problems = []
     if parent.usage_mode is UsageMode.SHORT_LIVED_CERTIFICATE:
         problems.append(
@@ -110,6 +118,7 @@ def hierarchy_problems(
                 "a parent 2-5 times longer than its children",
             )
         )
+    problems += outlives_parent_problems(validity, parent=parent, today=today)
     if parent.subject is not None and parent.subject.same_name_as(subject):
         problems.append(
             Problem(
@@ -124,12 +133,40 @@ def hierarchy_problems(
     return problems
 
 
+def outlives_parent_problems(
+    validity: Duration, *, parent: CaFacts, today: datetime.date | None
+) -> list[Problem]:
+    """A child certificate issued on ``today`` for ``validity`` must end before the parent's ``not_after``:
+    AWS Private CA refuses a CA certificate that outlives its issuer. The child's end is *estimated* as
+    ``today + validity``; the real certificate is issued at deploy, later, so the estimate errs on the side of
+    accepting, and the activation handler still refuses at deploy what slips through."""
+    if parent.not_after is None or today is None or is_token(validity):
+        return []
+    days = validity.to_days(integral=False)
+    child_end = today + datetime.timedelta(days=days)
+    if child_end < parent.not_after:
+        return []
+    room = (parent.not_after - today).days - 1
+    return [
+        Problem(
+            "validity",
+            f"{days:g} days",
+            f"a CA certificate must end before its parent's, which ends on {parent.not_after.isoformat()} "
+            f"(not_after); issued on {today.isoformat()} (the pki-constructs:today context, else today's UTC "
+            f"date) this one would end on {child_end.isoformat()}",
+            f"use at most Duration.days({room})"
+            if room >= 1
+            else "renew the parent CA's certificate first (its owner), then import it with the new not_after",
+        )
+    ]
+
+
 def skipped_hierarchy_rules(parent: CaFacts) -> dict[str, str]:
     """The hierarchy rules that :func:`hierarchy_problems` cannot run for this parent: rule -> missing fact."""
     needs = {
         "path length below the parent's": ("path_length", parent.path_length),
         "at most five hierarchy levels": ("depth", parent.depth),
-        "validity within the parent's": ("validity", parent.validity),
+        "validity within the parent's": ("validity or not_after", parent.validity or parent.not_after),
         "a name other than the parent's": ("subject", parent.subject),
         "key compatible with the parent's": ("key_algorithm", parent.key_algorithm),
         "parent is not a short-lived-certificate CA": ("usage_mode", parent.usage_mode),

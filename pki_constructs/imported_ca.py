@@ -8,8 +8,8 @@ a synth-time rule run; each one missing skips its rule with an info line.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
-from typing import Any
+import datetime
+from collections.abc import Mapping, Sequence
 
 import jsii
 from aws_cdk import Annotations, Duration, Resource, Stack
@@ -62,7 +62,11 @@ class ImportedCertificateAuthority(Resource):
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
         certificate_generation: int | None = None,
+        not_after: datetime.date | str | None = None,
+        root: bool = False,
     ) -> None:
+        if root and depth is None:
+            depth = 1  # RootCa.from_certificate_authority_attributes: a root is level 1
         parts = (
             _arn.parse_ca_arn(certificate_authority_arn)
             if isinstance(certificate_authority_arn, str)
@@ -88,7 +92,9 @@ class ImportedCertificateAuthority(Resource):
                     validity=validity,
                     path_length=path_length,
                     depth=depth,
+                    root=root,
                 ),
+                *not_after_problems(not_after),
                 *(
                     certificate_generation_problems(certificate_generation)
                     if certificate_generation is not None
@@ -110,6 +116,7 @@ class ImportedCertificateAuthority(Resource):
             issuer_role_arn=issuer_role_arn,
             external_id=external_id,
             shared_permissions=tuple(shared_permissions) if shared_permissions is not None else None,
+            not_after=parse_not_after(not_after),
         )
         # A shared CA is used where it lives: fail at import, before any certificate names it.
         raise_if_any(
@@ -171,17 +178,48 @@ class ImportedCertificateAuthority(Resource):
             self, self.certificate_authority_arn, grantee, templates, is_root=self._facts.depth == 1
         )
 
-    def metric_days_to_expiry(self, **options: Any) -> cloudwatch.Metric:
-        """Days until this CA's certificate expires (``cloudwatch.MetricOptions`` keyword arguments, as for
-        ``RootCa.metric_days_to_expiry``); it has data while a ``CaExpiryAlarm`` in the CA's account and region
-        watches it.
+    def metric_days_to_expiry(
+        self,
+        *,
+        account: str | None = None,
+        color: str | None = None,
+        dimensions_map: Mapping[str, str] | None = None,
+        id: str | None = None,
+        label: str | None = None,
+        period: Duration | None = None,
+        region: str | None = None,
+        stack_account: str | None = None,
+        stack_region: str | None = None,
+        statistic: str | None = None,
+        unit: cloudwatch.Unit | None = None,
+        visible: bool | None = None,
+    ) -> cloudwatch.Metric:
+        """Days until this CA's certificate expires; the keyword arguments are ``cloudwatch.MetricOptions``, as
+        for ``acm.ICertificate.metric_days_to_expiry`` and ``RootCa.metric_days_to_expiry``. It has data while a
+        ``CaExpiryAlarm`` in the CA's account and region watches it.
 
         Imports have no ``add_expiry_alarm`` (pass the import to ``CaExpiryAlarm(certificate_authority=...)``,
         which creates the checker in this stack) and no ``on_ca_certificate_issued``: CloudTrail delivers
         ``IssueCertificate`` only to the default bus of the CA's own account and region, which an imported CA's
         app usually does not deploy to; create the rule with the CA's owner.
+
+        :param period: Default: - twice the checker's default interval (1 day)
         """
-        return ca_days_to_expiry_metric(self.certificate_authority_arn, **options)
+        return ca_days_to_expiry_metric(
+            self.certificate_authority_arn,
+            account=account,
+            color=color,
+            dimensions_map=dimensions_map,
+            id=id,
+            label=label,
+            period=period,
+            region=region,
+            stack_account=stack_account,
+            stack_region=stack_region,
+            statistic=statistic,
+            unit=unit,
+            visible=visible,
+        )
 
 
 def certificate_authority_arn_of(facts: CaFacts) -> str:
@@ -197,6 +235,7 @@ def fact_problems(
     validity: Duration | None,
     path_length: int | None,
     depth: int | None,
+    root: bool = False,
 ) -> list[Problem]:
     """The facts a CA of AWS Private CA can have, by the rules ``RootCa``/``SubordinateCa`` apply to their own
     props: an impossible fact would otherwise feed the children's rules nonsense ("use path_length <= -2")."""
@@ -220,12 +259,50 @@ def fact_problems(
                 "count the CAs from the root (1) down to this one, or leave depth unset",
             )
         )
+    elif root and depth != 1:
+        problems.append(
+            Problem(
+                "depth",
+                depth,
+                "RootCa.from_certificate_authority_attributes imports a root, which is level 1 of its hierarchy",
+                "leave depth unset, or import a subordinate CA with SubordinateCa.from_certificate_authority_"
+                "attributes",
+            )
+        )
     return problems
+
+
+def parse_not_after(value: datetime.date | str | None) -> datetime.date | None:
+    """The CA certificate's NotAfter as a date (a datetime counts by its UTC date, an ISO string is parsed);
+    None when not given or not readable (:func:`not_after_problems` reports that)."""
+    if value is None:
+        return None
+    if isinstance(value, datetime.datetime):
+        return (value.astimezone(datetime.UTC) if value.tzinfo else value).date()
+    if isinstance(value, datetime.date):
+        return value
+    try:
+        return datetime.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def not_after_problems(value: datetime.date | str | None) -> list[Problem]:
+    """``not_after``: a date, a datetime or an ISO date string (``2031-03-01``)."""
+    if value is None or parse_not_after(value) is not None:
+        return []
+    return [
+        Problem(
+            "not_after",
+            value,
+            "the CA certificate's end is a date: a datetime.date, datetime.datetime or ISO date 'YYYY-MM-DD'",
+            "copy NotAfter from `aws acm-pca describe-certificate-authority` (e.g. '2031-03-01')",
+        )
+    ]
 
 
 def attribute_problems(arn: str, *, issuer_role_arn: str | None, external_id: str | None) -> list[Problem]:
     """Rules for an imported CA's ARN, issuer role and external id (literals only; tokens are unknown)."""
-    problems: list[Problem] = []
     if not isinstance(arn, str):
         return [
             Problem(
@@ -235,16 +312,8 @@ def attribute_problems(arn: str, *, issuer_role_arn: str | None, external_id: st
                 "pass arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>",
             )
         ]
+    problems: list[Problem] = _arn.ca_arn_problems("certificate_authority_arn", arn)
     parts = _arn.parse_ca_arn(arn)
-    if _arn.is_literal(arn) and parts is None:
-        problems.append(
-            Problem(
-                "certificate_authority_arn",
-                arn,
-                "not an AWS Private CA ARN (arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>)",
-                "copy the ARN from `aws acm-pca list-certificate-authorities`",
-            )
-        )
     if _arn.is_literal(issuer_role_arn):
         role = _arn.parse_role_arn(issuer_role_arn)
         if role is None:

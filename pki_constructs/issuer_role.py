@@ -28,7 +28,7 @@ from constructs import Construct
 from . import _arn
 from ._compliance import INLINE_POLICY, exempt
 from .algorithms import UsageMode
-from .ca_facts import CaFacts, ca_environment, ca_facts
+from .ca_facts import CaFacts, ca_environment, ca_facts, note_skipped_rules
 from .cross_region import weak_ca_arn
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
@@ -96,6 +96,19 @@ def issuance_problems(facts: CaFacts, path_lengths: Sequence[int]) -> list[Probl
     return problems
 
 
+def skipped_issuance_rules(facts: CaFacts) -> dict[str, str]:
+    """The :func:`issuance_problems` rules these facts cannot run: rule -> the fact it needs. A root's path
+    length is None because it has no constraint, not because it is unknown."""
+    if facts.created_here:
+        return {}
+    skipped = {}
+    if facts.path_length is None and facts.depth != 1:
+        skipped["path_lengths below the CA's path length"] = "path_length"
+    if facts.usage_mode is None:
+        skipped["a short-lived-certificate CA signs no CA"] = "usage_mode"
+    return skipped
+
+
 class IssuerRole(Construct):
     """A role in the parent CA's account that subordinate-CA activations assume to get their certificate signed.
 
@@ -123,12 +136,11 @@ class IssuerRole(Construct):
         scope: Construct,
         id: str,
         *,
-        certificate_authority: acmpca.ICertificateAuthority | str,
+        certificate_authority: acmpca.ICertificateAuthority,
         trusted_accounts: Sequence[str],
         path_lengths: Sequence[int] = (0,),
         external_id: str | None = None,
         role_name: str | None = None,
-        _allow_no_path_lengths: bool = False,
     ) -> None:
         super().__init__(scope, id)
         problems: list[Problem] = []
@@ -151,7 +163,7 @@ class IssuerRole(Construct):
             for n in path_lengths
             if not 0 <= n <= 3
         ]
-        if not path_lengths and not _allow_no_path_lengths:
+        if not path_lengths:
             problems.append(
                 Problem(
                     "path_lengths",
@@ -173,6 +185,7 @@ class IssuerRole(Construct):
                 )
             )
         problems += issuance_problems(facts, path_lengths)
+        note_skipped_rules(self, certificate_authority, skipped_issuance_rules(facts))
         ca_account, _ = ca_environment(certificate_authority)
         own_account = Stack.of(scope).account
         if ca_account is not None and _arn.is_literal(own_account) and ca_account != own_account:
@@ -201,8 +214,7 @@ class IssuerRole(Construct):
         arn = facts.certificate_authority_arn
         assert arn is not None
         self._facts = facts
-        if not isinstance(certificate_authority, str):  # a CA of another stack: its ARN read weakly
-            arn = weak_ca_arn(certificate_authority, self)
+        arn = weak_ca_arn(certificate_authority, self)  # a CA of another stack: its ARN read weakly
         self.certificate_authority_arn: str = arn
         self.role_name = role_name
         """The literal role name given, if any (a child importing the role by literal ARN is matched by it)."""
@@ -286,17 +298,18 @@ class IssuerRole(Construct):
         self.role.add_to_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[parameter_arn]))
 
     @classmethod
-    def for_parent(cls, parent: Construct, child_account: str) -> IssuerRole:
-        """The role under ``parent`` (a RootCa/SubordinateCa) trusted by ``child_account``, created on first use."""
+    def for_parent(cls, parent: Construct, child_account: str, path_length: int) -> IssuerRole:
+        """The role under ``parent`` (a RootCa/SubordinateCa) trusted by ``child_account``, created on first use,
+        allowed to sign a child with ``path_length`` (further children add theirs)."""
         id = f"IssuerRole{child_account}" if _arn.is_literal(child_account) else "IssuerRole"
         existing = parent.node.try_find_child(id)
         if isinstance(existing, IssuerRole):
+            existing.allow_path_length(path_length)
             return existing
         return cls(
             parent,
             id,
             certificate_authority=cast(acmpca.ICertificateAuthority, parent),
             trusted_accounts=[child_account],
-            path_lengths=(),  # the children add theirs with allow_path_length
-            _allow_no_path_lengths=True,
+            path_lengths=[path_length],
         )

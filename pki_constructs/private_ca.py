@@ -7,6 +7,7 @@ would otherwise enforce twenty minutes into a deploy.
 
 from __future__ import annotations
 
+import datetime
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
@@ -38,6 +39,7 @@ from .algorithms import (
 from .ca_facts import CaFacts, ca_facts, note_skipped_rules
 from .cross_region import weak_ca_arn
 from .errors import Problem, add_late_validation, raise_if_any
+from .expiry_alarm import today_of
 from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
 from .imported_ca import ImportedCertificateAuthority
@@ -196,8 +198,12 @@ class CertificateAuthorityBase(Resource):
 
     # Importer ---------------------------------------------------------------------------------------
 
-    @staticmethod
+    _IMPORTS_A_ROOT = False
+    """Whether :meth:`from_certificate_authority_attributes` called on this class imports a root (RootCa)."""
+
+    @classmethod
     def from_certificate_authority_attributes(
+        cls,
         scope: Construct,
         id: str,
         *,
@@ -213,11 +219,14 @@ class CertificateAuthorityBase(Resource):
         external_id: str | None = None,
         shared_permissions: Sequence[RamPermission] | None = None,
         certificate_generation: int | None = None,
+        not_after: datetime.date | str | None = None,
     ) -> ImportedCertificateAuthority:
         """A CA this app does not create (another account, another app, not CDK), with what you know of it.
 
         The result is an ``aws_acmpca.ICertificateAuthority`` every prop of the library accepts. Each fact
         given lets a synth-time rule run against it; each missing one skips its rule with an info line.
+        Called on ``RootCa`` it imports a root: ``depth`` is 1 (another depth is refused) and ``grant_issue``
+        refuses end-entity templates, as on a ``RootCa`` of this app.
 
         :param certificate_authority_arn: the CA's ARN (its partition, region and account are read from it).
         :param subject: its subject, to check a child's differs. Default: - unknown
@@ -242,6 +251,12 @@ class CertificateAuthorityBase(Resource):
             same number the owner increments to renew): a trust bundle trusting the import then re-reads it when
             it changes. Default: - unknown: a renewed certificate reaches trust bundles only with a new
             ``pki-constructs:trustBundleRefresh`` value (``cdk synth`` warns)
+        :param not_after: the date its current certificate ends (``NotAfter`` of ``aws acm-pca
+            describe-certificate-authority``; a ``datetime.date``, a ``datetime`` or an ISO date string). A child
+            ``SubordinateCa`` is refused at synth when ``pki-constructs:today`` (context, ``YYYY-MM-DD``; else
+            today's UTC date) plus its ``validity`` reaches this date: AWS refuses a CA certificate outliving its
+            issuer. The child is issued at deploy, later than synth, so the check errs on the side of accepting.
+            Default: - unknown: only ``validity`` (a duration) is compared, and the activation refuses at deploy
         """
         return ImportedCertificateAuthority(
             scope,
@@ -258,6 +273,8 @@ class CertificateAuthorityBase(Resource):
             external_id=external_id,
             shared_permissions=shared_permissions,
             certificate_generation=certificate_generation,
+            not_after=not_after,
+            root=cls._IMPORTS_A_ROOT,
         )
 
     # Public surface -----------------------------------------------------------------------------------
@@ -596,6 +613,8 @@ class RootCa(CertificateAuthorityBase):
         and are not re-issued (see ``pki_constructs.renewal``). Default: - 1
     """
 
+    _IMPORTS_A_ROOT = True
+
     @typed_props
     def __init__(
         self,
@@ -723,7 +742,12 @@ class SubordinateCa(CertificateAuthorityBase):
             certificate_generation = FIRST_GENERATION
         parent_facts = ca_facts(parent) if not isinstance(parent, OfflineParent) else parent.facts
         problems = path_length_problems(path_length)
+        today = today_of(scope) if parent_facts.not_after is not None else None
+        if isinstance(today, Problem):
+            problems.append(today)
+            today = None
         problems += hierarchy_problems(
+            today=today,
             subject=subject,
             key_algorithm=key_algorithm,
             validity=validity,

@@ -12,6 +12,7 @@ import aws_cdk as cdk
 import boto3
 import pytest
 from aws_cdk import Duration
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk.assertions import Annotations
 from moto import mock_aws
 from syrupy.assertion import SnapshotAssertion
@@ -524,7 +525,15 @@ def test_issuer_role_for_another_app(snapshot_json: SnapshotAssertion) -> None:
 def test_fails_issuer_role_bad_props() -> None:
     stack = make_stack(name="PkiAccount", region="us-east-1")
     with pytest.raises(PkiValidationError) as error:
-        IssuerRole(stack, "Bad", certificate_authority=PARENT_ARN, trusted_accounts=["12"], path_lengths=[4])
+        IssuerRole(
+            stack,
+            "Bad",
+            certificate_authority=acmpca.CertificateAuthority.from_certificate_authority_arn(
+                stack, "OtherAccountsCa", PARENT_ARN
+            ),
+            trusted_accounts=["12"],
+            path_lengths=[4],
+        )
     assert {p.field for p in error.value.problems} == {
         "trusted_accounts",
         "path_lengths",

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+import inspect
 from collections.abc import Callable
 from typing import Any
 
@@ -30,8 +32,10 @@ from pki_constructs import (
     ServiceCertificate,
     SigningAlgorithm,
     SubordinateCa,
+    UsageMode,
 )
 from pki_constructs.ca_facts import ca_facts
+from pki_constructs.lifetime_schedule import TODAY_CONTEXT_KEY
 from tests.synth import ACCOUNT, OTHER_ACCOUNT, make_app, make_stack, template_of
 
 ARN = f"arn:aws:acm-pca:us-east-1:{ACCOUNT}:certificate-authority/11111111-2222-3333-4444-555555555555"
@@ -211,3 +215,176 @@ def test_imported_ca_has_the_days_to_expiry_metric_of_its_arn() -> None:
     metric = imported(stack).metric_days_to_expiry(period=cdk.Duration.hours(6))  # type: ignore[attr-defined]
     assert metric.dimensions == {"CertificateAuthorityArn": ARN}
     assert metric.period.to_hours() == 6
+
+
+# Naming a CA: one way, and one rule for the literal ARN it carries ---------------------------------------
+
+NOT_CA_ARNS = {
+    "acm certificate": f"arn:aws:acm:us-east-1:{ACCOUNT}:certificate/11111111-2222-3333-4444-555555555555",
+    "garbage": "not-an-arn",
+    "availability zone": ARN.replace("us-east-1", "eu-west-1a"),
+    "partition without the region": ARN.replace("arn:aws:", "arn:aws-cn:"),
+}
+FIELD_OF = {
+    "SubordinateCa.parent": "parent",
+    "ServiceCertificate.certificate_authority": "certificate_authority",
+    "CaBundle.trusted_cas": "trusted_cas",
+    "MutualTlsTrustStore.trusted_cas": "trusted_cas",
+    "PrivateServiceTier.certificate_authority": "certificate_authority",
+    "CaExpiryAlarm.certificate_authority": "certificate_authority",
+    "IssuerRole.certificate_authority": "certificate_authority",
+}
+
+
+@pytest.mark.parametrize("arn", NOT_CA_ARNS.values(), ids=NOT_CA_ARNS.keys())
+@pytest.mark.parametrize("prop", FIELD_OF)
+def test_fails_a_plain_import_whose_arn_is_no_ca_arn(prop: str, arn: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Plain", arn)
+    with pytest.raises(PkiValidationError) as error:
+        PROPS[prop](stack, ca)
+    assert FIELD_OF[prop] in {p.field for p in error.value.problems}
+
+
+@pytest.mark.parametrize("arn", NOT_CA_ARNS.values(), ids=NOT_CA_ARNS.keys())
+def test_fails_importing_what_is_no_ca_arn(arn: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    with pytest.raises(PkiValidationError) as error:
+        SubordinateCa.from_certificate_authority_attributes(stack, "Ca", certificate_authority_arn=arn)
+    assert [p.field for p in error.value.problems] == ["certificate_authority_arn"]
+
+
+@pytest.mark.parametrize("prop", [p for p in FIELD_OF if p != "SubordinateCa.parent"])
+def test_fails_an_arn_string_where_a_ca_is_taken_and_names_the_importer(prop: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    with pytest.raises(PkiValidationError) as error:
+        PROPS[prop](stack, ARN)
+    [problem] = [p for p in error.value.problems if p.field == FIELD_OF[prop]]
+    assert "from_certificate_authority_attributes" in problem.fix
+
+
+@pytest.mark.parametrize("owner", [IssuerRole, CaExpiryAlarm])
+def test_ca_props_are_typed_with_the_interface_alone(owner: type) -> None:
+    annotation = inspect.signature(owner.__init__).parameters["certificate_authority"].annotation
+    assert str(annotation) == "acmpca.ICertificateAuthority"
+
+
+def _infos(stack: cdk.Stack, text: str) -> list[Any]:
+    return Annotations.from_stack(stack).find_info("*", cdk.assertions.Match.string_like_regexp(text))
+
+
+@pytest.mark.parametrize("kind", ["aws-cdk-lib", "imported"])
+def test_a_token_arn_says_its_region_and_account_rules_were_skipped(kind: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    token = cdk.CfnParameter(stack, "CaArn", type="String").value_as_string
+    ca = (
+        acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Ca", token)
+        if kind == "aws-cdk-lib"
+        else SubordinateCa.from_certificate_authority_attributes(stack, "Ca", certificate_authority_arn=token)
+    )
+    ServiceCertificate(stack, "Svc", certificate_authority=ca, domain_name="a.internal.example")
+    lines = [str(m.entry.data) for m in _infos(stack, "tokenSkipped")]
+    assert any("region" in line and "account" in line for line in lines), lines
+
+
+@pytest.mark.parametrize("kind", ["aws-cdk-lib", "imported"])
+def test_an_issuer_role_for_a_ca_without_facts_names_the_rules_it_skipped(kind: str) -> None:
+    stack = make_stack(make_app(), "Kinds")
+    ca = (
+        plain(stack)
+        if kind == "aws-cdk-lib"
+        else SubordinateCa.from_certificate_authority_attributes(
+            stack, "Imported", certificate_authority_arn=ARN
+        )
+    )
+    IssuerRole(stack, "Issuer", certificate_authority=ca, trusted_accounts=[OTHER_ACCOUNT])
+    [line] = [str(m.entry.data) for m in _infos(stack, "ruleSkipped")]
+    assert "path_length" in line and "usage_mode" in line
+
+
+def test_an_issuer_role_for_a_ca_with_its_facts_skips_nothing() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    ca = SubordinateCa.from_certificate_authority_attributes(
+        stack, "Imported", certificate_authority_arn=ARN, path_length=1, usage_mode=UsageMode.GENERAL_PURPOSE
+    )
+    IssuerRole(stack, "Issuer", certificate_authority=ca, trusted_accounts=[OTHER_ACCOUNT])
+    assert _infos(stack, "ruleSkipped") == []
+
+
+# RootCa's importer knows it imports a root ----------------------------------------------------------------
+
+
+def test_the_root_importer_imports_a_root() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    root = RootCa.from_certificate_authority_attributes(stack, "Root", certificate_authority_arn=ARN)
+    assert ca_facts(root).depth == 1
+
+
+def test_fails_root_importer_grant_issue_of_end_entity_certificates() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    root = RootCa.from_certificate_authority_attributes(stack, "Root", certificate_authority_arn=ARN)
+    role = iam.Role(stack, "Workload", assumed_by=iam.AccountRootPrincipal())
+    with pytest.raises(PkiValidationError) as error:
+        root.grant_issue(role, CertificateTemplate.END_ENTITY_CLIENT_AUTH)
+    assert [p.field for p in error.value.problems] == ["templates"]
+
+
+def test_fails_root_importer_at_another_depth() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    with pytest.raises(PkiValidationError) as error:
+        RootCa.from_certificate_authority_attributes(stack, "Root", certificate_authority_arn=ARN, depth=2)
+    assert [p.field for p in error.value.problems] == ["depth"]
+
+
+# The parent's validity end (not_after) ----------------------------------------------------------------------
+
+
+def _child_of_parent_ending(
+    not_after: object, validity_days: int, today: str = "2026-06-01"
+) -> SubordinateCa:
+    app = make_app(**{TODAY_CONTEXT_KEY: today})
+    stack = make_stack(app, "Kinds")
+    parent = SubordinateCa.from_certificate_authority_attributes(
+        stack,
+        "Corp",
+        certificate_authority_arn=ARN,
+        not_after=not_after,  # type: ignore[arg-type]
+    )
+    return SubordinateCa(
+        stack,
+        "Child",
+        parent=parent,
+        subject=DistinguishedName(common_name="Kinds Child"),
+        validity=cdk.Duration.days(validity_days),
+    )
+
+
+@pytest.mark.parametrize(
+    "not_after", ["2027-03-01", datetime.date(2027, 3, 1), datetime.datetime(2027, 3, 1, 12)]
+)
+def test_fails_a_child_outliving_the_imported_parents_not_after(not_after: object) -> None:
+    with pytest.raises(PkiValidationError) as error:
+        _child_of_parent_ending(not_after, 1825)
+    [problem] = error.value.problems
+    assert problem.field == "validity"
+    assert "2027-03-01" in problem.rule and "2026-06-01" in problem.rule
+    assert problem.fix == "use at most Duration.days(272)"  # 2026-06-01 + 272 days = 2027-02-28
+
+
+def test_a_child_ending_before_the_parents_not_after_is_accepted() -> None:
+    _child_of_parent_ending("2027-03-01", 272)
+
+
+def test_fails_a_child_of_a_parent_already_expired_on_the_pinned_date() -> None:
+    with pytest.raises(PkiValidationError) as error:
+        _child_of_parent_ending("2026-05-01", 30)
+    assert "renew the parent" in error.value.problems[0].fix
+
+
+def test_fails_a_not_after_that_is_no_date() -> None:
+    stack = make_stack(make_app(), "Kinds")
+    with pytest.raises(PkiValidationError) as error:
+        SubordinateCa.from_certificate_authority_attributes(
+            stack, "Corp", certificate_authority_arn=ARN, not_after="next spring"
+        )
+    assert [p.field for p in error.value.problems] == ["not_after"]

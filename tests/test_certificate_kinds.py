@@ -31,6 +31,7 @@ from pki_constructs import (
     RootCa,
     ServiceCertificate,
 )
+from pki_constructs.imported_ca import ImportedCertificateAuthority
 from pki_constructs.private_ca import CertificateAuthorityBase
 from tests.scaffolding import fixture_vpc, fixture_zone
 from tests.synth import make_app, make_stack, resources_of_type, template_of
@@ -165,7 +166,9 @@ def test_fails_mtls_api_domain_with_something_that_is_not_a_certificate() -> Non
     assert "not an acm.ICertificate" in {p.field: p.rule for p in error.value.problems}["certificate"]
 
 
-@pytest.mark.parametrize("owner", [PublicCertificate, ServiceCertificate, CertificateAuthorityBase])
+@pytest.mark.parametrize(
+    "owner", [PublicCertificate, ServiceCertificate, CertificateAuthorityBase, ImportedCertificateAuthority]
+)
 def test_metric_days_to_expiry_has_aws_cdk_libs_signature(owner: type) -> None:
     """One signature everywhere: aws-cdk-lib's ``ICertificate.metric_days_to_expiry`` (MetricOptions)."""
     expected = inspect.signature(acm.ICertificate.metric_days_to_expiry).parameters
