@@ -20,8 +20,10 @@ from dataclasses import dataclass
 
 from aws_cdk import aws_acmpca as acmpca
 
+from . import _arn
 from .ca_facts import ca_facts, describe_ca
 from .errors import PkiValidationError, Problem
+from .inputs import implements
 
 __all__ = ["CaRotation", "RotationPhase"]
 
@@ -85,7 +87,14 @@ def rotation_problems(
         return [
             Problem("phase", phase, "the phase is a RotationPhase", "use e.g. RotationPhase.TRUST_SUCCESSOR")
         ]
-    problems = []
+    problems = [
+        problem
+        for field, ca in (("current", current), ("successor", successor))
+        if ca is not None or field == "successor"
+        for problem in ca_problems(field, ca)
+    ]
+    if problems:  # the rules below read the CAs' facts
+        return problems
     if current is None and phase is not RotationPhase.RETIRE_CURRENT:
         problems.append(
             Problem(
@@ -116,3 +125,24 @@ def rotation_problems(
                 )
             )
     return problems
+
+
+def ca_problems(field: str, ca: object) -> list[Problem]:
+    """``current``/``successor`` are CAs (``aws_acmpca.ICertificateAuthority``: ours, an import), named one way:
+    an ARN string or an L1 ``CfnCertificateAuthority`` is not one; a literal ARN a CA carries is the CA rule's."""
+    if implements(ca, acmpca.ICertificateAuthority):
+        return _arn.ca_arn_problems(field, getattr(ca, "certificate_authority_arn", None))
+    fix = (
+        "import it: SubordinateCa.from_certificate_authority_attributes(scope, 'Ca', certificate_authority_arn=...)"
+        if isinstance(ca, str)
+        else "pass the RootCa/SubordinateCa, or an import of it (SubordinateCa.from_certificate_authority_"
+        "attributes, acmpca.CertificateAuthority.from_certificate_authority_arn)"
+    )
+    return [
+        Problem(
+            field,
+            describe_ca(ca) if ca is not None else None,
+            f"expected an aws_acmpca.ICertificateAuthority, got {type(ca).__name__}",
+            fix,
+        )
+    ]

@@ -9,6 +9,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk.assertions import Annotations, Match
 
 from pki_constructs import (
@@ -295,6 +296,52 @@ def test_fails_rotation_to_a_ca_with_the_same_name() -> None:
     same = RootCa(stack, "RootAgain", subject=ROOT_NAME)
     with pytest.raises(PkiValidationError, match=r"successor=.*one name but different keys"):
         CaRotation(current=g1, successor=same)
+
+
+CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
+
+
+@pytest.mark.parametrize(
+    ("props", "field"),
+    [
+        ({"current": "l1", "successor": "g2"}, "current"),
+        ({"current": CA_ARN, "successor": "g2"}, "current"),
+        ({"current": "g1", "successor": CA_ARN}, "successor"),
+        ({"current": "g1", "successor": None}, "successor"),
+    ],
+    ids=[
+        "current L1 CfnCertificateAuthority",
+        "current ARN string",
+        "successor ARN string",
+        "successor None",
+    ],
+)
+def test_fails_rotation_of_what_is_no_ca(
+    two_roots: tuple[RootCa, RootCa], props: dict[str, Any], field: str
+) -> None:
+    g1, g2 = two_roots
+    l1 = acmpca.CfnCertificateAuthority(
+        make_stack(),
+        "L1",
+        key_algorithm="RSA_2048",
+        signing_algorithm="SHA256WITHRSA",
+        type="ROOT",
+        subject=acmpca.CfnCertificateAuthority.SubjectProperty(common_name="L1"),
+    )
+    named = {"g1": g1, "g2": g2, "l1": l1}
+    given = {k: named.get(v, v) if isinstance(v, str) else v for k, v in props.items()}
+    with pytest.raises(PkiValidationError) as error:
+        CaRotation(phase=RotationPhase.TRUST_SUCCESSOR, **given)
+    assert [p.field for p in error.value.problems] == [field]
+
+
+def test_fails_rotation_to_a_plain_import_of_no_ca_arn(two_roots: tuple[RootCa, RootCa]) -> None:
+    stack = make_stack()
+    acm_arn = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
+    disguised = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Disguised", acm_arn)
+    with pytest.raises(PkiValidationError) as error:
+        CaRotation(current=two_roots[0], successor=disguised)
+    assert [p.field for p in error.value.problems] == ["successor"]
 
 
 def test_a_renewal_says_at_synth_what_the_deploy_does_and_the_rule_synth_cannot_check() -> None:
