@@ -9,7 +9,8 @@ part of the surface: parts a construct creates for itself (``CaActivation``, ``C
 expiry checker), the shared base ``CertificateAuthorityBase`` (type CA props with
 ``aws_acmpca.ICertificateAuthority``), what an importer returns (``ImportedCertificateAuthority``: build it
 with ``SubordinateCa.from_certificate_authority_attributes``), and facts and results the library computes
-(``CaFacts``, ``KeyFamily``, ``Problem``, ``PrivateService``). tests/test_package_root.py keeps that list
+(``CaFacts``, ``KeyFamily``, ``Problem``, ``PrivateService``), and what a method returns (``CaShare``: made by
+``ca.share(...)``). tests/test_package_root.py keeps that list
 with reasons.
 """
 
@@ -45,7 +46,6 @@ _MODULE_OF = {
     "OcspConfiguration": "revocation",
     "S3ObjectAcl": "revocation",
     "ServiceCertificate": "service_certificate",
-    "CaShare": "sharing",
     "RamPermission": "ram_permission",
     "DistinguishedName": "subject",
     "CertificateTemplate": "templates",
@@ -117,7 +117,6 @@ if (
     from .rotation import CaRotation as CaRotation
     from .rotation import RotationPhase as RotationPhase
     from .service_certificate import ServiceCertificate as ServiceCertificate
-    from .sharing import CaShare as CaShare
     from .subject import DistinguishedName as DistinguishedName
     from .templates import CertificateTemplate as CertificateTemplate
     from .trust_store import (

@@ -34,6 +34,7 @@ INTERNAL = {
     "pki_constructs.errors.Problem": "read from PkiValidationError.problems, never built by a user",
     "pki_constructs.private_tier.PrivateService": "what PrivateServiceTier.services holds, made by the tier",
     "pki_constructs.revocation.CrlDistribution": "the CRL bucket and front a CA creates for itself",
+    "pki_constructs.sharing.CaShare": "ca.share(...) makes it from the CA's own facts; its constructor takes internal CaFacts",
     "pki_constructs.ca_expiry.CaExpiryMonitor": "the per-stack checker CaExpiryAlarm shares; reached through CaExpiryAlarm",
 }
 
@@ -71,6 +72,21 @@ def test_every_exported_name_resolves_and_is_documented(name: str) -> None:
     assert value.__module__.startswith("pki_constructs.")
     assert (inspect.getdoc(value) or "").strip(), f"{name} has no docstring"
     assert re.search(rf"\b{name}\b", README), f"{name} is exported but README.md never mentions it"
+
+
+@pytest.mark.parametrize("name", pki_constructs.__all__)
+def test_an_exported_constructor_takes_only_what_a_user_can_pass(name: str) -> None:
+    """What __all__ lists, a user builds: no private keyword, no prop typed with an internal (``CaFacts``)."""
+    value = getattr(pki_constructs, name)
+    if not inspect.isclass(value) or "__init__" not in vars(value) or issubclass(value, Exception):
+        return  # PkiValidationError is caught and read, not built
+    internal = {qualified.rpartition(".")[2] for qualified in INTERNAL}
+    for parameter in list(inspect.signature(value.__init__).parameters.values())[1:]:
+        assert not parameter.name.startswith("_"), f"{name}({parameter.name}=...) is private"
+        words = set(re.findall(r"\w+", str(parameter.annotation)))
+        assert not words & internal, (
+            f"{name}({parameter.name}: {parameter.annotation}) takes an internal type"
+        )
 
 
 def test_every_public_construct_is_exported_or_internal_with_a_reason() -> None:
