@@ -28,11 +28,13 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import CfnParameter, Duration, Stack
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk import aws_iam as iam
 from aws_cdk import aws_kms as kms
 from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
@@ -44,7 +46,8 @@ import pki_constructs
 from pki_constructs import (
     CaBundle,
     CaExpiryAlarm,
-    CaShare,
+    CaRotation,
+    CertificateTemplate,
     CertifiedAlb,
     CertifiedDistribution,
     CrlConfiguration,
@@ -72,6 +75,7 @@ from pki_constructs import (
 )
 from pki_constructs.ca_facts import ca_facts
 from pki_constructs.imported_ca import ImportedCertificateAuthority
+from pki_constructs.sharing import CaShare
 from tests.local_pki import LocalCa, generate_key
 from tests.local_pki import pem as local_pem
 from tests.synth import ACCOUNT, OTHER_ACCOUNT, env, make_app
@@ -1502,7 +1506,142 @@ PUBLIC_TIER_CASES = [
     ),
 ]
 
-CASES = CA_CASES + CERT_CASES + ALARM_CASES + PRIVATE_CASES + PUBLIC_TIER_CASES
+# Naming a CA (issue 10 item 2): one way, the interface; every literal ARN a CA carries meets one rule.
+_CA = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
+_NOT_CA_ARNS = {
+    "an ACM certificate ARN": "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555",
+    "garbage": "not-an-arn",
+    "an AZ as region": _CA.replace("us-east-1", "us-east-1a"),
+    "a partition without the region": _CA.replace("arn:aws:", "arn:aws-cn:"),
+}
+
+
+def _plain(stack: Stack, arn: str) -> Any:
+    return acmpca.CertificateAuthority.from_certificate_authority_arn(stack, uid("Plain"), arn)
+
+
+_USES: dict[str, tuple[str, Callable[[Stack, Any], object]]] = {
+    "parent": ("parent", lambda s, ca: sub(s, ca)),
+    "service certificate": (
+        "certificate_authority",
+        lambda s, ca: ServiceCertificate(
+            s, uid(), certificate_authority=ca, domain_name="a.internal.example"
+        ),
+    ),
+    "trusted CA": ("trusted_cas", lambda s, ca: CaBundle(s, uid(), trusted_cas=[ca])),
+    "issuer role": (
+        "certificate_authority",
+        lambda s, ca: IssuerRole(s, uid(), certificate_authority=ca, trusted_accounts=["222222222222"]),
+    ),
+    "CA alarm": ("certificate_authority", lambda s, ca: CaExpiryAlarm(s, uid(), certificate_authority=ca)),
+    "rotation": ("current", lambda s, ca: CaRotation(current=ca, successor=root(s))),
+}
+
+NAMING_CASES = [
+    *(
+        F(f"{use}: a plain import of {what}", field, _with_stack(lambda s, a=arn, u=make: u(s, _plain(s, a))))
+        for what, arn in _NOT_CA_ARNS.items()
+        for use, (field, make) in _USES.items()
+    ),
+    *(
+        F(
+            f"importer given {what}",
+            "certificate_authority_arn",
+            _with_stack(
+                lambda s, a=arn: SubordinateCa.from_certificate_authority_attributes(
+                    s, uid(), certificate_authority_arn=a
+                )
+            ),
+        )
+        for what, arn in _NOT_CA_ARNS.items()
+    ),
+    *(
+        F(f"{use}: an ARN string", field, _with_stack(lambda s, u=make: u(s, _CA)))
+        for use, (field, make) in _USES.items()
+        if use != "parent"  # an ARN string as parent: the CA_CASES row "parent as an ARN string"
+    ),
+    F(
+        "rotation: an L1 CfnCertificateAuthority",
+        "current",
+        _with_stack(
+            lambda s: CaRotation(
+                current=acmpca.CfnCertificateAuthority(
+                    s,
+                    uid(),
+                    key_algorithm="RSA_2048",
+                    signing_algorithm="SHA256WITHRSA",
+                    type="ROOT",
+                    subject=acmpca.CfnCertificateAuthority.SubjectProperty(common_name="L1"),
+                ),
+                successor=root(s),
+            )
+        ),
+    ),
+    F(
+        "rotation: no successor",
+        "successor",
+        _with_stack(lambda s: CaRotation(current=root(s), successor=None)),
+    ),
+    F(
+        "root import at depth 2",
+        "depth",
+        _with_stack(
+            lambda s: RootCa.from_certificate_authority_attributes(
+                s, uid(), certificate_authority_arn=_CA, depth=2
+            )
+        ),
+    ),
+    F(
+        "root import grants end-entity issuance",
+        "templates",
+        _with_stack(
+            lambda s: RootCa.from_certificate_authority_attributes(
+                s, uid(), certificate_authority_arn=_CA
+            ).grant_issue(
+                iam.Role(s, uid(), assumed_by=iam.AccountRootPrincipal()),
+                CertificateTemplate.END_ENTITY_CLIENT_AUTH,
+            )
+        ),
+    ),
+    F(
+        "child outliving the imported parent's not_after",
+        "validity",
+        _with_stack(
+            lambda s: sub(
+                s,
+                SubordinateCa.from_certificate_authority_attributes(
+                    s, uid(), certificate_authority_arn=_CA, not_after="2027-03-01"
+                ),
+                validity=Duration.days(1825),
+            )
+        ),
+    ),
+    F(
+        "importer not_after not a date",
+        "not_after",
+        _with_stack(
+            lambda s: SubordinateCa.from_certificate_authority_attributes(
+                s, uid(), certificate_authority_arn=_CA, not_after="next spring"
+            )
+        ),
+    ),
+    OK("a plain import of a real CA ARN as parent", _with_stack(lambda s: sub(s, _plain(s, _CA)))),
+    OK(
+        "a plain import of a China CA ARN in its partition",
+        _with_stack(
+            lambda s: CaBundle(
+                s,
+                uid(),
+                trusted_cas=[
+                    _plain(s, _CA.replace("arn:aws:", "arn:aws-cn:").replace("us-east-1", "cn-north-1"))
+                ],
+            ),
+            region="cn-north-1",
+        ),
+    ),
+]
+
+CASES = CA_CASES + CERT_CASES + ALARM_CASES + PRIVATE_CASES + PUBLIC_TIER_CASES + NAMING_CASES
 
 
 def test_there_are_at_least_150_cases() -> None:
