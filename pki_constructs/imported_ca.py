@@ -42,6 +42,7 @@ class ImportedCertificateAuthority(Resource):
     """A CA known by ARN (another account, another app, not managed by CDK), with the facts its caller knows.
 
     Build it with ``SubordinateCa.from_certificate_authority_attributes``; see there for the props.
+    ``root=True`` is what ``RootCa.from_certificate_authority_attributes`` passes: the CA is a root (depth 1).
     """
 
     @typed_props

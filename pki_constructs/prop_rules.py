@@ -106,10 +106,11 @@ def foreign_account_ca_problems(scope: IConstruct, field: str, value: object) ->
                 ca.node.path,
                 f"this CA belongs to a stack of account {there}; its ARN is known only once that stack has "
                 f"deployed, and CloudFormation cannot pass it to a stack of account {here}",
-                f"in account {here}, import the CA by its literal ARN (an output of its stack, or `aws acm-pca "
-                f"list-certificate-authorities` in {there}): SubordinateCa.from_certificate_authority_attributes("
-                "stack, 'SharedCa', certificate_authority_arn='arn:...', shared_permissions=[RamPermission."
-                "END_ENTITY]) after ca.share(...) with this account",
+                f"create this construct in a stack of account {there}; or, to use the CA from account {here}, "
+                f"share it (ca.share(...)) and import it there by its literal ARN (an output of its stack, or "
+                f"`aws acm-pca list-certificate-authorities` in {there}): SubordinateCa."
+                "from_certificate_authority_attributes(stack, 'SharedCa', certificate_authority_arn='arn:...', "
+                "shared_permissions=[RamPermission.END_ENTITY])",
             )
         )
     return problems

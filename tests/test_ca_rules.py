@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime
+
 import pytest
 from aws_cdk import App, Duration, Environment, Stack
 from aws_cdk import aws_certificatemanager as acm
@@ -150,6 +152,16 @@ def test_fails_child_validity_not_shorter_than_parent() -> None:
     assert _check(validity=Duration.days(3650)) == ["validity"]
     assert _check(validity=Duration.days(4000)) == ["validity"]
     assert _check(validity=Duration.days(3649)) == []
+
+
+def test_fails_child_ending_on_or_after_the_parents_not_after() -> None:
+    """``not_after`` (an import's certificate end) bounds the child counted from ``today``; without a date the
+    rule cannot run (SubordinateCa always passes one when the parent tells its end)."""
+    parent = CaFacts(**{**ROOT.__dict__, "not_after": datetime.date(2027, 1, 1)})
+    today = datetime.date(2026, 1, 1)  # 365 days before the parent's end
+    assert _check(parent, validity=Duration.days(365), today=today) == ["validity"]
+    assert _check(parent, validity=Duration.days(364), today=today) == []
+    assert _check(parent, validity=Duration.days(365)) == []  # no date: skipped
 
 
 def test_fails_child_path_length_not_below_parent() -> None:

@@ -10,6 +10,7 @@ from aws_cdk.region_info import RegionInfo
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from pki_constructs import _arn
 from pki_constructs.cross_region import parameter_name_problems
 from pki_constructs.domain_names import domain_name_problems
 from pki_constructs.errors import Problem
@@ -156,3 +157,31 @@ def test_every_known_region_is_a_region(region: str) -> None:
 @given(ANYTHING)
 def test_region_rule_never_raises(region: object) -> None:
     problems_only(region_problems("region", region))
+
+
+# CA ARNs: the acm-pca ARN shape, a region of aws-cdk-lib's region facts in its own partition ------------------
+KNOWN_REGIONS = sorted(r.name for r in RegionInfo.regions if r.partition)
+CA_ID = st.from_regex(r"[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}", fullmatch=True)
+
+
+@FAST
+@given(ANYTHING)
+def test_ca_arn_rule_never_raises(value: object) -> None:
+    problems_only(_arn.ca_arn_problems("certificate_authority", value))
+
+
+@FAST
+@given(st.sampled_from(KNOWN_REGIONS), st.from_regex(r"\d{12}", fullmatch=True), CA_ID)
+def test_ca_arn_rule_accepts_every_ca_arn_of_a_known_region(region: str, account: str, ca_id: str) -> None:
+    partition = RegionInfo.get(region).partition
+    arn = f"arn:{partition}:acm-pca:{region}:{account}:certificate-authority/{ca_id}"
+    assert _arn.ca_arn_problems("certificate_authority", arn) == []
+
+
+@FAST
+@given(st.sampled_from(KNOWN_REGIONS), st.sampled_from("abcdef"), CA_ID)
+def test_ca_arn_rule_refuses_an_availability_zone_as_region(region: str, zone: str, ca_id: str) -> None:
+    partition = RegionInfo.get(region).partition
+    arn = f"arn:{partition}:acm-pca:{region}{zone}:111111111111:certificate-authority/{ca_id}"
+    [problem] = _arn.ca_arn_problems("certificate_authority", arn)
+    assert problem.field == "certificate_authority"
