@@ -304,7 +304,7 @@ def field_problems(instance: object, prefix: str) -> list[Problem]:
                     f"{prefix}.{field.name}",
                     _shown(value),
                     f"expected {_describe(hint)}, got {type(value).__name__}",
-                    f"pass e.g. {_example(hint)}",
+                    _mix_up(hint, value) or f"pass e.g. {_example(hint)}",
                 )
             )
     return problems

@@ -230,6 +230,8 @@ FIELD_OF = {
     "ServiceCertificate.certificate_authority": "certificate_authority",
     "CaBundle.trusted_cas": "trusted_cas",
     "MutualTlsTrustStore.trusted_cas": "trusted_cas",
+    "MutualTls.trusted_cas": "trusted_cas",
+    "MutualTlsApiDomain.trusted_cas": "trusted_cas",
     "PrivateServiceTier.certificate_authority": "certificate_authority",
     "CaExpiryAlarm.certificate_authority": "certificate_authority",
     "IssuerRole.certificate_authority": "certificate_authority",
@@ -259,7 +261,9 @@ def test_fails_an_arn_string_where_a_ca_is_taken_and_names_the_importer(prop: st
     stack = make_stack(make_app(), "Kinds")
     with pytest.raises(PkiValidationError) as error:
         PROPS[prop](stack, ARN)
-    [problem] = [p for p in error.value.problems if p.field == FIELD_OF[prop]]
+    [problem] = [
+        p for p in error.value.problems if p.field.endswith(FIELD_OF[prop])
+    ]  # mutual_tls.trusted_cas
     assert "from_certificate_authority_attributes" in problem.fix
 
 
