@@ -68,12 +68,6 @@ def acm_certificate_arn_problems(arn: str, *, field: str = "certificate") -> lis
     return []
 
 
-def certificate_authority_arn_problems(arn: str, *, field: str = "certificate_authority") -> list[Problem]:
-    """A literal ARN must be a Private CA (``...:certificate-authority/<id>``), not an ACM certificate or a
-    certificate issued by a CA: :func:`pki_constructs._arn.ca_arn_problems`, the rule every CA prop applies."""
-    return _arn.ca_arn_problems(field, arn)
-
-
 # Thresholds -----------------------------------------------------------------------------------------------
 
 

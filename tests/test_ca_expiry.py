@@ -14,9 +14,10 @@ from aws_cdk.assertions import Annotations, Match
 from syrupy.assertion import SnapshotAssertion
 
 from pki_constructs import DistinguishedName, PkiValidationError, RootCa, SubordinateCa
+from pki_constructs._arn import ca_arn_problems
 from pki_constructs.ca_expiry import CaExpiryAlarm, CaExpiryMonitor
 from pki_constructs.expiry_metrics import ca_metric_period as alarm_period
-from pki_constructs.expiry_rules import certificate_authority_arn_problems, check_interval_problems
+from pki_constructs.expiry_rules import check_interval_problems
 from tests.nag import nag_findings
 from tests.synth import make_app, make_stack, resources_of_type, snapshot_of, template_of
 
@@ -72,12 +73,13 @@ def test_alarm_period_covers_two_runs() -> None:
 
 
 def test_ca_arn_rules() -> None:
-    assert certificate_authority_arn_problems(CA_ARN) == []
-    [acm_arn] = certificate_authority_arn_problems(CERT_ARN)
+    """The CA-ARN rule every CA prop applies, as the alarm uses it (pki_constructs._arn)."""
+    assert ca_arn_problems("certificate_authority", CA_ARN) == []
+    [acm_arn] = ca_arn_problems("certificate_authority", CERT_ARN)
     assert "ExpiryAlarm" in acm_arn.fix
-    [issued] = certificate_authority_arn_problems(CA_ARN + "/certificate/abcdef")
+    [issued] = ca_arn_problems("certificate_authority", CA_ARN + "/certificate/abcdef")
     assert "not an AWS Private CA ARN" in issued.rule
-    [garbage] = certificate_authority_arn_problems("root-ca")
+    [garbage] = ca_arn_problems("certificate_authority", "root-ca")
     assert garbage.field == "certificate_authority"
 
 
