@@ -1,25 +1,42 @@
 """The rules every ACM private certificate naming a CA must meet, checked over the whole app at synth.
 
 ``ServiceCertificate`` checks them in its constructor; aws-cdk-lib's own ``acm.PrivateCertificate`` (or a raw
-``acm.CfnCertificate``) does not know them, so each CA of this library (created or imported) adds a late
-validation that finds every ``AWS::CertificateManager::Certificate`` of the app naming its ARN and applies the
-same rules: ACM cannot issue from a short-lived-certificate CA, a CA shared through RAM needs the end-entity
-permission, and the certificate is requested in the CA's region.
+``acm.CfnCertificate``) does not know them, so each CA of this library (created or imported) watches, with
+:func:`watch_acm_issuance`, every ``AWS::CertificateManager::Certificate`` of the app naming its ARN and applies
+the same rules once the app is complete: ACM cannot issue from a short-lived-certificate CA nor from a CA still
+waiting for its offline signature, a CA shared through RAM needs the end-entity permission, and the certificate
+is requested in the CA's region.
+
+A CA this library does not know — aws-cdk-lib's ``acmpca.CertificateAuthority.from_certificate_authority_arn``
+with a literal ARN — still tells its region: one app-wide check (:class:`AcmIssuanceCheck`, installed by the
+first CA of this library in the app) holds every other certificate naming a literal CA ARN to the same region
+rule (:func:`pki_constructs.ca_facts.ca_region_problems`).
 """
 
 from __future__ import annotations
 
+import jsii
 from aws_cdk import Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
+from constructs import Construct, IConstruct, IValidation
 
+from . import _arn
 from .algorithms import UsageMode
+from .app_checks import install
 from .ca_facts import ca_facts, ca_region, ca_region_problems
-from .errors import Problem
+from .errors import Problem, add_late_validation
+from .prop_rules import is_pending, pending_ca_problems
 from .ram_permission import RamPermission
 from .sharing import shared_permission_problems
 
-__all__ = ["acm_certificates_problems"]
+__all__ = ["AcmIssuanceCheck", "acm_certificates_problems", "foreign_ca_problems", "watch_acm_issuance"]
+
+_ID = "AcmIssuance"
+
+
+def _certificates(root: IConstruct) -> list[acm.CfnCertificate]:
+    return [node for node in root.node.find_all() if isinstance(node, acm.CfnCertificate)]
 
 
 def acm_certificates_problems(ca: acmpca.ICertificateAuthority) -> list[Problem]:
@@ -28,13 +45,12 @@ def acm_certificates_problems(ca: acmpca.ICertificateAuthority) -> list[Problem]
     facts = ca_facts(ca)
     region = ca_region(ca)
     problems: list[Problem] = []
-    for certificate in ca.node.root.node.find_all():
-        if not (
-            isinstance(certificate, acm.CfnCertificate)
-            and certificate.certificate_authority_arn == ca.certificate_authority_arn
-        ):
+    for certificate in _certificates(ca.node.root):
+        if certificate.certificate_authority_arn != ca.certificate_authority_arn:
             continue
         rules: list[Problem] = []
+        if is_pending(ca):  # the same lifecycle rule ServiceCertificate's certificate_authority= applies
+            rules += pending_ca_problems("certificate_authority", ca)
         if facts.usage_mode is UsageMode.SHORT_LIVED_CERTIFICATE:
             rules.append(
                 Problem(
@@ -52,3 +68,60 @@ def acm_certificates_problems(ca: acmpca.ICertificateAuthority) -> list[Problem]
         )
         problems += [Problem("certificate_authority", certificate.node.path, p.rule, p.fix) for p in rules]
     return problems
+
+
+def foreign_ca_problems(root: IConstruct, watched: set[str]) -> list[tuple[str, Problem]]:
+    """(CA ARN, problem) for every ACM certificate of the app naming a literal CA ARN that no CA of this library
+    watches (``watched``: their ARNs): the certificate is requested in that CA's region."""
+    problems = []
+    for certificate in _certificates(root):
+        arn = certificate.certificate_authority_arn
+        if arn is None or arn in watched:
+            continue
+        parts = _arn.parse_ca_arn(arn)  # None for a token: unknown, not wrong
+        if parts is None:
+            continue
+        for problem in ca_region_problems(
+            parts.region, region=Stack.of(certificate).region, field="certificate_authority"
+        ):
+            problems.append((arn, Problem(problem.field, certificate.node.path, problem.rule, problem.fix)))
+    return problems
+
+
+class AcmIssuanceCheck(Construct):
+    """The once-per-app holder (under the app checks) of :func:`foreign_ca_problems`; it knows which CA ARNs
+    the CAs of this library already watch, so no certificate is reported twice."""
+
+    def __init__(self, scope: Construct, id: str) -> None:
+        super().__init__(scope, id)
+        self.watched: list[acmpca.ICertificateAuthority] = []
+        """The CAs of this library in the app (their ARNs are read at validation: ours exist only then)."""
+        self.node.add_validation(_ForeignCaValidation(self))
+
+    @classmethod
+    def of(cls, scope: IConstruct) -> AcmIssuanceCheck:
+        checks = install(scope)
+        existing = checks.node.try_find_child(_ID)
+        return existing if isinstance(existing, AcmIssuanceCheck) else cls(checks, _ID)
+
+
+@jsii.implements(IValidation)
+class _ForeignCaValidation:
+    def __init__(self, check: AcmIssuanceCheck) -> None:
+        self._check = check
+
+    def validate(self) -> list[str]:
+        return [
+            f"[pki-constructs app check] CA {arn}: {problem.describe()}"
+            for arn, problem in foreign_ca_problems(
+                self._check.node.root, {ca.certificate_authority_arn for ca in self._check.watched}
+            )
+        ]
+
+
+def watch_acm_issuance(ca: acmpca.ICertificateAuthority) -> None:
+    """Check, once the app is complete, every ACM certificate naming ``ca`` (:func:`acm_certificates_problems`,
+    reported at ``ca``'s path), and every certificate naming a CA this library does not know
+    (:class:`AcmIssuanceCheck`)."""
+    add_late_validation(ca, lambda: acm_certificates_problems(ca))
+    AcmIssuanceCheck.of(ca).watched.append(ca)

@@ -20,10 +20,10 @@ from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct
 
 from . import _arn
-from .acm_issuance import acm_certificates_problems
+from .acm_issuance import watch_acm_issuance
 from .algorithms import KeyAlgorithm, SigningAlgorithm, UsageMode, signing_matches_key
 from .ca_facts import CaFacts, note_skipped_rules
-from .errors import Problem, add_late_validation, raise_if_any
+from .errors import Problem, raise_if_any
 from .expiry_metrics import ca_days_to_expiry_metric
 from .hierarchy import MAX_HIERARCHY_DEPTH, path_length_problems, validity_problems
 from .inputs import typed_props
@@ -128,7 +128,7 @@ class ImportedCertificateAuthority(Resource):
         )
         # aws-cdk-lib's acm.PrivateCertificate skips ServiceCertificate's rules: check every ACM certificate naming
         # this CA once the app is complete (shared permission, usage mode, region).
-        add_late_validation(self, lambda: acm_certificates_problems(self))
+        watch_acm_issuance(self)
         stack = Stack.of(self)
         if (
             parts is not None

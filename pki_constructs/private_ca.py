@@ -25,7 +25,7 @@ from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct, IDependable
 
 from . import cost
-from .acm_issuance import acm_certificates_problems
+from .acm_issuance import watch_acm_issuance
 from .activation import Activation, ActivationRequest, activate, parent_problems
 from .algorithms import (
     KeyAlgorithm,
@@ -38,7 +38,7 @@ from .algorithms import (
 )
 from .ca_facts import CaFacts, ca_facts, note_skipped_rules
 from .cross_region import weak_ca_arn
-from .errors import Problem, add_late_validation, raise_if_any
+from .errors import Problem, raise_if_any
 from .expiry_alarm import today_of
 from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
@@ -190,7 +190,7 @@ class CertificateAuthorityBase(Resource):
         record_ca(self)
         # aws-cdk-lib's acm.PrivateCertificate skips ServiceCertificate's rules: check every ACM certificate
         # naming this CA once the app is complete (short-lived CA, region).
-        add_late_validation(self, lambda: acm_certificates_problems(self))
+        watch_acm_issuance(self)
 
         # Set by the subclass once it has activated the CA (_keep).
         self._activation: Activation | None = None

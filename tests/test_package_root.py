@@ -25,6 +25,7 @@ from tests.synth import ROOT
 INTERNAL = {
     "pki_constructs.acm_certificate.AcmCertificateBase": "shared base; type certificate props with acm.ICertificate",
     "pki_constructs.app_checks.AppChecks": "the app-wide check; the first library construct of an app installs it",
+    "pki_constructs.acm_issuance.AcmIssuanceCheck": "the app-wide ACM issuance check; the first CA of an app installs it",
     "pki_constructs.certificate_exports.CertificateExports": "the stack's export mechanism; ServiceCertificate(export=True) creates it",
     "pki_constructs.custom_activation.CaActivation": "SubordinateCa creates it when CloudFormation cannot reach the parent",
     "pki_constructs.private_ca.CertificateAuthorityBase": "shared base; type CA props with aws_acmpca.ICertificateAuthority",

@@ -6,6 +6,7 @@ from typing import Any
 
 import aws_cdk as cdk
 import pytest
+from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk.assertions import Annotations, Match, Template
@@ -476,6 +477,39 @@ def test_fails_on_a_service_certificate_from_an_aws_cdk_lib_import_in_another_re
         lambda: ServiceCertificate(stack, "Svc", certificate_authority=ca, domain_name="a.internal.example")
     )
     assert "certificate_authority=" in message and "eu-west-1" in message
+
+
+def _plain_import_certificate(app: cdk.App, ca_arn: str, region: str = "us-east-1") -> cdk.Stack:
+    """aws-cdk-lib alone: its CA import and its acm.PrivateCertificate, in an app that has a CA of ours."""
+    hierarchy(make_stack(app, name="Pki", region="eu-west-1"))
+    stack = make_stack(app, name="Member", region=region, account=OTHER_ACCOUNT)
+    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(stack, "Ca", ca_arn)
+    acm.PrivateCertificate(stack, "Plain", certificate_authority=ca, domain_name="plain.internal.example")
+    return stack
+
+
+def test_fails_aws_cdk_lib_private_certificate_from_an_aws_cdk_lib_import_in_another_region() -> None:
+    """The literal ARN tells the CA's region even though no construct of this library names the CA."""
+    app = make_app()
+    _plain_import_certificate(app, SHARED_ARN, region="us-east-1")
+    with pytest.raises(RuntimeError) as caught:
+        app.synth()
+    message = str(caught.value)
+    assert "[pki-constructs app check] CA " + SHARED_ARN in message
+    assert "certificate_authority='Member/Plain/Resource'" in message and "eu-west-1" in message
+
+
+def test_aws_cdk_lib_private_certificate_from_an_import_in_its_region_or_by_token_passes() -> None:
+    app = make_app()
+    _plain_import_certificate(app, SHARED_ARN, region="eu-west-1")
+    token_stack = make_stack(app, name="Token", region="us-east-1")
+    token_ca = acmpca.CertificateAuthority.from_certificate_authority_arn(
+        token_stack, "Ca", cdk.CfnParameter(token_stack, "CaArn").value_as_string
+    )
+    acm.PrivateCertificate(
+        token_stack, "Plain", certificate_authority=token_ca, domain_name="t.internal.example"
+    )
+    app.synth()
 
 
 def test_fails_on_our_own_ca_used_from_a_stack_of_another_region() -> None:
