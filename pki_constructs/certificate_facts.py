@@ -13,17 +13,63 @@ from dataclasses import dataclass
 from aws_cdk import Stack, Token
 from aws_cdk import aws_certificatemanager as acm
 
+from . import _arn
 from .domain_names import covers, dedupe_names
 from .errors import Problem
-from .expiry_rules import region_of_arn
 
 __all__ = [
     "CLOUDFRONT_CERTIFICATE_REGION",
     "CertificateFacts",
+    "certificate_arn_problems",
     "certificate_facts",
     "cfn_certificate_of",
     "cloudfront_certificate_problems",
 ]
+
+ACM_CERTIFICATE_ARN_SHAPE = "arn:<partition>:acm:<region>:<account>:certificate/<id>"
+
+
+def certificate_arn_problems(field: str, value: object) -> list[Problem]:
+    """The one rule for the ARN of every certificate a prop takes (``certificate=``, ``certificates=``; applied by
+    name through :data:`pki_constructs.prop_rules.PROP_RULES`): a literal ARN is an ACM certificate's
+    (``arn:<partition>:acm:<region>:<account>:certificate/<id>``, botocore acm model). aws-cdk-lib's
+    ``acm.Certificate.from_certificate_arn`` takes any string, so ``"garbage"`` or a Private CA ARN would otherwise
+    reach a listener, a distribution or a domain name and fail at deploy (or inside jsii, for CloudFront). A token
+    is unknown, not wrong; a value without a string ``certificate_arn`` is the type check's to refuse.
+
+    :param value: one certificate, or a list of them (fields ``name[i]``).
+    """
+    many = isinstance(value, list | tuple)
+    certificates: list[object] = list(value) if isinstance(value, list | tuple) else [value]
+    problems = []
+    for index, certificate in enumerate(certificates):
+        arn = getattr(certificate, "certificate_arn", None)
+        if not isinstance(arn, str) or not _arn.is_literal(arn) or _arn.parse_acm_arn(arn) is not None:
+            continue
+        where = f"{field}[{index}]" if many else field
+        parts = _arn.parse(arn)
+        if parts is not None and parts.service == "acm-pca":
+            problems.append(
+                Problem(
+                    where,
+                    arn,
+                    "is an AWS Private CA ARN (a CA, or a certificate it issued directly), not an ACM certificate: "
+                    "listeners, distributions, domain names and DaysToExpiry take ACM certificates",
+                    "issue an ACM certificate from the CA with ServiceCertificate(certificate_authority=...) and "
+                    "pass that; to watch the CA's own expiry use CaExpiryAlarm(...) or ca.add_expiry_alarm()",
+                )
+            )
+        else:
+            problems.append(
+                Problem(
+                    where,
+                    arn,
+                    f"is not an ACM certificate ARN ({ACM_CERTIFICATE_ARN_SHAPE})",
+                    "pass the certificate construct, or acm.Certificate.from_certificate_arn(...) with the ARN "
+                    "`aws acm list-certificates` shows",
+                )
+            )
+    return problems
 
 
 def cfn_certificate_of(obj: object) -> acm.CfnCertificate | None:
@@ -65,7 +111,7 @@ def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
     region: str | None = None
     arn = certificate.certificate_arn
     if not Token.is_unresolved(arn):
-        region = region_of_arn(arn)
+        region = _arn.region_of(arn)
     elif cfn is not None:
         stack_region = Stack.of(certificate).region
         region = None if Token.is_unresolved(stack_region) else stack_region

@@ -21,7 +21,6 @@ from constructs import Construct
 from ._buckets import LOG_RETENTION, default_encryption, literal_region, private_bucket
 from ._compliance import exempt
 from .errors import Problem, add_late_validation, raise_if_any
-from .expiry_rules import is_private_ca_arn
 from .inputs import typed_props
 from .public_certificate import CertificateFacts, certificate_facts, certificate_in
 from .trust_store import MutualTls, verify_listener_problems
@@ -260,16 +259,6 @@ class CertifiedAlb(Construct):
             internet_facing=internet_facing,
             prefix_list_id=origin_facing_prefix_list_id,
         )
-        problems += [  # ExpiryAlarm's rule: a Private CA ARN disguised as a certificate
-            Problem(
-                f"certificates[{index}]",
-                c.certificate_arn,
-                "is an AWS Private CA ARN, not a certificate: a listener serves ACM certificates",
-                "issue one from the CA with ServiceCertificate(certificate_authority=...) and pass that",
-            )
-            for index, c in enumerate(certificates)
-            if is_private_ca_arn(c.certificate_arn)
-        ]
         if mutual_tls is not None:
             problems += mutual_tls.problems()
         if access_logs_bucket is not None:

@@ -30,7 +30,7 @@ from aws_cdk import aws_sns as sns
 from constructs import Construct, IConstruct
 
 from . import lifetime_schedule as schedule
-from .certificate_facts import cfn_certificate_of
+from .certificate_facts import certificate_arn_problems, cfn_certificate_of
 from .cross_region import RegionalExport, default_parameter_name
 from .errors import PkiValidationError, Problem, raise_if_any
 from .expiry_alarm_factory import days_to_expiry_alarm
@@ -39,7 +39,6 @@ from .expiry_metrics import acm_days_to_expiry_metric
 from .expiry_rules import (
     account_days_before_expiry_problems,
     account_of_arn,
-    acm_certificate_arn_problems,
     days_of,
     region_of_arn,
     region_problems,
@@ -192,7 +191,7 @@ def _certificate_facts(certificate: object, field: str) -> _CertificateFacts | l
                 "pass an acm.ICertificate (e.g. acm.Certificate.from_certificate_arn) or a PublicCertificate",
             )
         ]
-    problems = acm_certificate_arn_problems(arn, field=field)
+    problems = certificate_arn_problems(field, certificate)
     if problems:
         return problems
 

@@ -22,6 +22,7 @@ from constructs import Construct, IConstruct
 
 from . import _arn, _pem
 from .app_checks import claim, install
+from .certificate_facts import certificate_arn_problems
 from .errors import Problem
 from .value_rules import offline_certificate_problems, region_problems, validity_end_problems
 
@@ -189,6 +190,8 @@ PROP_RULES: dict[str, Sequence[Callable[[str, object], list[Problem]]]] = {
     "parent": [pending_ca_problems, ca_arn_prop_problems],
     "certificate_authority": [pending_ca_problems, ca_arn_prop_problems],
     "trusted_cas": [pending_ca_problems, ca_arn_prop_problems],
+    "certificate": [certificate_arn_problems],
+    "certificates": [certificate_arn_problems],
 }
 """Rules by prop name; a construct class may skip the CA-lifecycle rule with ``_accepts_pending_ca = True``."""
 

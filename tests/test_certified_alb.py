@@ -365,6 +365,22 @@ def test_fails_private_ca_arn_disguised_as_a_certificate() -> None:
     assert {p.field for p in error.value.problems} == {"certificates[0]"}
 
 
+def test_fails_certificate_imported_with_a_malformed_arn() -> None:
+    """The same certificate-ARN rule as CertifiedDistribution's and ExpiryAlarm's (one rule for every prop)."""
+    stack = make_stack(region=REGION)
+    garbage = acm.Certificate.from_certificate_arn(stack, "Garbage", "garbage")
+    with pytest.raises(
+        PkiValidationError, match=r"certificates\[1\]='garbage'.*not an ACM certificate ARN"
+    ) as error:
+        good = acm.Certificate.from_certificate_arn(
+            stack,
+            "Good",
+            f"arn:aws:acm:{REGION}:111111111111:certificate/11111111-2222-3333-4444-555555555555",
+        )
+        _alb(stack, certificates=[good, garbage])
+    assert {p.field for p in error.value.problems} == {"certificates[1]"}
+
+
 def test_fails_public_certificate_of_a_stack_in_another_region() -> None:
     app = make_app()
     edge = make_stack(app, "Edge", "us-east-1")

@@ -305,6 +305,24 @@ def test_fails_imported_certificate_arn_outside_us_east_1() -> None:
         CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=_https_origin())
 
 
+@pytest.mark.parametrize(
+    "arn",
+    [
+        "garbage",
+        "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555",
+    ],
+)
+def test_fails_certificate_imported_with_an_arn_that_is_no_acm_certificate(arn: str) -> None:
+    """aws-cdk-lib's import takes any string; CloudFront's own ARN parse would fail inside jsii."""
+    stack = make_stack()
+    cert = acm.Certificate.from_certificate_arn(stack, "Cert", arn)
+    with pytest.raises(
+        PkiValidationError, match=r"certificate=.*(not an ACM certificate ARN|Private CA ARN)"
+    ) as error:
+        CertifiedDistribution(stack, "Cdn", certificate=cert, domain_names=NAMES, origin=_https_origin())
+    assert [p.field for p in error.value.problems] == ["certificate"]
+
+
 def test_fails_private_certificate() -> None:
     stack = make_stack()
     ca = acmpca.CertificateAuthority.from_certificate_authority_arn(
