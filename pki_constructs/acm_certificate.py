@@ -24,6 +24,7 @@ from .cross_region import RegionalExport, default_parameter_name, environment_pr
 from .errors import Problem, raise_if_any
 from .expiry_events import on_expiry_event, on_renewal_failed
 from .expiry_metrics import acm_days_to_expiry_metric
+from .method_inputs import typed_method
 
 
 @jsii.implements(acm.ICertificate)
@@ -46,6 +47,7 @@ class AcmCertificateBase(Resource):
         """A reference to this certificate (``ICertificateRef``)."""
         return acm_refs.CertificateReference(certificate_arn=self.certificate_arn)
 
+    @typed_method(creates_child=False)
     def export_arn(self, *, name: str | None = None) -> RegionalExport:
         """Publish the ARN as an SSM parameter in this stack's region, for consumers elsewhere.
 
@@ -76,6 +78,7 @@ class AcmCertificateBase(Resource):
             description=self._arn_description(),
         )
 
+    @typed_method(creates_child=False)
     def certificate_in(self, scope: Construct, id: str = "Certificate") -> acm.ICertificate:
         """This certificate as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
 
@@ -103,6 +106,7 @@ class AcmCertificateBase(Resource):
         ``Resource`` implementation needs a CloudFormation resource as default child, ours is an L2)."""
         self._resource.apply_removal_policy(policy)
 
+    @typed_method(creates_child=False)
     def metric_days_to_expiry(
         self,
         *,
@@ -143,6 +147,7 @@ class AcmCertificateBase(Resource):
             visible=visible,
         )
 
+    @typed_method(creates_child=True)
     def on_expiry_event(
         self,
         id: str,
@@ -166,6 +171,7 @@ class AcmCertificateBase(Resource):
             rule_name=rule_name,
         )
 
+    @typed_method(creates_child=True)
     def on_renewal_failed(
         self,
         id: str,

@@ -47,6 +47,7 @@ from .expiry_rules import (
 )
 from .expiry_topic import PublishToTopic
 from .inputs import is_token, token_days, typed_props
+from .method_inputs import typed_method
 
 __all__ = ["CertificateLifetime", "ExpiryAlarm", "certificate_lifetime", "cfn_certificate_of", "today_of"]
 
@@ -422,6 +423,7 @@ class ExpiryAlarm(Construct):
                 "certificate construct itself."
             )
 
+    @typed_method(creates_child=True)
     def on_expiry_event(
         self,
         id: str = "AcmEvents",
@@ -442,6 +444,7 @@ class ExpiryAlarm(Construct):
             description=description or "ACM expiry events of one certificate -> expiry topic",
         )
 
+    @typed_method(creates_child=True)
     def on_renewal_failed(
         self,
         id: str = "HealthEvents",
@@ -482,11 +485,45 @@ class ExpiryAlarm(Construct):
         return PublishToTopic(self.topic)
 
     @staticmethod
-    def in_certificate_stack(certificate: acm.ICertificate, id: str, **props: Any) -> ExpiryAlarm:
+    @typed_method(creates_child=False)  # the constructor checks the id in the certificate's stack
+    def in_certificate_stack(
+        certificate: acm.ICertificate,
+        id: str,
+        *,
+        threshold: Duration | None = None,
+        topic: sns.ITopic | None = None,
+        create_topic: bool = False,
+        account_days_before_expiry: int | None = None,
+        alarm_description: str | None = None,
+    ) -> ExpiryAlarm:
         """Create the alarm in the certificate's own stack (and so in its region), whatever stack the caller
-        is in. ``props`` are those of the constructor; a topic must be in that region too (no cross-region
-        references are created)."""
+        is in. The props are the constructor's (see :class:`ExpiryAlarm`); a topic must be in that region too
+        (no cross-region references are created).
+
+        :param certificate: a certificate construct (its stack is where the alarm goes); an import by ARN
+            (``acm.Certificate.from_certificate_arn``) is placed in the stack that imported it.
+        """
         stack = _stack_of(certificate)
-        if stack is None:
-            raise TypeError("in_certificate_stack needs a certificate construct; use ExpiryAlarm(scope, ...)")
-        return ExpiryAlarm(stack, id, certificate=certificate, **props)
+        if stack is None:  # the type check refuses non-certificates; a certificate outside any stack remains
+            raise PkiValidationError(
+                id,
+                [
+                    Problem(
+                        "certificate",
+                        _path_of(certificate),
+                        "in_certificate_stack places the alarm in the certificate's stack; this one is in none",
+                        "create the alarm with ExpiryAlarm(scope, id, certificate=...) in a stack of the "
+                        "certificate's account and region",
+                    )
+                ],
+            )
+        return ExpiryAlarm(
+            stack,
+            id,
+            certificate=certificate,
+            threshold=threshold,
+            topic=topic,
+            create_topic=create_topic,
+            account_days_before_expiry=account_days_before_expiry,
+            alarm_description=alarm_description,
+        )

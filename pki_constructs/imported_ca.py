@@ -28,6 +28,7 @@ from .expiry_metrics import ca_days_to_expiry_metric
 from .hierarchy import MAX_HIERARCHY_DEPTH, path_length_problems, validity_problems
 from .inputs import typed_props
 from .issue_grant import grant_issue
+from .method_inputs import typed_method
 from .ram_permission import RamPermission
 from .renewal import certificate_generation_problems
 from .sharing import shared_permissions_problems, shared_region_problems
@@ -171,6 +172,7 @@ class ImportedCertificateAuthority(Resource):
     def facts(self) -> CaFacts:
         return self._facts
 
+    @typed_method(creates_child=False)
     def grant_issue(self, grantee: iam.IGrantable, *templates: CertificateTemplate) -> iam.Grant:
         """Let ``grantee`` issue end-entity certificates from this CA with exactly the given templates (as
         ``RootCa.grant_issue``; refused on an import with ``depth=1``). A CA of another account must also allow
@@ -179,6 +181,7 @@ class ImportedCertificateAuthority(Resource):
             self, self.certificate_authority_arn, grantee, templates, is_root=self._facts.depth == 1
         )
 
+    @typed_method(creates_child=False)
     def metric_days_to_expiry(
         self,
         *,

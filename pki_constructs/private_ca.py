@@ -46,6 +46,7 @@ from .imported_ca import ImportedCertificateAuthority
 from .inputs import typed_props
 from .issuance_events import ca_certificate_issued_rule
 from .issue_grant import grant_issue
+from .method_inputs import typed_method
 from .offline_parent import OfflineParent
 from .ram_permission import RamPermission
 from .renewal import (
@@ -290,6 +291,7 @@ class CertificateAuthorityBase(Resource):
             certificate_authority_arn=self.certificate_authority_arn
         )
 
+    @typed_method(creates_child=False)
     def certificate_authority_in(
         self, scope: Construct, id: str = "CertificateAuthority"
     ) -> acmpca.ICertificateAuthority:
@@ -336,6 +338,7 @@ class CertificateAuthorityBase(Resource):
             fingerprint=self._fingerprint(),
         )
 
+    @typed_method(creates_child=True)
     def on_ca_certificate_issued(
         self,
         id: str,
@@ -376,6 +379,7 @@ class CertificateAuthorityBase(Resource):
             description=description or f"pki-constructs: a CA certificate was issued by {self.node.path}",
         )
 
+    @typed_method(creates_child=True)
     def share(
         self,
         id: str,
@@ -425,6 +429,7 @@ class CertificateAuthorityBase(Resource):
     def monthly_cost_usd(self) -> int:
         return cost.monthly_cost_usd(self.usage_mode)
 
+    @typed_method(creates_child=False)
     def grant_issue(self, grantee: iam.IGrantable, *templates: CertificateTemplate) -> iam.Grant:
         """Let ``grantee`` issue certificates from this CA with exactly the given templates.
 
@@ -434,6 +439,7 @@ class CertificateAuthorityBase(Resource):
         """
         return grant_issue(self, self.certificate_authority_arn, grantee, templates, is_root=self.is_root)
 
+    @typed_method(creates_child=False)
     def metric_days_to_expiry(
         self,
         *,
@@ -474,6 +480,7 @@ class CertificateAuthorityBase(Resource):
             visible=visible,
         )
 
+    @typed_method(creates_child=True)
     def add_expiry_alarm(
         self,
         id: str = "ExpiryAlarm",

@@ -17,6 +17,7 @@ from .domain_names import DEFAULT_MAX_NAMES, dedupe_names, in_zone, names_proble
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
 from .inputs import typed_props
+from .method_inputs import typed_method
 from .review_metadata import record_certificate
 
 __all__ = [
@@ -195,6 +196,7 @@ class PublicCertificate(AcmCertificateBase):
         """The region of the certificate's stack (a token for environment-agnostic stacks)."""
         return Stack.of(self).region
 
+    @typed_method(creates_child=True)
     def add_expiry_alarm(
         self,
         id: str = "ExpiryAlarm",

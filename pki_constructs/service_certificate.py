@@ -40,6 +40,7 @@ from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
 from .inputs import typed_props
+from .method_inputs import typed_method
 from .private_ca import CertificateAuthorityBase
 from .ram_permission import RamPermission
 from .review_metadata import record_certificate
@@ -275,6 +276,7 @@ class ServiceCertificate(AcmCertificateBase):
         if export:
             self._export(secret_encryption_key, secret_name, removal_policy)
 
+    @typed_method(creates_child=True)
     def add_expiry_alarm(
         self,
         id: str = "ExpiryAlarm",
@@ -310,6 +312,7 @@ class ServiceCertificate(AcmCertificateBase):
             arn_format=ArnFormat.COLON_RESOURCE_NAME,
         )
 
+    @typed_method(creates_child=False)
     def grant_read(self, grantee: iam.IGrantable) -> iam.Grant:
         """Let ``grantee`` read the exported certificate: ``secretsmanager:GetSecretValue`` and
         ``DescribeSecret`` on exactly this secret, and ``kms:Decrypt`` on exactly its key, only through

@@ -41,6 +41,7 @@ from .ca_facts import ca_environment, ca_facts, describe_ca, note_skipped_rules
 from .cross_region import environment_problems, weak_ca_arn, weak_value
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
+from .method_inputs import typed_method
 from .private_ca import CertificateAuthorityBase
 from .review_metadata import record_trust_store
 from .revocation import CrlType
@@ -584,6 +585,7 @@ class CaBundle(Construct):
     def s3_uri(self) -> str:
         return f"s3://{self.bucket.bucket_name}/{self.key}"
 
+    @typed_method(creates_child=False)
     def location_in(self, scope: Construct, *, field: str = "bundle") -> BundleLocation:
         """The bundle's bucket, key, object version and CRL keys as values valid in ``scope``'s stack.
 
@@ -750,6 +752,7 @@ class MutualTlsTrustStore(Construct):
     def trust_store_arn(self) -> str:
         return self.trust_store.trust_store_arn
 
+    @typed_method(creates_child=False)
     def trust_store_in(self, scope: Construct, id: str = "TrustStore") -> elbv2.ITrustStore:
         """This trust store as an ``elbv2.ITrustStore`` usable in ``scope``'s stack, without a CloudFormation
         export (which would lock it: a replaced trust store could not deploy).

@@ -1641,7 +1641,146 @@ NAMING_CASES = [
     ),
 ]
 
-CASES = CA_CASES + CERT_CASES + ALARM_CASES + PRIVATE_CASES + PUBLIC_TIER_CASES + NAMING_CASES
+
+def _role(stack: Stack) -> iam.Role:
+    return iam.Role(stack, uid("Role"), assumed_by=iam.AccountRootPrincipal())
+
+
+def _imported_certificate(stack: Stack, arn: str) -> acm.ICertificate:
+    return acm.Certificate.from_certificate_arn(stack, uid("Imported"), arn)
+
+
+_CERT_ARN = "arn:aws:acm:us-east-1:111111111111:certificate/11111111-2222-3333-4444-555555555555"
+_CA_ARN = "arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/11111111-2222-3333-4444-555555555555"
+
+# Public methods get the constructors' input layer (outside attack on issue 10, findings 12 and 14); a certificate's
+# ARN meets one rule in every prop that takes a certificate.
+METHOD_CASES = [
+    F(
+        "grant_issue with a template name string",
+        "templates[0]",
+        _with_root(lambda s, r: sub(s, r, path_length=0).grant_issue(_role(s), "EndEntityCertificate/V1")),
+    ),
+    F(
+        "grant_issue to a role ARN string",
+        "grantee",
+        _with_root(
+            lambda s, r: sub(s, r, path_length=0).grant_issue(
+                _role(s).role_arn, pki_constructs.CertificateTemplate.END_ENTITY
+            )
+        ),
+    ),
+    F(
+        "on_ca_certificate_issued with a topic ARN string",
+        "topic",
+        _with_root(
+            lambda s, r: r.on_ca_certificate_issued(uid(), topic="arn:aws:sns:us-east-1:111111111111:t")
+        ),
+    ),
+    F(
+        "on_ca_certificate_issued twice with one id",
+        "id",
+        _with_root(
+            lambda s, r: [r.on_ca_certificate_issued("Issued", topic=sns.Topic(s, uid())) for _ in range(2)]
+        ),
+    ),
+    F(
+        "on_ca_certificate_issued with an empty id",
+        "id",
+        _with_root(lambda s, r: r.on_ca_certificate_issued("")),
+    ),
+    F(
+        "share twice with one id",
+        "id",
+        _with_root(
+            lambda s, r: (lambda ca: [ca.share("Share", principals=[OTHER_ACCOUNT]) for _ in range(2)])(
+                sub(s, r, path_length=0)
+            )
+        ),
+    ),
+    F(
+        "ca metric period as an int",
+        "period",
+        _with_root(lambda s, r: r.metric_days_to_expiry(period=1)),
+    ),
+    F(
+        "certificate on_expiry_event twice with one id",
+        "id",
+        _with_stack(lambda s: (lambda c: [c.on_expiry_event("E") for _ in range(2)])(public_cert(s))),
+    ),
+    F(
+        "certificate on_renewal_failed twice with one id",
+        "id",
+        _with_stack(lambda s: (lambda c: [c.on_renewal_failed("E") for _ in range(2)])(public_cert(s))),
+    ),
+    F(
+        "alarm on_expiry_event twice with its default id",
+        "id",
+        _with_stack(
+            lambda s: (lambda a: [a.on_expiry_event() for _ in range(2)])(
+                public_cert(s).add_expiry_alarm(uid(), create_topic=True)
+            )
+        ),
+    ),
+    F(
+        "alarm on_renewal_failed twice with its default id",
+        "id",
+        _with_stack(
+            lambda s: (lambda a: [a.on_renewal_failed() for _ in range(2)])(
+                public_cert(s).add_expiry_alarm(uid(), create_topic=True)
+            )
+        ),
+    ),
+    F(
+        "in_certificate_stack with an ARN string",
+        "certificate",
+        lambda: ExpiryAlarm.in_certificate_stack(_CERT_ARN, uid()),  # type: ignore[arg-type]
+    ),
+    OK(
+        "in_certificate_stack with an import",
+        _with_stack(lambda s: ExpiryAlarm.in_certificate_stack(_imported_certificate(s, _CERT_ARN), uid())),
+    ),
+    F(
+        "distribution certificate imported from garbage",
+        "certificate",
+        _with_stack(
+            lambda s: CertifiedDistribution(
+                s,
+                uid(),
+                certificate=_imported_certificate(s, "garbage"),
+                domain_names=["www.example.com"],
+                origin=origin(),
+            )
+        ),
+    ),
+    F(
+        "ALB certificate imported from garbage",
+        "certificates[0]",
+        _with_stack(
+            lambda s: CertifiedAlb(s, uid(), vpc=vpc(s), certificates=[_imported_certificate(s, "garbage")])
+        ),
+    ),
+    F(
+        "api domain certificate imported from garbage",
+        "certificate",
+        _with_root(
+            lambda s, r: MutualTlsApiDomain(
+                s,
+                uid(),
+                domain_name="api.example.com",
+                certificate=_imported_certificate(s, "garbage"),
+                trusted_cas=[r],
+            )
+        ),
+    ),
+    F(
+        "alarm certificate imported from a CA ARN",
+        "certificate",
+        _with_stack(lambda s: ExpiryAlarm(s, uid(), certificate=_imported_certificate(s, _CA_ARN))),
+    ),
+]
+
+CASES = CA_CASES + CERT_CASES + ALARM_CASES + PRIVATE_CASES + PUBLIC_TIER_CASES + NAMING_CASES + METHOD_CASES
 
 
 def test_there_are_at_least_150_cases() -> None:
@@ -2061,6 +2200,27 @@ def _no_strong_reference(app: cdk.App) -> None:
         text = json.dumps(stack.template)
         assert "Fn::ImportValue" not in text, stack.stack_name
         assert "Custom::CrossRegionExport" not in text, stack.stack_name
+
+
+def test_fails_aws_cdk_lib_certificate_from_a_literal_ca_arn_of_another_region() -> None:
+    """aws-cdk-lib's import and certificate alone, in an app with a CA of ours: the literal ARN tells the region."""
+    app, a, b = _two_stacks()
+    root(a)
+    ca = acmpca.CertificateAuthority.from_certificate_authority_arn(
+        b, "Ca", _CA_ARN.replace("us-east-1", "eu-west-1")
+    )
+    acm.PrivateCertificate(b, "Plain", certificate_authority=ca, domain_name="plain.internal.example")
+    message = _synth_problems(app)
+    assert "certificate_authority='B/Plain/Resource'" in message and "eu-west-1" in message
+
+
+def test_fails_aws_cdk_lib_certificate_from_a_ca_waiting_for_its_offline_signature() -> None:
+    app, a, _ = _two_stacks()
+    acm.PrivateCertificate(
+        a, "Plain", certificate_authority=pending_ca(a), domain_name="plain.internal.example"
+    )
+    with pytest.raises(RuntimeError, match=r"certificate_authority='A/Plain/Resource'.*PENDING_CERTIFICATE"):
+        app.synth()
 
 
 # Every construct that takes a resource of another stack, in the same region and across regions: no export.

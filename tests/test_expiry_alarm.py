@@ -371,6 +371,59 @@ def test_fails_routing_events_without_a_topic_or_target() -> None:
     assert "target" in problems_of(error)
 
 
+@pytest.mark.parametrize("method", ["on_expiry_event", "on_renewal_failed"])
+def test_fails_routing_events_twice_with_one_id(method: str) -> None:
+    """The second call with the default id would be jsii's "There is already a Construct" RuntimeError."""
+    stack = make_stack()
+    alarm = ExpiryAlarm(stack, "Expiry", certificate=public_certificate(stack), create_topic=True)
+    getattr(alarm, method)()
+    with pytest.raises(PkiValidationError) as error:
+        getattr(alarm, method)()
+    assert "already has a child" in problems_of(error)["id"]
+    getattr(alarm, method)("Second")  # another id is another rule
+
+
+def test_fails_routing_events_to_a_target_that_is_no_rule_target() -> None:
+    stack = make_stack()
+    alarm = ExpiryAlarm(stack, "Expiry", certificate=public_certificate(stack), create_topic=True)
+    with pytest.raises(PkiValidationError) as error:
+        alarm.on_expiry_event(target="arn:aws:sns:us-east-1:111111111111:t")  # type: ignore[arg-type]
+    assert "IRuleTarget" in problems_of(error)["target"]
+
+
+def test_fails_in_certificate_stack_with_an_arn_string() -> None:
+    with pytest.raises(PkiValidationError) as error:
+        ExpiryAlarm.in_certificate_stack(CERT_ARN, "Expiry")  # type: ignore[arg-type]
+    assert "from_certificate_arn" in problems_of(error)["certificate"]
+
+
+def test_in_certificate_stack_has_the_constructors_keyword_signature() -> None:
+    """Real keyword-only props (not ``**props``): mypy and Python name a misspelt one at the call itself."""
+    constructor = inspect.signature(ExpiryAlarm.__init__).parameters
+    method = inspect.signature(ExpiryAlarm.in_certificate_stack).parameters
+    props = [name for name, p in constructor.items() if p.kind is inspect.Parameter.KEYWORD_ONLY]
+    assert [name for name in props if name != "certificate"] == [
+        name for name, p in method.items() if p.kind is inspect.Parameter.KEYWORD_ONLY
+    ]
+    stack = make_stack()
+    with pytest.raises(
+        TypeError, match=r"in_certificate_stack\(\) got an unexpected keyword argument 'thresold'"
+    ):
+        ExpiryAlarm.in_certificate_stack(
+            public_certificate(stack),
+            "Expiry",
+            thresold=Duration.days(30),  # type: ignore[call-arg]
+        )
+
+
+def test_fails_on_a_certificate_imported_with_a_malformed_arn() -> None:
+    stack = make_stack()
+    garbage = acm.Certificate.from_certificate_arn(stack, "Garbage", "garbage")
+    with pytest.raises(PkiValidationError) as error:
+        ExpiryAlarm(stack, "Expiry", certificate=garbage)
+    assert "not an ACM certificate ARN" in problems_of(error)["certificate"]
+
+
 def test_fails_topic_in_another_region() -> None:
     stack = make_stack()
     topic = sns.Topic.from_topic_arn(stack, "Far", "arn:aws:sns:eu-west-1:111111111111:alerts")

@@ -190,3 +190,21 @@ def test_fails_without_topic_or_target() -> None:
     with pytest.raises(PkiValidationError, match="topic=None") as error:
         root.on_ca_certificate_issued("CaCertificateIssued")
     assert {p.field for p in error.value.problems} == {"topic"}
+
+
+def test_fails_a_second_rule_with_one_id() -> None:
+    """The second rule named ``Issued`` would be jsii's "There is already a Construct" RuntimeError."""
+    stack = make_stack(name="Issuance", region="us-east-1")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Example Root CA G1"))
+    root.on_ca_certificate_issued("Issued", topic=sns.Topic(stack, "First"))
+    with pytest.raises(PkiValidationError, match="Root already has a child 'Issued'") as error:
+        root.on_ca_certificate_issued("Issued", topic=sns.Topic(stack, "Second"))
+    assert {p.field for p in error.value.problems} == {"id"}
+
+
+def test_fails_a_topic_given_as_an_arn_string() -> None:
+    stack = make_stack(name="Issuance", region="us-east-1")
+    root = RootCa(stack, "Root", subject=DistinguishedName(common_name="Example Root CA G1"))
+    with pytest.raises(PkiValidationError, match=r"topic=.*expected ITopic") as error:
+        root.on_ca_certificate_issued("Issued", topic=f"arn:aws:sns:us-east-1:{ACCOUNT}:t")  # type: ignore[arg-type]
+    assert {p.field for p in error.value.problems} == {"topic"}

@@ -21,6 +21,7 @@ from pki_constructs import (
     DistinguishedName,
     KeyAlgorithm,
     OcspConfiguration,
+    OfflineParent,
     PkiValidationError,
     PublicCertificate,
     RootCa,
@@ -165,6 +166,35 @@ def test_fails_grant_issue_of_ca_templates_or_from_a_root() -> None:
         sub.grant_issue(role, CertificateTemplate.SUBORDINATE_CA_PATH_LEN_0)
     with pytest.raises(PkiValidationError, match=r"templates=.*root CA"):
         root.grant_issue(role, CertificateTemplate.END_ENTITY)
+
+
+def test_fails_grant_issue_of_a_template_named_by_a_string_or_a_grantee_that_is_not_one() -> None:
+    stack, _, sub = seed_hierarchy()
+    role = iam.Role(stack, "Workload", assumed_by=iam.ServicePrincipal("ec2.amazonaws.com"))
+    with pytest.raises(PkiValidationError, match="expected CertificateTemplate") as error:
+        sub.grant_issue(role, "EndEntityCertificate/V1")  # type: ignore[arg-type]
+    assert [p.field for p in error.value.problems] == ["templates[0]"]
+    with pytest.raises(PkiValidationError) as error:
+        sub.grant_issue(role.role_arn, CertificateTemplate.END_ENTITY)  # type: ignore[arg-type]
+    assert [p.field for p in error.value.problems] == ["grantee"]
+
+
+def test_fails_acm_private_certificate_from_a_ca_waiting_for_its_offline_signature() -> None:
+    """ServiceCertificate refuses it in its constructor; aws-cdk-lib's own certificate fails the synth."""
+    stack = make_stack(name="Offline")
+    pending = SubordinateCa(
+        stack,
+        "Issuing",
+        parent=OfflineParent(context_key="issuingSigned"),
+        subject=DistinguishedName(common_name="Issuing"),
+        path_length=0,
+    )
+    acm.PrivateCertificate(stack, "Theirs", certificate_authority=pending, domain_name="b.internal.example")
+    with pytest.raises(
+        RuntimeError,
+        match=r"Offline/Issuing: certificate_authority='Offline/Theirs/Resource'.*PENDING_CERTIFICATE",
+    ):
+        template_of(stack)
 
 
 # Variants ---------------------------------------------------------------------------------------------

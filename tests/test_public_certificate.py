@@ -354,3 +354,26 @@ def test_fails_certificate_in_from_an_environment_agnostic_stack() -> None:
     ) as raised:
         cert.certificate_in(consumer)
     assert {p.field for p in raised.value.problems} == {"certificate"}
+
+
+@pytest.mark.parametrize("method", ["on_expiry_event", "on_renewal_failed"])
+def test_fails_an_event_rule_twice_with_one_id(method: str) -> None:
+    """The second rule named ``E`` would be jsii's "There is already a Construct" RuntimeError."""
+    stack = make_stack()
+    cert = PublicCertificate(stack, "Web", domain_name="www.example.com", hosted_zone=public_zone(stack))
+    getattr(cert, method)("E")
+    with pytest.raises(PkiValidationError) as error:
+        getattr(cert, method)("E")
+    assert [p.field for p in error.value.problems] == ["id"]
+    assert "Web already has a child 'E'" in str(error.value)
+
+
+def test_fails_add_expiry_alarm_and_metric_options_of_the_wrong_type() -> None:
+    stack = make_stack()
+    cert = PublicCertificate(stack, "Web", domain_name="www.example.com", hosted_zone=public_zone(stack))
+    with pytest.raises(PkiValidationError) as error:
+        cert.metric_days_to_expiry(period=5)  # type: ignore[arg-type]
+    assert [p.field for p in error.value.problems] == ["period"]
+    with pytest.raises(PkiValidationError) as error:
+        cert.add_expiry_alarm(topic="arn:aws:sns:us-east-1:111111111111:alerts")  # type: ignore[arg-type]
+    assert [p.field for p in error.value.problems] == ["topic"]

@@ -1,0 +1,90 @@
+"""The input layer of public methods: what :func:`pki_constructs.inputs.typed_props` does for constructors.
+
+A method of a construct (``grant_issue``, ``on_*``, ``add_*``, ``share``, ...) checks its arguments against
+its annotations before it runs, so ``ca.grant_issue(role, "EndEntityCertificate/V1")`` or
+``ca.on_ca_certificate_issued("Issued", topic="arn:aws:sns:...")`` is a :class:`PkiValidationError` naming the
+argument, the expected type and an example — never an ``AttributeError`` from deep inside. A method that
+creates a child construct named by its ``id`` argument also refuses an id its scope already has (the second
+``on_expiry_event("E")``), which jsii would refuse with a raw ``RuntimeError``.
+
+A misspelt or missing argument stays Python's own ``TypeError`` at the call, as for constructors: the
+signatures are real keyword-only signatures, so mypy reports the same mistake before anything runs.
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+import typing
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from constructs import Construct
+
+from .errors import PkiValidationError, Problem
+from .inputs import field_problems, type_problems
+from .prop_rules import duplicate_id_problems
+
+__all__ = ["typed_method"]
+
+_F = TypeVar("_F", bound=Callable[..., Any])
+
+
+def _argument_problems(method: Callable[..., Any], bound: inspect.BoundArguments) -> list[Problem]:
+    """Type problems of every bound argument but ``self`` (``*args`` item by item, named ``name[i]``)."""
+    problems: list[Problem] = []
+    for name, value in bound.arguments.items():
+        kind = bound.signature.parameters[name].kind
+        if name == "self":
+            continue
+        if kind is inspect.Parameter.VAR_POSITIONAL:
+            for index, item in enumerate(value):
+                problems += [
+                    Problem(f"{name}[{index}]", p.value, p.rule, p.fix)
+                    for p in type_problems(method, {name: item})
+                ]
+        elif kind is inspect.Parameter.VAR_KEYWORD:
+            problems += type_problems(method, dict(value))
+        else:
+            problems += type_problems(method, {name: value})
+            if type(value).__module__.startswith("pki_constructs."):
+                problems += field_problems(value, name)
+    return problems
+
+
+def typed_method(*, creates_child: bool) -> Callable[[_F], _F]:
+    """Decorate a public method of a construct: arguments of the wrong type raise one
+    :class:`PkiValidationError` (path: the construct's) before the method runs.
+
+    :param creates_child: the method creates a construct named by its ``id`` argument under ``self`` (or under
+        its ``scope`` argument when it has one): an id that is not a non-empty string, or one already taken
+        there, is refused too.
+    """
+
+    def decorate(method: _F) -> _F:
+        signature = inspect.signature(method)
+
+        @functools.wraps(method)
+        def checked(*args: Any, **kwargs: Any) -> Any:
+            try:
+                bound = signature.bind(*args, **kwargs)
+            except TypeError:  # misspelt, missing or extra arguments: Python's own message, naming the method
+                return method(*args, **kwargs)
+            bound.apply_defaults()
+            owner = bound.arguments.get("self")
+            problems = _argument_problems(method, bound)
+            if creates_child and not problems:
+                scope = bound.arguments.get("scope", owner)
+                child_id = bound.arguments.get("id")
+                if isinstance(scope, Construct) and isinstance(child_id, str) and child_id:
+                    problems += duplicate_id_problems(scope, child_id)
+                elif not (isinstance(child_id, str) and child_id):
+                    problems.append(Problem("id", child_id, "expected a non-empty str", "pass e.g. 'Events'"))
+            if problems:
+                where = owner.node.path if isinstance(owner, Construct) else method.__qualname__
+                raise PkiValidationError(where, problems)
+            return method(*args, **kwargs)
+
+        return typing.cast(_F, checked)
+
+    return decorate
