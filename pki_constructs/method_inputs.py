@@ -32,11 +32,10 @@ _F = TypeVar("_F", bound=Callable[..., Any])
 
 def _argument_problems(method: Callable[..., Any], bound: inspect.BoundArguments) -> list[Problem]:
     """Type problems of every bound argument but ``self`` (``*args`` item by item, named ``name[i]``)."""
+    plain: dict[str, object] = {}
     problems: list[Problem] = []
     for name, value in bound.arguments.items():
         kind = bound.signature.parameters[name].kind
-        if name == "self":
-            continue
         if kind is inspect.Parameter.VAR_POSITIONAL:
             for index, item in enumerate(value):
                 problems += [
@@ -44,12 +43,12 @@ def _argument_problems(method: Callable[..., Any], bound: inspect.BoundArguments
                     for p in type_problems(method, {name: item})
                 ]
         elif kind is inspect.Parameter.VAR_KEYWORD:
-            problems += type_problems(method, dict(value))
-        else:
-            problems += type_problems(method, {name: value})
+            plain.update(value)
+        elif name != "self":
+            plain[name] = value
             if type(value).__module__.startswith("pki_constructs."):
                 problems += field_problems(value, name)
-    return problems
+    return type_problems(method, plain) + problems
 
 
 def typed_method(*, creates_child: bool) -> Callable[[_F], _F]:
