@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from pki_constructs import _arn
+from pki_constructs.certificate_facts import certificate_arn_problems
 from pki_constructs.cross_region import parameter_name_problems
 from pki_constructs.domain_names import domain_name_problems
 from pki_constructs.errors import Problem
@@ -185,3 +186,41 @@ def test_ca_arn_rule_refuses_an_availability_zone_as_region(region: str, zone: s
     arn = f"arn:{partition}:acm-pca:{region}{zone}:111111111111:certificate-authority/{ca_id}"
     [problem] = _arn.ca_arn_problems("certificate_authority", arn)
     assert problem.field == "certificate_authority"
+
+
+# Certificate ARNs: the botocore acm model's arn:<partition>:acm:<region>:<account>:certificate/<id> ----------
+class _Imported:
+    """Stands for any certificate: the rule reads only ``certificate_arn``."""
+
+    def __init__(self, certificate_arn: object) -> None:
+        self.certificate_arn = certificate_arn
+
+
+ACM_ARN = st.builds(
+    "arn:{}:acm:{}:{}:certificate/{}".format,
+    st.sampled_from(["aws", "aws-cn", "aws-us-gov"]),
+    st.sampled_from(["us-east-1", "eu-west-1", "cn-north-1", "us-gov-west-1"]),
+    st.from_regex(r"[0-9]{12}", fullmatch=True),
+    st.uuids().map(str),
+)
+
+
+@FAST
+@given(ANYTHING)
+def test_certificate_arn_rule_never_raises(arn: object) -> None:
+    problems_only(certificate_arn_problems("certificate", _Imported(arn)))
+    problems_only(certificate_arn_problems("certificates", [_Imported(arn), arn]))
+
+
+@FAST
+@given(ACM_ARN)
+def test_certificate_arn_rule_accepts_acm_certificate_arns(arn: str) -> None:
+    assert certificate_arn_problems("certificate", _Imported(arn)) == []
+
+
+@FAST
+@given(ACM_ARN, st.sampled_from(["", "x", ":", "arn:", "arn:aws:acm-pca:"]))
+def test_certificate_arn_rule_refuses_what_is_no_acm_certificate_arn(arn: str, prefix: str) -> None:
+    wrong = prefix + arn.replace(":acm:", ":acm-pca:") if prefix else arn.replace("certificate/", "")
+    [problem] = certificate_arn_problems("certificates", [_Imported(arn), _Imported(wrong)])
+    assert problem.field == "certificates[1]" and problem.value == wrong
