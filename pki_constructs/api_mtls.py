@@ -19,7 +19,6 @@ from .acm_certificate import certificate_in
 from .certificate_facts import certificate_facts
 from .domain_names import domain_name_problems
 from .errors import Problem, raise_if_any
-from .expiry_rules import is_private_ca_arn
 from .inputs import typed_props
 from .trust_store import CaBundle, sharing_problems
 
@@ -49,15 +48,6 @@ def api_domain_problems(
                 type(certificate).__name__,
                 "an API Gateway custom domain serves a publicly trusted ACM certificate; clients could not "
                 "verify a private CA's certificate",
-                "pass a PublicCertificate (or acm.Certificate) for the domain; our CA is for the clients",
-            )
-        )
-    elif is_private_ca_arn(certificate.certificate_arn):  # type: ignore[attr-defined]
-        problems.append(
-            Problem(
-                "certificate",
-                certificate.certificate_arn,  # type: ignore[attr-defined]
-                "is an AWS Private CA ARN, not a certificate",
                 "pass a PublicCertificate (or acm.Certificate) for the domain; our CA is for the clients",
             )
         )

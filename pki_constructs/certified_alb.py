@@ -294,7 +294,9 @@ class CertifiedAlb(Construct):
         self.load_balancer.log_access_logs(self.access_logs_bucket, access_logs_prefix)
 
         listener_certificates = [
-            elbv2.ListenerCertificate.from_certificate_manager(certificate_in(c, self, f"Certificate{i}"))
+            elbv2.ListenerCertificate.from_certificate_manager(
+                certificate_in(c, self, f"Certificate{i}", field=f"certificates[{i}]")
+            )
             for i, c in enumerate(certificates)
         ]
         self.https_listener = self._create_https_listener(

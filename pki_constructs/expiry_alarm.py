@@ -27,8 +27,9 @@ from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_sns as sns
-from constructs import Construct, IConstruct
+from constructs import Construct
 
+from . import _arn
 from . import lifetime_schedule as schedule
 from .certificate_facts import certificate_arn_problems, cfn_certificate_of
 from .cross_region import RegionalExport, default_parameter_name
@@ -38,9 +39,7 @@ from .expiry_events import account_expiry_events_configuration, on_expiry_event,
 from .expiry_metrics import acm_days_to_expiry_metric
 from .expiry_rules import (
     account_days_before_expiry_problems,
-    account_of_arn,
     days_of,
-    region_of_arn,
     region_problems,
     renewal_advice,
     threshold_problems,
@@ -49,27 +48,12 @@ from .expiry_topic import PublishToTopic
 from .inputs import is_token, token_days, typed_props
 from .method_inputs import typed_method
 
-__all__ = ["CertificateLifetime", "ExpiryAlarm", "certificate_lifetime", "cfn_certificate_of", "today_of"]
+__all__ = ["CertificateLifetime", "ExpiryAlarm", "certificate_lifetime", "cfn_certificate_of"]
 
 
 # --------------------------------------------------------------------------------------------------------
 # The date and the lifetime
 # --------------------------------------------------------------------------------------------------------
-
-
-def today_of(scope: IConstruct) -> datetime.date | Problem:
-    """The date the lifetime schedule is read at: the ``pki-constructs:today`` context value, else today
-    (UTC). A malformed value is a :class:`Problem`."""
-    value = scope.node.try_get_context(schedule.TODAY_CONTEXT_KEY)
-    try:
-        return schedule.parse_today(value) or schedule.utc_today()
-    except ValueError:
-        return Problem(
-            schedule.TODAY_CONTEXT_KEY,
-            value,
-            "must be an ISO date (YYYY-MM-DD)",
-            f"e.g. cdk synth -c {schedule.TODAY_CONTEXT_KEY}=2027-03-15, or leave it unset for today",
-        )
 
 
 @dataclass(frozen=True)
@@ -197,8 +181,8 @@ def _certificate_facts(certificate: object, field: str) -> _CertificateFacts | l
         return problems
 
     stack = _stack_of(certificate)
-    region = region_of_arn(arn) or _metric_region(certificate)
-    account = account_of_arn(arn)
+    region = _arn.region_of(arn) or _metric_region(certificate)
+    account = _arn.account_of(arn)
     cfn = cfn_certificate_of(certificate)
     # A token ARN says where the certificate is only when this construct creates it in its own stack; an
     # import by token (e.g. an ARN read from another region by certificate_in) could be anywhere.
@@ -297,7 +281,7 @@ class ExpiryAlarm(Construct):
         facts = _certificate_facts(certificate, "certificate")
         if isinstance(facts, list):
             raise PkiValidationError(self.node.path, facts)
-        today = today_of(self)
+        today = schedule.today_of(self)
         if isinstance(today, Problem):
             raise PkiValidationError(self.node.path, [today])
         lifetime = certificate_lifetime(facts.kind, today)
@@ -331,7 +315,7 @@ class ExpiryAlarm(Construct):
                 )
             )
         if topic is not None:
-            topic_region = region_of_arn(topic.topic_arn) or (
+            topic_region = _arn.region_of(topic.topic_arn) or (
                 None if Token.is_unresolved(topic.env.region) else topic.env.region
             )
             if topic_region and alarm_region and topic_region != alarm_region:

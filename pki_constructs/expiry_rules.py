@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from aws_cdk import Duration
 
-from . import _arn
 from .errors import Problem
 from .inputs import is_token, token_days, token_days_problem
 
@@ -21,51 +20,6 @@ CHECK_INTERVAL_RANGE = (Duration.hours(1), Duration.hours(12))
 
 def days_of(duration: Duration) -> float:
     return float(duration.to_hours(integral=False)) / 24
-
-
-# ARNs -----------------------------------------------------------------------------------------------------
-
-
-def region_of_arn(arn: str) -> str | None:
-    """The region of a literal ARN, ``None`` for tokens or malformed ARNs (``_arn.region_of``)."""
-    return _arn.region_of(arn)
-
-
-def account_of_arn(arn: str) -> str | None:
-    return _arn.account_of(arn)
-
-
-def is_private_ca_arn(arn: str) -> bool:
-    """A literal AWS Private CA ARN (a CA, or a certificate it issued directly): no ACM certificate, even when
-    disguised as one by ``acm.Certificate.from_certificate_arn``."""
-    parts = _arn.parse(arn)
-    return parts is not None and parts.service == "acm-pca"
-
-
-def acm_certificate_arn_problems(arn: str, *, field: str = "certificate") -> list[Problem]:
-    """A literal ARN must be an ACM certificate ARN; Private CA ARNs have no DaysToExpiry metric."""
-    if not _arn.is_literal(arn):
-        return []
-    if is_private_ca_arn(arn):
-        return [
-            Problem(
-                field,
-                arn,
-                "is an AWS Private CA ARN: DaysToExpiry exists only for ACM certificates, not for CAs or "
-                "certificates issued directly by a CA (IssueCertificate)",
-                "for a CA use CaExpiryAlarm(scope, id, certificate_authority=...) or ca.add_expiry_alarm()",
-            )
-        ]
-    if _arn.parse_acm_arn(arn) is None:
-        return [
-            Problem(
-                field,
-                arn,
-                "is not an ACM certificate ARN (arn:<partition>:acm:<region>:<account>:certificate/<id>)",
-                "pass the certificate, or acm.Certificate.from_certificate_arn(...) with its ARN",
-            )
-        ]
-    return []
 
 
 # Thresholds -----------------------------------------------------------------------------------------------

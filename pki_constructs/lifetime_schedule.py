@@ -1,6 +1,7 @@
 """How long public TLS certificates live, by date, and the expiry thresholds that follow from it.
 
-Pure data and functions (no CDK scope), so the schedule is tested on both sides of every date.
+Pure data and functions, so the schedule is tested on both sides of every date; only :func:`today_of` reads
+a scope (the date comes from the ``pki-constructs:today`` context).
 
 **CA/Browser Forum ballot SC-081** (Baseline Requirements 7.1.2.7; cabforum/servercert#553) lowers the
 maximum validity of publicly trusted TLS certificates in steps:
@@ -42,6 +43,10 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+
+from constructs import IConstruct
+
+from .errors import Problem
 
 TODAY_CONTEXT_KEY = "pki-constructs:today"
 """Context key (``YYYY-MM-DD``) that pins the date the schedule is read at, e.g. in tests or for a planned
@@ -159,3 +164,18 @@ def parse_today(value: object) -> datetime.date | None:
 
 def utc_today() -> datetime.date:
     return datetime.datetime.now(datetime.UTC).date()
+
+
+def today_of(scope: IConstruct) -> datetime.date | Problem:
+    """The date the lifetime schedule is read at: the ``pki-constructs:today`` context value, else today
+    (UTC). A malformed value is a :class:`Problem`."""
+    value = scope.node.try_get_context(TODAY_CONTEXT_KEY)
+    try:
+        return parse_today(value) or utc_today()
+    except ValueError:
+        return Problem(
+            TODAY_CONTEXT_KEY,
+            value,
+            "must be an ISO date (YYYY-MM-DD)",
+            f"e.g. cdk synth -c {TODAY_CONTEXT_KEY}=2027-03-15, or leave it unset for today",
+        )

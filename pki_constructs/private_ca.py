@@ -24,7 +24,7 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct, IDependable
 
-from . import cost
+from . import cost, lifetime_schedule
 from .acm_issuance import watch_acm_issuance
 from .activation import Activation, ActivationRequest, activate, parent_problems
 from .algorithms import (
@@ -39,7 +39,6 @@ from .algorithms import (
 from .ca_facts import CaFacts, ca_facts, note_skipped_rules
 from .cross_region import weak_ca_arn
 from .errors import Problem, raise_if_any
-from .expiry_alarm import today_of
 from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
 from .imported_ca import ImportedCertificateAuthority
@@ -749,7 +748,7 @@ class SubordinateCa(CertificateAuthorityBase):
             certificate_generation = FIRST_GENERATION
         parent_facts = ca_facts(parent) if not isinstance(parent, OfflineParent) else parent.facts
         problems = path_length_problems(path_length)
-        today = today_of(scope) if parent_facts.not_after is not None else None
+        today = lifetime_schedule.today_of(scope) if parent_facts.not_after is not None else None
         if isinstance(today, Problem):
             problems.append(today)
             today = None

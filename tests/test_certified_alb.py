@@ -451,3 +451,13 @@ def test_sse_s3_log_bucket_in_the_region_is_used(encryption: s3.BucketEncryption
     bucket = s3.Bucket(stack, "Plain", encryption=encryption, enforce_ssl=True)
     _, alb = _alb(stack, access_logs_bucket=bucket)
     assert alb.access_logs_bucket is bucket
+
+
+def test_fails_certificate_of_an_environment_agnostic_stack_naming_its_index() -> None:
+    """Its ARN cannot travel to the ALB's stack; the error names which of the certificates it is."""
+    app = make_app()
+    agnostic = cdk.Stack(app, "Agnostic")
+    certificate = acm.Certificate(agnostic, "Cert", domain_name="www.example.com")
+    stack = make_stack(app, region=REGION)
+    with pytest.raises(PkiValidationError, match=r"certificates\[0\]='Agnostic/Cert'.*no region"):
+        _alb(stack, certificates=[certificate])

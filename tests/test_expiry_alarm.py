@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import json
+from types import SimpleNamespace
 from typing import Any
 
 import aws_cdk as cdk
@@ -22,13 +23,13 @@ from pki_constructs import (
     PublicCertificate,
     RootCa,
     SubordinateCa,
+    _arn,
 )
+from pki_constructs.certificate_facts import certificate_arn_problems
+from pki_constructs.errors import Problem
 from pki_constructs.expiry_alarm import ExpiryAlarm
 from pki_constructs.expiry_rules import (
     account_days_before_expiry_problems,
-    account_of_arn,
-    acm_certificate_arn_problems,
-    region_of_arn,
     region_problems,
     renewal_advice,
     threshold_problems,
@@ -71,20 +72,25 @@ def test_renewal_advice_only_at_or_above_acm_renewal_start() -> None:
 
 
 def test_arn_rules() -> None:
-    assert acm_certificate_arn_problems(CERT_ARN) == []
-    [pca] = acm_certificate_arn_problems(CA_ARN)
+    """The one certificate-ARN rule (certificate_facts), as ExpiryAlarm applies it to ``certificate=``."""
+
+    def problems(arn: str) -> list[Problem]:
+        return certificate_arn_problems("certificate", SimpleNamespace(certificate_arn=arn))
+
+    assert problems(CERT_ARN) == []
+    [pca] = problems(CA_ARN)
     assert "CaExpiryAlarm" in pca.fix
-    [issued] = acm_certificate_arn_problems(CA_ARN + "/certificate/abc")
+    [issued] = problems(CA_ARN + "/certificate/abc")
     assert "CaExpiryAlarm" in issued.fix
-    [other] = acm_certificate_arn_problems("arn:aws:s3:::bucket")
+    [other] = problems("arn:aws:s3:::bucket")
     assert "not an ACM certificate ARN" in other.rule
 
 
 def test_region_and_account_of_arns() -> None:
-    assert (region_of_arn(CERT_ARN), account_of_arn(CERT_ARN)) == ("us-east-1", "111111111111")
-    assert (region_of_arn("arn:aws:s3:::bucket"), account_of_arn("arn:aws:s3:::bucket")) == (None, None)
-    assert (region_of_arn("arn:aws"), account_of_arn("not-an-arn")) == (None, None)
-    assert region_of_arn(cdk.Aws.REGION) is None
+    assert (_arn.region_of(CERT_ARN), _arn.account_of(CERT_ARN)) == ("us-east-1", "111111111111")
+    assert (_arn.region_of("arn:aws:s3:::bucket"), _arn.account_of("arn:aws:s3:::bucket")) == (None, None)
+    assert (_arn.region_of("arn:aws"), _arn.account_of("not-an-arn")) == (None, None)
+    assert _arn.region_of(cdk.Aws.REGION) is None
 
 
 def test_region_rule() -> None:
