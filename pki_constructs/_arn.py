@@ -15,14 +15,16 @@ from aws_cdk import Token
 from .errors import Problem
 from .value_rules import partition_of, region_problems
 
+# Every pattern is applied with ``fullmatch``: ``$`` would let a trailing newline through ("...\\n" matches
+# ``x$``), and an ARN with one is no ARN AWS accepts.
 _ARN = re.compile(
-    r"^arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws|):(?P<resource>.+)$"
+    r"arn:(?P<partition>aws[a-z-]*):(?P<service>[a-z0-9-]+):(?P<region>[a-z0-9-]*):(?P<account>\d{12}|aws|):(?P<resource>.+)"
 )
-_CA_RESOURCE = re.compile(r"^certificate-authority/[0-9a-zA-Z-]+$")
-_ACM_RESOURCE = re.compile(r"^certificate/[0-9a-zA-Z-]+$")
-_ROLE_RESOURCE = re.compile(r"^role/[\w+=,.@/-]{1,512}$")
-_ACCOUNT = re.compile(r"^\d{12}$")
-EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}$")
+_CA_RESOURCE = re.compile(r"certificate-authority/[0-9a-zA-Z-]+")
+_ACM_RESOURCE = re.compile(r"certificate/[0-9a-zA-Z-]+")
+_ROLE_RESOURCE = re.compile(r"role/[\w+=,.@/-]{1,512}")
+_ACCOUNT = re.compile(r"\d{12}")
+EXTERNAL_ID = re.compile(r"^[\w+=,.@:/-]{2,1224}\Z")  # \Z, not $: callers use .match
 """``sts:AssumeRole`` ExternalId: 2-1224 characters of ``[\\w+=,.@:/-]`` (botocore sts model)."""
 
 
@@ -52,16 +54,25 @@ def parse(arn: str | None) -> Arn | None:
     if not is_literal(arn):
         return None
     assert arn is not None
-    match = _ARN.match(arn)
+    match = _ARN.fullmatch(arn)
     if not match:
         return None
     return Arn(**match.groupdict())
 
 
 def parse_ca_arn(arn: str | None) -> Arn | None:
-    """``arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>``, else None."""
+    """``arn:<partition>:acm-pca:<region>:<account>:certificate-authority/<id>``, else None.
+
+    A CA always belongs to an account: its ARN names the owner's 12-digit id (not empty, not ``aws``, which
+    only AWS-owned resources such as templates carry); the account rules read it."""
     parts = parse(arn)
-    if parts and parts.service == "acm-pca" and parts.region and _CA_RESOURCE.match(parts.resource):
+    if (
+        parts
+        and parts.service == "acm-pca"
+        and parts.region
+        and is_account_id(parts.account)
+        and _CA_RESOURCE.fullmatch(parts.resource)
+    ):
         return parts
     return None
 
@@ -128,7 +139,13 @@ def partition_of_arn(arn: str | None) -> str | None:
 def parse_acm_arn(arn: str | None) -> Arn | None:
     """``arn:<partition>:acm:<region>:<account>:certificate/<id>``, else None."""
     parts = parse(arn)
-    if parts and parts.service == "acm" and parts.region and _ACM_RESOURCE.match(parts.resource):
+    if (
+        parts
+        and parts.service == "acm"
+        and parts.region
+        and is_account_id(parts.account)
+        and _ACM_RESOURCE.fullmatch(parts.resource)
+    ):
         return parts
     return None
 
@@ -136,7 +153,13 @@ def parse_acm_arn(arn: str | None) -> Arn | None:
 def parse_role_arn(arn: str | None) -> Arn | None:
     """``arn:<partition>:iam::<account>:role/<path/><name>``, else None."""
     parts = parse(arn)
-    if parts and parts.service == "iam" and not parts.region and _ROLE_RESOURCE.match(parts.resource):
+    if (
+        parts
+        and parts.service == "iam"
+        and not parts.region
+        and is_account_id(parts.account)
+        and _ROLE_RESOURCE.fullmatch(parts.resource)
+    ):
         return parts
     return None
 
@@ -154,7 +177,7 @@ def account_of(arn: str | None) -> str | None:
 
 
 def is_account_id(value: str) -> bool:
-    return bool(_ACCOUNT.match(value))
+    return bool(_ACCOUNT.fullmatch(value))
 
 
 def format_role_arn(*, partition: str, account: str, path: str, name: str) -> str:

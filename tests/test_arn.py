@@ -27,6 +27,9 @@ def test_parses_a_ca_arn() -> None:
         f"{CA}/certificate/abc",  # a certificate issued by the CA
         "arn:aws:acm:us-east-1:111111111111:certificate/abc",  # ACM, not Private CA
         "not an arn",
+        f"{CA}\n",  # `$` matches before a final newline: every pattern is a fullmatch
+        CA.replace("111111111111", ""),  # a CA always names its owner's account
+        CA.replace("111111111111", "aws"),  # only AWS-owned resources (templates) carry `aws`
     ],
 )
 def test_fails_to_parse_what_is_no_ca_arn(arn: str) -> None:
@@ -54,6 +57,16 @@ def test_acm_role_region_account_and_format() -> None:
     )
 
 
+def test_fails_to_parse_certificate_and_role_arns_with_a_trailing_newline() -> None:
+    acm = "arn:aws:acm:us-east-1:111111111111:certificate/abc"
+    role = "arn:aws:iam::111111111111:role/x"
+    assert _arn.parse_acm_arn(acm) is not None and _arn.parse_acm_arn(acm + "\n") is None
+    assert _arn.parse_role_arn(role) is not None and _arn.parse_role_arn(role + "\n") is None
+    assert _arn.parse_acm_arn(acm.replace("111111111111", "")) is None
+    assert not _arn.is_account_id("111111111111\n")
+    assert _arn.EXTERNAL_ID.match("pki-constructs-x") and not _arn.EXTERNAL_ID.match("pki-constructs-x\n")
+
+
 def test_the_ca_arn_rule_accepts_real_ca_arns_and_tokens() -> None:
     assert _arn.ca_arn_problems("parent", CA) == []
     china = CA.replace("arn:aws:", "arn:aws-cn:").replace("us-east-1", "cn-north-1")
@@ -69,6 +82,9 @@ def test_the_ca_arn_rule_accepts_real_ca_arns_and_tokens() -> None:
         (f"{CA}/certificate/abc", "not an AWS Private CA ARN"),
         (CA.replace("us-east-1", "eu-west-1a"), "availability zone"),
         (CA.replace("arn:aws:", "arn:aws-cn:"), "partition 'aws-cn' has no region 'us-east-1'"),
+        (f"{CA}\n", "not an AWS Private CA ARN"),
+        (CA.replace("111111111111", ""), "not an AWS Private CA ARN"),
+        (CA.replace("111111111111", "aws"), "not an AWS Private CA ARN"),
     ],
 )
 def test_fails_the_ca_arn_rule(arn: str, rule: str) -> None:
