@@ -127,7 +127,7 @@ class AcmCertificateBase(Resource):
         ``CertificateArn``, Minimum), published daily in the certificate's region.
 
         The keyword arguments are ``cloudwatch.MetricOptions``, exactly as for aws-cdk-lib's certificates;
-        ``dimensions_map`` and ``statistic`` are ignored there too.
+        ``dimensions_map``, ``statistic`` and ``region`` are ignored there too.
 
         :param period: Default: - 1 day
         """

@@ -3,9 +3,13 @@
 ``ServiceCertificate`` checks them in its constructor; aws-cdk-lib's own ``acm.PrivateCertificate`` (or a raw
 ``acm.CfnCertificate``) does not know them, so each CA of this library (created or imported) watches, with
 :func:`watch_acm_issuance`, every ``AWS::CertificateManager::Certificate`` of the app naming its ARN and applies
-the same rules once the app is complete: ACM cannot issue from a short-lived-certificate CA nor from a CA still
-waiting for its offline signature, a CA shared through RAM needs the end-entity permission, and the certificate
-is requested in the CA's region.
+the same rules once the app is complete: ACM cannot issue from a short-lived-certificate CA, from a CA still
+waiting for its offline signature nor from an expired one (``not_after`` past), a CA shared through RAM needs the end-entity permission, and the certificate
+is requested in the CA's region. A root CA (``RootCa`` or ``RootCa.from_certificate_authority_attributes``)
+named by any ACM certificate — ``ServiceCertificate``, ``PrivateServiceTier`` or ``acm.PrivateCertificate`` —
+gets one warning, ``pki-constructs:rootIssuesEndEntity``, on the certificate: AWS best practice keeps roots for
+subordinate CAs (``grant_issue`` and ``share`` refuse end-entity issuance from a root outright; an ACM
+certificate is a warning, so an existing app keeps synthesizing while it moves to an issuing CA).
 
 A CA this library does not know — aws-cdk-lib's ``acmpca.CertificateAuthority.from_certificate_authority_arn``
 with a literal ARN — still tells its region: one app-wide check (:class:`AcmIssuanceCheck`, installed by the
@@ -16,7 +20,7 @@ rule (:func:`pki_constructs.ca_facts.ca_region_problems`).
 from __future__ import annotations
 
 import jsii
-from aws_cdk import Stack
+from aws_cdk import Annotations, Stack
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct, IConstruct, IValidation
@@ -26,11 +30,18 @@ from .algorithms import UsageMode
 from .app_checks import install
 from .ca_facts import ca_facts, ca_region, ca_region_problems
 from .errors import Problem, add_late_validation
-from .prop_rules import is_pending, pending_ca_problems
+from .prop_rules import expired_ca_problems, is_pending, pending_ca_problems
 from .ram_permission import RamPermission
 from .sharing import shared_permission_problems
 
-__all__ = ["AcmIssuanceCheck", "acm_certificates_problems", "foreign_ca_problems", "watch_acm_issuance"]
+__all__ = [
+    "ROOT_ISSUES_END_ENTITY",
+    "AcmIssuanceCheck",
+    "acm_certificates_problems",
+    "foreign_ca_problems",
+    "warn_root_issuance",
+    "watch_acm_issuance",
+]
 
 _ID = "AcmIssuance"
 
@@ -60,6 +71,7 @@ def acm_certificates_problems(ca: acmpca.ICertificateAuthority) -> list[Problem]
                     "issue from a GENERAL_PURPOSE CA, or have workloads call IssueCertificate via grant_issue",
                 )
             )
+        rules += expired_ca_problems(certificate, "certificate_authority", ca)
         rules += shared_permission_problems(
             facts, field="certificate_authority", needs=RamPermission.END_ENTITY
         )
@@ -68,6 +80,25 @@ def acm_certificates_problems(ca: acmpca.ICertificateAuthority) -> list[Problem]
         )
         problems += [Problem("certificate_authority", certificate.node.path, p.rule, p.fix) for p in rules]
     return problems
+
+
+ROOT_ISSUES_END_ENTITY = "pki-constructs:rootIssuesEndEntity"
+
+
+def warn_root_issuance(ca: acmpca.ICertificateAuthority) -> list[Problem]:
+    """Warn on every ACM certificate of ``ca``'s app that names ``ca`` when ``ca`` is a root (the one
+    "roots sign only subordinates" rule for ACM certificates). Returns no problems: advice, not a refusal."""
+    if ca_facts(ca).depth != 1:
+        return []
+    for certificate in _certificates(ca.node.root):
+        if certificate.certificate_authority_arn == ca.certificate_authority_arn:
+            owner = certificate.node.scope or certificate  # the L2 (acm.PrivateCertificate) holding the L1
+            Annotations.of(owner).add_warning_v2(
+                ROOT_ISSUES_END_ENTITY,
+                f"The root CA {ca.node.path} issues this end-entity certificate; AWS best practice keeps roots "
+                "for subordinate CAs. Issue it from a SubordinateCa(parent=root) instead.",
+            )
+    return []
 
 
 def foreign_ca_problems(root: IConstruct, watched: set[str]) -> list[tuple[str, Problem]]:
@@ -124,4 +155,5 @@ def watch_acm_issuance(ca: acmpca.ICertificateAuthority) -> None:
     reported at ``ca``'s path), and every certificate naming a CA this library does not know
     (:class:`AcmIssuanceCheck`)."""
     add_late_validation(ca, lambda: acm_certificates_problems(ca))
+    add_late_validation(ca, lambda: warn_root_issuance(ca))
     AcmIssuanceCheck.of(ca).watched.append(ca)

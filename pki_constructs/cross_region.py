@@ -85,6 +85,7 @@ from . import _arn
 from ._compliance import INLINE_POLICY, exempt, exempt_handler_scope
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
+from .method_inputs import typed_method
 
 __all__ = [
     "RegionalExport",
@@ -292,6 +293,7 @@ class RegionalExport(Construct):
         """The ``ssm.StringParameter`` holding the value."""
         self._readers: dict[str, iam.Role] = {}
 
+    @typed_method(creates_child=False)
     def readable_by(self, *accounts: str) -> iam.Role:
         """Let stacks in other ``accounts`` read the value with :meth:`value_in` (an SSM String parameter
         cannot be read across accounts by itself).
@@ -342,6 +344,7 @@ class RegionalExport(Construct):
         return "pki-constructs-" + hashlib.sha256(self.node.path.encode()).hexdigest()[:32]
 
     @classmethod
+    @typed_method(creates_child=False)
     def of(cls, scope: Construct, id: str, *, value: str, name: str | None = None) -> RegionalExport:
         """The export child ``id`` of ``scope``, created on first use (so a value is published once)."""
         existing = scope.node.try_find_child(id)
@@ -358,6 +361,7 @@ class RegionalExport(Construct):
     def stack(self) -> Stack:
         return Stack.of(self)
 
+    @typed_method(creates_child=False)
     def value_in(self, scope: Construct, *, refresh: str | None = None) -> str:
         """The published value as a token valid in ``scope``'s stack, read without a CloudFormation export.
 

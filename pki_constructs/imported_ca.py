@@ -293,7 +293,7 @@ def parse_not_after(value: datetime.date | str | None) -> datetime.date | None:
 
 def not_after_problems(value: datetime.date | str | None) -> list[Problem]:
     """``not_after``: a date, a datetime or an ISO date string (``2031-03-01``)."""
-    if value is None or parse_not_after(value) is not None:
+    if value is None or (isinstance(value, str) and not _arn.is_literal(value)) or parse_not_after(value):
         return []
     return [
         Problem(

@@ -28,7 +28,7 @@ import typing
 from collections.abc import Callable, Iterable
 from typing import Any, TypeVar
 
-from aws_cdk import Annotations, Duration, Token
+from aws_cdk import Annotations, Duration, Stack, Token
 from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from constructs import Construct, IConstruct
@@ -43,11 +43,13 @@ from .prop_rules import claim_offline_certificate, duplicate_id_problems, prop_p
 __all__ = [
     "collect",
     "conforms",
+    "construct_id_problems",
     "field_problems",
     "implements",
     "is_token",
     "literal",
     "skipped",
+    "stack_scope_problems",
     "token_days",
     "token_days_problem",
     "type_problems",
@@ -337,6 +339,37 @@ def _mix_up(hint: object, value: object) -> str | None:
     return None
 
 
+def stack_scope_problems(field: str, scope: object) -> list[Problem]:
+    """A construct scope must sit in a Stack: an App or Stage holds stacks, not resources (jsii would raise a raw
+    ``ShouldBeCreatedInStackScope``; aws-cdk-lib's own constructs do, we name the argument instead)."""
+    if not isinstance(scope, Construct) or any(Stack.is_stack(s) for s in scope.node.scopes):
+        return []
+    return [
+        Problem(
+            field,
+            _Shown(f"{type(scope).__name__} at '{scope.node.path}'"),
+            "is not inside a Stack: an App or Stage holds stacks, not resources",
+            "create a stack and pass it, e.g. cdk.Stack(app, 'Pki', env=...)",
+        )
+    ]
+
+
+def construct_id_problems(field: str, value: object, example: str) -> list[Problem]:
+    """A construct id: a non-empty literal string (CDK refuses a token in an id: paths are known at synth)."""
+    if not isinstance(value, str) or not value:
+        return [Problem(field, _shown(value), "expected a non-empty str", f"pass e.g. {example!r}")]
+    if Token.is_unresolved(value):
+        return [
+            Problem(
+                field,
+                _Shown("a token"),
+                "a construct id is part of the construct path, known at synth: it cannot be a token",
+                f"pass a literal id, e.g. {example!r}",
+            )
+        ]
+    return []
+
+
 def typed_props(init: _F) -> _F:
     """Decorate a construct's ``__init__(self, scope, id, *, ...)``: props of the wrong type raise one
     :class:`PkiValidationError` (path ``scope/id``) before the constructor runs."""
@@ -348,8 +381,8 @@ def typed_props(init: _F) -> _F:
             problems.append(
                 Problem("scope", _shown(scope), "expected a Construct", "pass a Stack or construct")
             )
-        if not isinstance(id, str) or not id:
-            problems.append(Problem("id", _shown(id), "expected a non-empty str", "pass e.g. 'Root'"))
+        problems += stack_scope_problems("scope", scope)
+        problems += construct_id_problems("id", id, "Root")
         problems += type_problems(init, kwargs, own_checks=getattr(type(self), "_own_type_checks", ()))
         for name, value in kwargs.items():  # value objects (DistinguishedName, CrlConfiguration, ...) too
             if type(value).__module__.startswith("pki_constructs."):
@@ -415,6 +448,8 @@ _TOKEN_RULES = {
     "account against the using stack's (a trust bundle or issuer role of another account, a cross-account "
     "info line)",
     "country": "exactly two letters",
+    "not_after": "a date; the children's validity against the CA's end; an expired CA refused as issuer or "
+    "trusted CA",
     "common_name": "at most 64 characters, no control characters or edge spaces, differs from the parent's",
 }
 

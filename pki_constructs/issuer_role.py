@@ -32,7 +32,8 @@ from .ca_facts import CaFacts, ca_environment, ca_facts, note_skipped_rules
 from .cross_region import weak_ca_arn
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
-from .templates import CertificateTemplate
+from .method_inputs import typed_method
+from .templates import CertificateTemplate, path_length_problems
 
 __all__ = [
     "ACTIVATION_ROLE_PATH",
@@ -272,11 +273,18 @@ class IssuerRole(Construct):
         """Whether the activation handlers of ``account`` may assume this role."""
         return account in self.trusted_accounts
 
+    @typed_method(creates_child=False)
     def allow_path_length(self, path_length: int) -> None:
-        """Also allow ``SubordinateCACertificate_PathLen<path_length>/V1``."""
+        """Also allow ``SubordinateCACertificate_PathLen<path_length>/V1``.
+
+        :param path_length: 0 to 3, below the CA's own path length.
+        """
         if path_length in self._path_lengths:
             return
-        raise_if_any(self, issuance_problems(self._facts, [path_length]))
+        raise_if_any(
+            self,
+            path_length_problems("path_length", path_length) or issuance_problems(self._facts, [path_length]),
+        )
         self._path_lengths.append(path_length)
         self.role.add_to_policy(
             iam.PolicyStatement(
@@ -298,6 +306,7 @@ class IssuerRole(Construct):
         self.role.add_to_policy(iam.PolicyStatement(actions=["ssm:GetParameter"], resources=[parameter_arn]))
 
     @classmethod
+    @typed_method(creates_child=False)
     def for_parent(cls, parent: Construct, child_account: str, path_length: int) -> IssuerRole:
         """The role under ``parent`` (a RootCa/SubordinateCa) trusted by ``child_account``, created on first use,
         allowed to sign a child with ``path_length`` (further children add theirs)."""

@@ -13,6 +13,7 @@ Each rule is a pure function ``(field, value) -> list[Problem]``; sources are in
 from __future__ import annotations
 
 import base64
+import datetime
 import hashlib
 import json
 from collections.abc import Callable, Sequence
@@ -24,12 +25,14 @@ from . import _arn, _pem
 from .app_checks import claim, install
 from .certificate_facts import certificate_arn_problems
 from .errors import Problem
+from .lifetime_schedule import TODAY_CONTEXT_KEY, today_of
 from .value_rules import offline_certificate_problems, region_problems, validity_end_problems
 
 __all__ = [
     "PROP_RULES",
     "alarm_topic_problems",
     "duplicate_id_problems",
+    "expired_ca_problems",
     "pending_ca_problems",
     "prop_problems",
     "validity_limit_problems",
@@ -82,6 +85,39 @@ def ca_arn_prop_problems(field: str, value: object) -> list[Problem]:
             fix="import the CA by its own ARN: SubordinateCa.from_certificate_authority_attributes(scope, id, "
             "certificate_authority_arn=<the ARN from `aws acm-pca list-certificate-authorities`>)",
         )
+    ]
+
+
+def expired_ca_problems(scope: IConstruct, field: str, value: object) -> list[Problem]:
+    """The one "expired CA" rule, wherever a CA issues or is trusted (``parent=``, ``certificate_authority=``,
+    ``trusted_cas=``, and every ACM certificate naming a CA): a CA whose certificate's ``not_after`` (told to
+    the importer) is on or before today has expired. AWS Private CA issues nothing from an ``EXPIRED`` CA
+    (API reference, CertificateAuthorityStatus) and relying parties reject a chain through it. Today is the
+    ``pki-constructs:today`` context, else today's UTC date; a CA without ``not_after`` skips the rule."""
+    dated = [
+        (ca, not_after)
+        for ca in _cas(value)
+        if isinstance(ca, Construct)
+        and isinstance(not_after := getattr(getattr(ca, "facts", None), "not_after", None), datetime.date)
+    ]
+    if not dated:
+        return []
+    today = today_of(scope)
+    if isinstance(today, Problem):  # a malformed context value is refused where the schedule reads it
+        return []
+    whose = "the parent CA's" if field == "parent" else "the CA's"
+    return [
+        Problem(
+            field,
+            ca.node.path,
+            f"this CA's certificate ended on {not_after.isoformat()} (its not_after), on or before today "
+            f"{today.isoformat()} (the {TODAY_CONTEXT_KEY} context, else today's UTC date): AWS Private CA "
+            "issues nothing from an expired CA and clients reject a chain through it",
+            f"renew {whose} certificate first (its owner), then import it with the new not_after; or use "
+            "another CA",
+        )
+        for ca, not_after in dated
+        if not_after <= today
     ]
 
 
@@ -193,7 +229,8 @@ PROP_RULES: dict[str, Sequence[Callable[[str, object], list[Problem]]]] = {
     "certificate": [certificate_arn_problems],
     "certificates": [certificate_arn_problems],
 }
-"""Rules by prop name; a construct class may skip the CA-lifecycle rule with ``_accepts_pending_ca = True``."""
+"""Rules by prop name; a construct class may skip the CA-lifecycle rules (pending, expired) with
+``_accepts_pending_ca = True``."""
 
 _LIFECYCLE_RULES = frozenset({pending_ca_problems})
 _LIFECYCLE_PROPS = frozenset({"parent", "certificate_authority", "trusted_cas"})
@@ -324,6 +361,8 @@ def prop_problems(owner: type, kwargs: dict[str, object], scope: IConstruct | No
             problems += SCOPED_RULES[name](scope, name, value)
     accepts_pending = getattr(owner, "_accepts_pending_ca", False)
     for name, value in kwargs.items():
+        if scope is not None and not accepts_pending and name in _LIFECYCLE_PROPS:
+            problems += expired_ca_problems(scope, name, value)
         for rule in PROP_RULES.get(name, ()):
             if accepts_pending and name in _LIFECYCLE_PROPS and rule in _LIFECYCLE_RULES:
                 continue

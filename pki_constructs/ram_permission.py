@@ -35,6 +35,7 @@ import enum
 from aws_cdk import Stack
 from constructs import IConstruct
 
+from .method_inputs import typed_method
 from .templates import CertificateTemplate
 
 __all__ = ["RamPermission"]
@@ -69,6 +70,7 @@ class RamPermission(enum.Enum):
         """``arn:<partition>:ram::aws:permission/<name>``."""
         return f"arn:{partition}:ram::aws:permission/{self.value}"
 
+    @typed_method(creates_child=False)
     def arn(self, scope: IConstruct) -> str:
         """The permission's ARN in the partition of ``scope``'s stack."""
         return self.arn_in(Stack.of(scope).partition)

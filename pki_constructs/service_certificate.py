@@ -347,11 +347,7 @@ class ServiceCertificate(AcmCertificateBase):
                 "The CA grants acm.amazonaws.com no permission: ACM will issue this certificate but fail to renew "
                 "it. Leave acm_renewal_permission at its default on the CA.",
             )
-        if ca.is_root:
-            annotations.add_warning_v2(
-                "pki-constructs:rootIssuesEndEntity",
-                "A root CA issues this service certificate; AWS best practice keeps roots for subordinate CAs.",
-            )
+        # A root issuer: warned by the one app-wide rule for every ACM certificate (acm_issuance.py).
 
     def _export(
         self, key: kms.IKey | None, secret_name: str | None, removal_policy: RemovalPolicy | None

@@ -37,7 +37,7 @@ from .algorithms import UsageMode
 from .ca_facts import CaFacts, ca_region_problems
 from .errors import Problem, raise_if_any
 from .hierarchy import MAX_HIERARCHY_DEPTH
-from .inputs import typed_props
+from .inputs import skipped, typed_props
 from .ram_permission import RamPermission
 
 __all__ = [
@@ -53,9 +53,9 @@ __all__ = [
 
 # botocore organizations model: OrganizationArn / OrganizationalUnitArn patterns (partition widened: the model
 # spells only `aws`, the ARN format is the same in every partition).
-_ORGANIZATION = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}$")
+_ORGANIZATION = re.compile(r"^arn:aws[a-z-]*:organizations::\d{12}:organization/o-[a-z0-9]{10,32}\Z")
 _OU = re.compile(
-    r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}$"
+    r"^arn:aws[a-z-]*:organizations::\d{12}:ou/o-[a-z0-9]{10,32}/ou-[0-9a-z]{4,32}-[0-9a-z]{8,32}\Z"
 )
 
 
@@ -74,6 +74,18 @@ def principal_kind(principal: str) -> str | None:
     if _OU.match(principal):
         return PrincipalKind.ORGANIZATIONAL_UNIT
     return None
+
+
+def is_token_list(values: Sequence[str]) -> bool:
+    """A whole list that is one token (a ``CommaDelimitedList`` parameter's ``value_as_list``): its one item,
+    ``#{Token[...]}``, is no string token ``Token.is_unresolved`` recognises, but the list is unknown, not wrong."""
+    return isinstance(values, list) and bool(Token.is_unresolved(values))
+
+
+_PRINCIPAL_RULES = (
+    "12-digit account ids or organization/OU ARNs of the CA's partition, not the CA's own account, "
+    "allow_external_principals against organization-only principals"
+)
 
 
 def partition_of_stack(stack: Stack) -> str | None:
@@ -119,7 +131,7 @@ def share_problems(
                 "quote account ids, e.g. principals=['222222222222']",
             )
         ]
-    literal = [p for p in principals if not Token.is_unresolved(p)]
+    literal = [] if is_token_list(principals) else [p for p in principals if not Token.is_unresolved(p)]
     if not principals:
         problems.append(
             Problem(
@@ -285,7 +297,10 @@ class CaShare(Construct):
         stack = Stack.of(self)
         partition = partition_of_stack(stack)
         own_account = None if Token.is_unresolved(stack.account) else stack.account
-        unique = list(dict.fromkeys(principals))
+        token_list = is_token_list(list(principals))
+        unique = list(principals) if token_list else list(dict.fromkeys(principals))
+        if token_list:
+            skipped(self, "principals", _PRINCIPAL_RULES)
         raise_if_any(
             self,
             share_problems(

@@ -1513,6 +1513,10 @@ _NOT_CA_ARNS = {
     "garbage": "not-an-arn",
     "an AZ as region": _CA.replace("us-east-1", "us-east-1a"),
     "a partition without the region": _CA.replace("arn:aws:", "arn:aws-cn:"),
+    # outside attack round 2, finding 07: `$` let a trailing newline through; a CA ARN always names its account
+    "a trailing newline": _CA + "\n",
+    "an empty account": _CA.replace("111111111111", ""),
+    "the account aws": _CA.replace("111111111111", "aws"),
 }
 
 
@@ -1642,6 +1646,19 @@ NAMING_CASES = [
 ]
 
 
+def _expired(stack: Stack) -> Any:
+    """An import whose certificate ended in 2020 (the shared app has no pki-constructs:today: today is now)."""
+    return SubordinateCa.from_certificate_authority_attributes(
+        stack, uid("Expired"), certificate_authority_arn=_CA_ARN, not_after="2020-01-01", path_length=1
+    )
+
+
+def _expect_token_info(construct: Construct) -> Construct:
+    infos = [str(entry.data) for node in construct.node.find_all() for entry in node.node.metadata]
+    assert any("pki-constructs:tokenSkipped" in info for info in infos), infos
+    return construct
+
+
 def _role(stack: Stack) -> iam.Role:
     return iam.Role(stack, uid("Role"), assumed_by=iam.AccountRootPrincipal())
 
@@ -1702,6 +1719,16 @@ METHOD_CASES = [
         "ca metric period as an int",
         "period",
         _with_root(lambda s, r: r.metric_days_to_expiry(period=1)),
+    ),
+    F(
+        "ca metric period of 7 seconds",
+        "period",
+        _with_root(lambda s, r: r.metric_days_to_expiry(period=Duration.seconds(7))),
+    ),
+    F(
+        "certificate metric period of 90 seconds",
+        "period",
+        _with_stack(lambda s: public_cert(s).metric_days_to_expiry(period=Duration.seconds(90))),
     ),
     F(
         "certificate on_expiry_event twice with one id",
@@ -1777,6 +1804,125 @@ METHOD_CASES = [
         "alarm certificate imported from a CA ARN",
         "certificate",
         _with_stack(lambda s: ExpiryAlarm(s, uid(), certificate=_imported_certificate(s, _CA_ARN))),
+    ),
+    # Outside attack round 2, finding 05: every documented public method has the input layer.
+    F("template arn of None", "scope", lambda: CertificateTemplate.END_ENTITY_CLIENT_AUTH.arn(None)),  # type: ignore[arg-type]
+    F("template arn in an App", "scope", lambda: CertificateTemplate.END_ENTITY.arn(_app())),
+    F("RAM permission arn of None", "scope", lambda: pki_constructs.RamPermission.END_ENTITY.arn(None)),  # type: ignore[arg-type]
+    F("subordinate template path length 7", "path_length", lambda: CertificateTemplate.subordinate_ca(7)),
+    F(
+        "subordinate template path length as text",
+        "path_length",
+        lambda: CertificateTemplate.subordinate_ca("0"),
+    ),  # type: ignore[arg-type]
+    F(
+        "issuer role allow_path_length as text",
+        "path_length",
+        _with_root(
+            lambda s, r: IssuerRole(
+                s, uid(), certificate_authority=r, trusted_accounts=[OTHER_ACCOUNT]
+            ).allow_path_length("0")  # type: ignore[arg-type]
+        ),
+    ),
+    F(
+        "issuer role allow_path_length 7",
+        "path_length",
+        _with_root(
+            lambda s, r: IssuerRole(
+                s, uid(), certificate_authority=r, trusted_accounts=[OTHER_ACCOUNT]
+            ).allow_path_length(7)
+        ),
+    ),
+    F("issuer role for_parent of None", "parent", lambda: IssuerRole.for_parent(None, OTHER_ACCOUNT, 0)),  # type: ignore[arg-type]
+    F(
+        "export value_in None",
+        "scope",
+        _with_stack(lambda s: RegionalExport(s, uid(), value="v").value_in(None)),
+    ),  # type: ignore[arg-type]
+    F(
+        "export value_in a string",
+        "scope",
+        _with_stack(lambda s: RegionalExport(s, uid(), value="v").value_in("B")),
+    ),  # type: ignore[arg-type]
+    F(
+        "export readable_by an int account",
+        "accounts[0]",
+        _with_stack(lambda s: RegionalExport(s, uid(), value="v").readable_by(222222222222)),  # type: ignore[arg-type]
+    ),
+    F("export of None", "scope", lambda: RegionalExport.of(None, uid(), value="v")),  # type: ignore[arg-type]
+    # Finding 06: an App or Stage is no scope for resources; ids are non-empty literals; a token list is unknown.
+    F("RootCa in an App", "scope", lambda: RootCa(_app(), uid(), subject=dn())),
+    F(
+        "importer in an App",
+        "scope",
+        lambda: SubordinateCa.from_certificate_authority_attributes(
+            _app(), uid(), certificate_authority_arn=_CA_ARN
+        ),
+    ),
+    F("CA accessor in an App", "scope", _with_root(lambda s, r: r.certificate_authority_in(_app()))),
+    F("CA accessor with an empty id", "id", _with_root(lambda s, r: r.certificate_authority_in(fresh(), ""))),
+    F(
+        "certificate accessor in an App",
+        "scope",
+        _with_stack(lambda s: public_cert(s).certificate_in(_app())),
+    ),
+    F(
+        "certificate accessor with an empty id",
+        "id",
+        _with_stack(lambda s: public_cert(s).certificate_in(fresh(), "")),
+    ),
+    F(
+        "on_ca_certificate_issued with a token id",
+        "id",
+        _with_root(lambda s, r: r.on_ca_certificate_issued(cdk.Fn.ref("X"), topic=sns.Topic(s, uid()))),
+    ),
+    OK(
+        "share with a CommaDelimitedList parameter",
+        _with_root(
+            lambda s, r: _expect_token_info(
+                sub(s, r, path_length=0).share(
+                    uid(), principals=CfnParameter(s, uid("P"), type="CommaDelimitedList").value_as_list
+                )
+            )
+        ),
+    ),
+    # Finding 12: a token not_after is unknown, not wrong.
+    OK(
+        "import with a token not_after",
+        _accepts_with_token_info(
+            lambda s: SubordinateCa.from_certificate_authority_attributes(
+                s, uid(), certificate_authority_arn=_CA_ARN, not_after=token_string(s)
+            )
+        ),
+    ),
+    # Finding 13: one "expired CA" rule wherever a CA issues or is trusted (watching it stays fine).
+    F(
+        "service certificate from an expired import",
+        "certificate_authority",
+        _with_stack(
+            lambda s: ServiceCertificate(
+                s, uid(), certificate_authority=_expired(s), domain_name="a.internal.example"
+            )
+        ),
+    ),
+    F(
+        "trust bundle of an expired import",
+        "trusted_cas",
+        _with_stack(lambda s: CaBundle(s, uid(), trusted_cas=[_expired(s)])),
+    ),
+    F(
+        "issuer role of an expired import",
+        "certificate_authority",
+        _with_stack(
+            lambda s: IssuerRole(
+                s, uid(), certificate_authority=_expired(s), trusted_accounts=[OTHER_ACCOUNT]
+            )
+        ),
+    ),
+    F("child of an expired import", "parent", _with_stack(lambda s: sub(s, _expired(s), path_length=0))),
+    OK(
+        "alarm on an expired import",
+        _with_stack(lambda s: CaExpiryAlarm(s, uid(), certificate_authority=_expired(s))),
     ),
 ]
 

@@ -17,7 +17,9 @@ from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_apigateway as apigw
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
+from aws_cdk.assertions import Annotations, Match
 
 from pki_constructs import (
     CertifiedAlb,
@@ -27,9 +29,11 @@ from pki_constructs import (
     ExpiryAlarm,
     MutualTlsApiDomain,
     PkiValidationError,
+    PrivateServiceTier,
     PublicCertificate,
     RootCa,
     ServiceCertificate,
+    SubordinateCa,
 )
 from pki_constructs.imported_ca import ImportedCertificateAuthority
 from pki_constructs.private_ca import CertificateAuthorityBase
@@ -174,6 +178,72 @@ def test_metric_days_to_expiry_has_aws_cdk_libs_signature(owner: type) -> None:
     expected = inspect.signature(acm.ICertificate.metric_days_to_expiry).parameters
     actual = inspect.signature(owner.metric_days_to_expiry).parameters
     assert [(p.name, p.kind) for p in actual.values()] == [(p.name, p.kind) for p in expected.values()]
+
+
+@pytest.mark.parametrize("kind", [*PUBLIC_KINDS, *PRIVATE_KINDS])
+def test_metric_days_to_expiry_ignores_region_as_aws_cdk_lib_does(kind: str) -> None:
+    """aws-cdk-lib's certificate-base.ts sets ``region: this.region`` after ``...props``: the data is published
+    only in the certificate's region, so a caller's ``region=`` never moves the metric (outside attack round 2,
+    finding 09). Ours and aws-cdk-lib's agree, for every kind."""
+    stack = make_stack(make_app())
+    metric = ALL_KINDS[kind](stack).metric_days_to_expiry(region="eu-west-1")
+    assert metric.to_metric_config().metric_stat.region is None  # type: ignore[union-attr]
+
+
+def test_ca_metric_days_to_expiry_ignores_region() -> None:
+    stack = make_stack(make_app())
+    imported = SubordinateCa.from_certificate_authority_attributes(
+        stack, "Imp", certificate_authority_arn=CA_ARN
+    )
+    for ca in (_root(stack), imported):
+        assert ca.metric_days_to_expiry(region="eu-west-1").to_metric_config().metric_stat.region is None  # type: ignore[union-attr]
+
+
+_ROOTS: dict[str, Callable[[cdk.Stack], acmpca.ICertificateAuthority]] = {
+    "RootCa": _root,
+    "RootCa import": lambda s: RootCa.from_certificate_authority_attributes(
+        s, "ImportedRoot", certificate_authority_arn=CA_ARN
+    ),
+}
+_END_ENTITY_USES: dict[str, Callable[[cdk.Stack, acmpca.ICertificateAuthority], object]] = {
+    "ServiceCertificate": lambda s, ca: ServiceCertificate(
+        s, "Svc", certificate_authority=ca, domain_name="svc.internal.example"
+    ),
+    "PrivateServiceTier": lambda s, ca: PrivateServiceTier(
+        s,
+        "Tier",
+        vpc=ec2.Vpc(s, "Vpc", nat_gateways=0),
+        certificate_authority=ca,
+        domain_name="api.internal.example",
+        services=["orders"],
+    ),
+    "acm.PrivateCertificate": lambda s, ca: acm.PrivateCertificate(
+        s, "Svc", certificate_authority=ca, domain_name="svc.internal.example"
+    ),
+}
+
+
+@pytest.mark.parametrize("use", _END_ENTITY_USES)
+@pytest.mark.parametrize("root", _ROOTS)
+def test_a_root_issuing_an_acm_certificate_is_one_warning_everywhere(root: str, use: str) -> None:
+    """ "Roots sign only subordinates": one rule (acm_issuance.py) for every ACM certificate naming a root, ours or
+    imported (outside attack round 2, finding 16); exactly one warning per certificate."""
+    stack = make_stack(make_app())
+    _END_ENTITY_USES[use](stack, _ROOTS[root](stack))
+    warnings = Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("rootIssuesEndEntity")
+    )
+    certificates = resources_of_type(template_of(stack), "AWS::CertificateManager::Certificate")
+    assert len(warnings) == len(certificates) >= 1, warnings
+
+
+def test_an_issuing_ca_gets_no_root_warning() -> None:
+    stack = make_stack(make_app())
+    issuing = SubordinateCa(stack, "Issuing", parent=_root(stack), subject=DistinguishedName(common_name="I"))
+    acm.PrivateCertificate(stack, "Svc", certificate_authority=issuing, domain_name="svc.internal.example")
+    assert not Annotations.from_stack(stack).find_warning(
+        "*", Match.string_like_regexp("rootIssuesEndEntity")
+    )
 
 
 @pytest.mark.parametrize("kind", ["PublicCertificate", "ServiceCertificate"])

@@ -25,6 +25,7 @@ from pki_constructs import (
     PkiValidationError,
     PublicCertificate,
     RootCa,
+    ServiceCertificate,
     SigningAlgorithm,
     SubordinateCa,
     UsageMode,
@@ -195,6 +196,41 @@ def test_fails_acm_private_certificate_from_a_ca_waiting_for_its_offline_signatu
         match=r"Offline/Issuing: certificate_authority='Offline/Theirs/Resource'.*PENDING_CERTIFICATE",
     ):
         template_of(stack)
+
+
+def test_fails_acm_private_certificate_from_an_expired_import() -> None:
+    """The one "expired CA" rule (outside attack round 2, finding 13): ServiceCertificate and CaBundle refuse it
+    in their constructors (tests/test_adversarial.py); aws-cdk-lib's own certificate fails the synth."""
+    app = cdk.App(context={"pki-constructs:today": "2026-11-29"})
+    stack = make_stack(app, name="Expired")
+    expired = SubordinateCa.from_certificate_authority_attributes(
+        stack,
+        "Old",
+        certificate_authority_arn="arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/"
+        "11111111-2222-3333-4444-555555555555",
+        not_after="2026-11-29",  # ends today: expired
+    )
+    acm.PrivateCertificate(stack, "Theirs", certificate_authority=expired, domain_name="b.internal.example")
+    with pytest.raises(
+        RuntimeError,
+        match=r"Expired/Old: certificate_authority='Expired/Theirs/Resource'.*ended on 2026-11-29",
+    ):
+        template_of(stack)
+
+
+def test_an_import_ending_tomorrow_still_issues() -> None:
+    app = cdk.App(context={"pki-constructs:today": "2026-11-29"})
+    stack = make_stack(app, name="Fresh")
+    ca = SubordinateCa.from_certificate_authority_attributes(
+        stack,
+        "Ca",
+        certificate_authority_arn="arn:aws:acm-pca:us-east-1:111111111111:certificate-authority/"
+        "11111111-2222-3333-4444-555555555555",
+        not_after="2026-11-30",
+    )
+    ServiceCertificate(stack, "Svc", certificate_authority=ca, domain_name="b.internal.example")
+    acm.PrivateCertificate(stack, "Theirs", certificate_authority=ca, domain_name="c.internal.example")
+    template_of(stack)
 
 
 # Variants ---------------------------------------------------------------------------------------------
