@@ -24,7 +24,7 @@ from collections.abc import Iterator
 from typing import Any
 
 import jsii
-from aws_cdk import Annotations, CfnOutput, CfnResource, Stack, Token
+from aws_cdk import Annotations, CfnOutput, CfnParameter, CfnResource, Stack, Token
 from constructs import Construct, IConstruct, IValidation
 
 from .errors import Problem
@@ -67,6 +67,10 @@ class AppChecks(Construct):
     def __init__(self, scope: Construct, id: str) -> None:
         super().__init__(scope, id)
         self.claims: list[tuple[IConstruct, str, object, str, str]] = []
+        self.weak_exports: dict[str, tuple[IConstruct, str]] = {}
+        """SSM parameter name -> (the weak export that writes it, the value it publishes)."""
+        self.weak_reads: dict[str, str] = {}
+        """Path of a construct that reads a weak export into its stack -> the parameter name it reads."""
         self.node.add_validation(_Validation(self))
 
 
@@ -92,6 +96,17 @@ def claim_name(scope: IConstruct, what: str, name: str, *, field: str) -> None:
     environment = _environment(scope)
     if environment is not None and not Token.is_unresolved(name):
         claim(scope, what, (environment, name), field=field, shown=name)
+
+
+def note_weak_export(export: IConstruct, parameter_name: str, value: str) -> None:
+    """Record that ``export`` (a ``RegionalExport``) publishes ``value`` as ``parameter_name``: what reads it
+    into another stack is library-made too, and must not be relayed on through an export."""
+    install(export).weak_exports[parameter_name] = (export, value)
+
+
+def note_weak_read(reader: IConstruct, parameter_name: str) -> None:
+    """Record that ``reader`` (a ``RegionalImport``) reads ``parameter_name`` into its stack."""
+    install(reader).weak_reads[reader.node.path] = parameter_name
 
 
 # Facts read from the prepared tree ------------------------------------------------------------------------
@@ -211,9 +226,10 @@ def _referenced_logical_ids(value: object) -> Iterator[str]:
 
 
 def _element(stack: Stack, logical_id: str) -> IConstruct | None:
+    """The resource or template parameter ``logical_id`` of ``stack``."""
     for node in stack.node.find_all():
         if (
-            isinstance(node, CfnResource)
+            isinstance(node, (CfnResource, CfnParameter))
             and Stack.of(node) is stack
             and stack.resolve(node.logical_id) == logical_id
         ):
@@ -228,8 +244,17 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
     Only the producer decides: a value of the user's own (an ``ec2.Vpc`` of a network stack given to
     ``CertifiedAlb(vpc=)``) crossing stacks through an export is ordinary CDK, whoever reads it. A value the
     library made is refused wherever it goes — into a construct of this library, of aws-cdk-lib or the
-    user's — because the export would lock it: a renewed or replaced certificate or CA could not deploy.
+    user's — because the export would lock it: a renewed certificate or CA could not deploy. A value read
+    weakly into a stack (an accessor's result, ``RegionalExport.value_in``: the SSM parameter or reader the
+    library put there) is library-made too: relaying it on to a third stack through an export locks the
+    relaying stack when the value changes.
     """
+    return [problem for _, problem in _strong_references(root, install(root))]
+
+
+def _strong_references(root: IConstruct, checks: AppChecks) -> list[tuple[IConstruct, Problem]]:
+    """Each strong reference as (the construct the problem belongs to — the consumer, else the export — in a
+    stack, so a warning about it reaches the cloud assembly; the problem)."""
     # (producer element, mechanism node, mechanism, the export's name as consumers reference it, its value)
     produced: list[tuple[IConstruct, IConstruct, str, str, object]] = []
     for node in root.node.find_all():
@@ -250,28 +275,89 @@ def strong_reference_problems(root: IConstruct) -> list[Problem]:
                     element = _element(stack, logical_id)
                     if element is not None:
                         produced.append((element, node, "Custom::CrossRegionExportWriter", str(name), value))
-    produced = [entry for entry in produced if _library_owner(entry[0]) is not None]
+    produced = [
+        entry
+        for entry in produced
+        if _library_owner(entry[0]) is not None or _relayed_from(entry[0], checks) is not None
+    ]
     if not produced:
         return []
     readers = _strong_readers(root)
-    problems = []
+    found = []
     for element, mechanism_node, mechanism, export_name, exported in produced:
         consumers: list[IConstruct | None] = [*readers.get(export_name, [])]
+        relayed = _relayed_from(element, checks)
         for consumer in consumers or [None]:
             where = consumer.node.path if consumer is not None else "a construct of another stack"
-            problems.append(
-                Problem(
-                    f"{where}: strong reference",
-                    f"{element.node.path} via {mechanism} ({mechanism_node.node.path})",
-                    "a value this library made crosses stacks through a CloudFormation export, which locks "
-                    "the producer: it can then be neither replaced (a renewed certificate or CA) nor deleted "
-                    "while the consumer exists",
-                    _weak_fix(element, exported),
+            what = (
+                f"{relayed[0].node.path}'s value read weakly into {Stack.of(element).node.path} "
+                f"({element.node.path}) relayed via {mechanism} ({mechanism_node.node.path})"
+                if relayed is not None
+                else f"{element.node.path} via {mechanism} ({mechanism_node.node.path})"
+            )
+            found.append(
+                (
+                    consumer or mechanism_node,
+                    Problem(
+                        f"{where}: strong reference",
+                        what,
+                        "a value this library made crosses stacks through a CloudFormation export, which locks "
+                        "the producer: it can then be neither replaced (a renewed certificate or CA) nor deleted "
+                        "while the consumer exists",
+                        _relay_fix(relayed, Stack.of(element))
+                        if relayed is not None
+                        else _weak_fix(element, exported),
+                    ),
                 )
             )
             if consumer is None:
                 break
-    return problems
+    return found
+
+
+def _relayed_from(element: IConstruct, checks: AppChecks) -> tuple[IConstruct, str] | None:
+    """The weak export (and its value) whose value ``element`` reads into its stack — the template parameter
+    of type ``AWS::SSM::Parameter::Value<String>`` that ``RegionalExport.value_in`` makes, or a resource of a
+    ``RegionalImport`` — if it is such a reader."""
+    if isinstance(element, CfnParameter):
+        name = element.default
+        if element.type.startswith("AWS::SSM::Parameter::Value") and isinstance(name, str):
+            return checks.weak_exports.get(name)
+        return None
+    for scope in reversed(element.node.scopes):
+        name = checks.weak_reads.get(scope.node.path)
+        if name is not None:
+            return checks.weak_exports.get(name)
+    return None
+
+
+def _relay_fix(export: tuple[IConstruct, str], relaying: Stack) -> str:
+    """The fix for a weakly read value relayed on: read it in the consumer's own stack."""
+    construct, value = export
+    stack = Stack.of(construct)
+    expected = _resolved(stack, value)
+    for owner in reversed(construct.node.scopes[:-1]):
+        if not type(owner).__module__.startswith(_LIBRARY):
+            continue
+        for method, attributes, _ in _WEAK_ACCESSORS:
+            if hasattr(owner, method) and any(
+                _resolves_to(stack, getattr(owner, a, None), expected) for a in attributes
+            ):
+                return (
+                    f"call {owner.node.path}.{method}(scope) with a scope in the consuming stack, not the "
+                    f"result read into {relaying.node.path}: each stack then reads the SSM parameter itself"
+                )
+    return (
+        f"call {construct.node.path}.value_in(scope) with a scope in the consuming stack, not the value read "
+        f"into {relaying.node.path}: each stack then reads the SSM parameter itself"
+    )
+
+
+def _resolved(stack: Stack, value: object) -> object:
+    try:
+        return stack.resolve(value)
+    except Exception:  # a value that can't be resolved offline matches nothing
+        return None
 
 
 # The weak accessor of each kind of producer: (method, the attributes it carries, what it returns).
@@ -351,12 +437,12 @@ class _Validation:
     def validate(self) -> list[str]:
         root = self._checks.node.root
         problems = uniqueness_problems(root, self._checks.claims)
-        strong = strong_reference_problems(root)
+        found = _strong_references(root, self._checks)
+        strong = [problem for _, problem in found]
         if root.node.try_get_context(STRONG_REFERENCES_CONTEXT_KEY) == "warn":
-            # An existing app that cannot drop its exports at once: said on every synth, not refused.
-            for problem in strong:
-                Annotations.of(self._checks).add_warning_v2(
-                    "pki-constructs:strongReference", problem.describe()
-                )
+            # An existing app that cannot drop its exports at once: said on every synth, not refused. On the
+            # consumer (a construct in a stack): an annotation on the app-level AppChecks reaches no assembly.
+            for where, problem in found:
+                Annotations.of(where).add_warning_v2("pki-constructs:strongReference", problem.describe())
             strong = []
         return [f"[pki-constructs app check] {problem.describe()}" for problem in [*problems, *strong]]

@@ -83,6 +83,7 @@ from constructs import Construct, IConstruct
 
 from . import _arn
 from ._compliance import INLINE_POLICY, exempt, exempt_handler_scope
+from .app_checks import note_weak_export, note_weak_read
 from .errors import Problem, raise_if_any
 from .inputs import typed_props
 from .method_inputs import typed_method
@@ -292,6 +293,7 @@ class RegionalExport(Construct):
         )
         """The ``ssm.StringParameter`` holding the value."""
         self._readers: dict[str, iam.Role] = {}
+        note_weak_export(self, parameter_name, value)
 
     @typed_method(creates_child=False)
     def readable_by(self, *accounts: str) -> iam.Role:
@@ -471,6 +473,7 @@ class RegionalImport(Construct):
         raise_if_any(self, problems)
         self.parameter_name = parameter_name
         self.region = region
+        note_weak_read(self, parameter_name)
         self.parameter_arn = parameter_arn(
             partition=stack.partition, region=region, account=account or stack.account, name=parameter_name
         )

@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import os
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
@@ -2732,10 +2733,57 @@ def test_a_strong_reference_names_the_consumer_and_may_be_a_warning_while_migrat
     migrating = make_app(**{"pki-constructs:strongReferences": "warn"})
     build(migrating)
     assembly = migrating.synth()
-    warnings = [m.entry.data for s in assembly.stacks for m in s.messages] + [
-        str(entry.data) for entry in migrating.node.find_child("PkiConstructsAppChecks").node.metadata
-    ]
-    assert any("strong reference" in str(w) for w in warnings)
+    # In the cloud assembly, on the consumer (what `cdk synth` prints): not on the app-level check construct,
+    # which belongs to no stack.
+    warnings = [(m.id, str(m.entry.data)) for s in assembly.stacks for m in s.messages]
+    assert any(
+        path == "/Consumer/Copy" and "pki-constructs:strongReference" in data and "strong reference" in data
+        for path, data in warnings
+    ), warnings
+    written = "".join(
+        Path(assembly.directory, name).read_text()
+        for name in os.listdir(assembly.directory)
+        if name.endswith(".json")
+    )
+    assert "pki-constructs:strongReference" in written
+
+
+@pytest.mark.parametrize("relay_region", ["us-east-1", "eu-west-1"])
+def test_fails_a_strong_reference_relaying_an_accessor_result(relay_region: str) -> None:
+    """A CA read weakly into stack B (an SSM parameter there, or a cross-region reader) and used from C: B
+    would export the value it read, and a replaced CA could no longer update B. The fix: C reads it itself."""
+
+    def build(relay: bool) -> cdk.App:
+        app = make_app()
+        a = Stack(app, "A", env=env())
+        b = Stack(app, "B", env=env(relay_region))
+        c = Stack(app, "C", env=env(relay_region))
+        iam.Role(b, "Something", assumed_by=iam.AccountRootPrincipal())
+        ca = root(a)
+        shared = ca.certificate_authority_in(b)
+        acm.PrivateCertificate(
+            c,
+            "Svc",
+            domain_name="svc.internal.example",
+            certificate_authority=shared if relay else ca.certificate_authority_in(c),
+        )
+        return app
+
+    message = _synth_problems(build(relay=True))
+    assert "C/Svc/Resource: strong reference" in message and "read weakly into B" in message
+    assert ".certificate_authority_in(scope) with a scope in the consuming stack" in message
+    _no_strong_reference(build(relay=False))
+
+
+def test_fails_a_strong_reference_relaying_a_regional_export_value() -> None:
+    app = make_app()
+    a, b, c = (Stack(app, name, env=env()) for name in "ABC")
+    iam.Role(b, "Something", assumed_by=iam.AccountRootPrincipal())
+    export = RegionalExport(a, "Export", value=root(a).certificate_authority_arn)
+    ssm.StringParameter(c, "Copy", string_value=export.value_in(b))
+    message = _synth_problems(app)
+    assert "C/Copy/Resource: strong reference" in message
+    assert "A/Export.value_in(scope) with a scope in the consuming stack" in message
 
 
 def test_a_strong_reference_to_a_library_value_without_an_accessor_names_regional_export() -> None:
