@@ -113,7 +113,7 @@ class CertificateAuthorityBase(Resource):
         self.usage_mode = usage_mode
         self.key_storage_security_standard = key_storage_security_standard
         self.path_length = path_length
-        self.crl = crl if crl is not None else CrlConfiguration()
+        self.crl = (crl if crl is not None else CrlConfiguration()).in_stack(self)
         self.ocsp = ocsp if ocsp is not None else OcspConfiguration.disabled()
         self._removal_policy = removal_policy
 
@@ -573,7 +573,7 @@ class CertificateAuthorityBase(Resource):
         if (
             crl.enabled
             and crl.bucket is None
-            and not (crl.cloudfront or crl.custom_cname or crl.omit_extension)
+            and not (crl.cloudfront or crl.custom_cname or crl.omit_extension or crl.partition_without_front)
         ):
             annotations.add_warning_v2(
                 "pki-constructs:crlNotReachable",

@@ -10,15 +10,16 @@ from __future__ import annotations
 
 import enum
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
-from aws_cdk import Acknowledgment, Duration, RemovalPolicy, Stack, Token, Validations
+from aws_cdk import Acknowledgment, Annotations, Duration, RemovalPolicy, Stack, Token, Validations
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_s3 as s3
-from constructs import Construct
+from aws_cdk.region_info import RegionInfo
+from constructs import Construct, IConstruct
 
 from ._buckets import private_bucket
 from ._compliance import exempt
@@ -32,6 +33,23 @@ _HOST_NAME = re.compile(r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)(\.(?!-)[A-Za-z0-9-]{1,63
 """An RFC 1123 host name: what a CNAME in a revocation URL must be (see :func:`host_name_problems`)."""
 _CUSTOM_PATH = re.compile(r"(/|[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+(/[-a-zA-Z0-9;?:@&=+$,%_.!~*()']+)*)")
 _MAX_CNAME = 253
+
+
+# Partitions whose regions lack what the default CRL front is made of, per cfn-lint's region provider schemas
+# (cfnlint/data/schemas/providers/<region>.json): cn-north-1 and cn-northwest-1 have AWS::CloudFront::Distribution
+# but no AWS::CloudFront::OriginAccessControl; us-gov-east-1 and us-gov-west-1 have neither.
+NO_CRL_FRONT_PARTITIONS = {
+    "aws-cn": "AWS::CloudFront::OriginAccessControl does not exist in the China regions",
+    "aws-us-gov": "CloudFront (AWS::CloudFront::Distribution) does not exist in the GovCloud (US) regions",
+}
+
+
+def partition_of(scope: IConstruct) -> str | None:
+    """The partition of ``scope``'s stack when its region is a literal known to aws-cdk-lib, else None."""
+    region = Stack.of(scope).region
+    if Token.is_unresolved(region):
+        return None
+    return RegionInfo.get(region).partition
 
 
 class CrlType(enum.Enum):
@@ -75,9 +93,11 @@ class CrlConfiguration:
     :param s3_object_acl: Default: - ``BUCKET_OWNER_FULL_CONTROL``, the only ACL that works with Block
         Public Access
     :param cloudfront: serve the CRL through a CloudFront distribution (origin access control; the bucket
-        stays private). Default: - True when the construct creates the bucket and none of ``custom_cname``
+        stays private). Not available in the aws-cn and aws-us-gov partitions (no origin access control there,
+        no CloudFront at all in GovCloud): there ``True`` is refused and the default is False, with a warning.
+        Default: - True when the construct creates the bucket and none of ``custom_cname``
         (you serve that name), ``cloudfront_certificate`` (say ``cloudfront=True`` with it) or
-        ``omit_extension`` (nobody follows a pointer) is set; else False
+        ``omit_extension`` (nobody follows a pointer) is set, outside aws-cn and aws-us-gov; else False
     :param cloudfront_certificate: a us-east-1 ACM certificate for ``custom_cname`` on the distribution. One of
         another stack or region (the CA need not be in us-east-1) is read weakly (``certificate_in``: an SSM
         parameter, no export).
@@ -94,8 +114,12 @@ class CrlConfiguration:
     s3_object_acl: S3ObjectAcl | None = None
     cloudfront: bool | None = None
     cloudfront_certificate: acm.ICertificate | None = None
+    # Set by in_stack: the partition of the CA's stack, when the default front was dropped or cannot exist there.
+    _partition_without_front: str | None = field(default=None, init=False, repr=False, compare=False)
+    _cloudfront_defaulted: bool = field(default=False, init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
+        object.__setattr__(self, "_cloudfront_defaulted", self.cloudfront is None)
         if self.cloudfront is None:
             default = (
                 self.enabled
@@ -109,6 +133,23 @@ class CrlConfiguration:
     @classmethod
     def disabled(cls) -> CrlConfiguration:
         return cls(enabled=False)
+
+    @property
+    def partition_without_front(self) -> str | None:
+        """Set by :meth:`in_stack`: the partition of the CA's stack when it has no CloudFront CRL front."""
+        return self._partition_without_front
+
+    def in_stack(self, scope: IConstruct) -> CrlConfiguration:
+        """This configuration as it applies in ``scope``'s stack: in a partition without the CloudFront front
+        (:data:`NO_CRL_FRONT_PARTITIONS`) the default front is dropped (the CRL stays in the bucket), and an
+        explicit ``cloudfront=True`` is reported by :meth:`problems`."""
+        partition = partition_of(scope)
+        if partition not in NO_CRL_FRONT_PARTITIONS or not self.cloudfront:
+            return self
+        adapted = replace(self, cloudfront=False) if self._cloudfront_defaulted else replace(self)
+        object.__setattr__(adapted, "_cloudfront_defaulted", self._cloudfront_defaulted)
+        object.__setattr__(adapted, "_partition_without_front", partition)
+        return adapted
 
     def _settings(self) -> dict[str, object]:
         names = ["bucket", "expiration", "custom_cname", "custom_path", "crl_type", "omit_extension"]
@@ -134,6 +175,18 @@ class CrlConfiguration:
                 for name, value in self._settings().items()
             ]
         problems = []
+        if self.cloudfront and self._partition_without_front is not None:
+            problems.append(
+                Problem(
+                    "crl.cloudfront",
+                    True,
+                    f"the CRL front is a CloudFront distribution with origin access control, and "
+                    f"{NO_CRL_FRONT_PARTITIONS[self._partition_without_front]} "
+                    f"(partition {self._partition_without_front})",
+                    "drop cloudfront=True: the CRL stays in its bucket; serve it under custom_cname by your own "
+                    "means, or set omit_extension=True if only AWS services read it",
+                )
+            )
         days = (self.expiration or Duration.days(7)).to_days(integral=False)
         if not is_token(self.expiration) and (days != int(days) or not 1 <= days <= MAX_CRL_EXPIRATION_DAYS):
             problems.append(
@@ -311,6 +364,14 @@ class CrlDistribution(Construct):
         self.distribution: cloudfront.Distribution | None = None
         if config.cloudfront:
             self.distribution = self._front(config)
+        elif (partition := config.partition_without_front) is not None and config.bucket is None:
+            Annotations.of(self).add_warning_v2(
+                "pki-constructs:crlNoCloudFront",
+                f"No CloudFront front for the CRL in partition {partition}: {NO_CRL_FRONT_PARTITIONS[partition]}. "
+                "The CRL is published to its private bucket, whose S3 address (the default distribution point) "
+                "answers 403 to relying parties: serve it under custom_cname by your own means, or set "
+                "omit_extension=True if only AWS services read it (e.g. ALB trust stores).",
+            )
         self.host_name: str | None = config.custom_cname or (
             self.distribution.distribution_domain_name if self.distribution else None
         )

@@ -111,6 +111,34 @@ def private_ca_cloudfront_crl() -> Built:
     return {"app": stack.node.root, "stack": stack}
 
 
+def _partition_hierarchy(region: str, name: str, **root_props: Any) -> Built:
+    """A root and a subordinate CA on their defaults in ``region`` (another partition than aws)."""
+    stack = make_stack(name=name, region=region)
+    root = RootCa(stack, "Root", subject=_dn(f"{name} Root CA G1"), **root_props)
+    sub = SubordinateCa(stack, "Subordinate", parent=root, subject=_dn(f"{name} Issuing CA G1"))
+    return {"app": stack.node.root, "stack": stack, "root": root, "sub": sub}
+
+
+def private_ca_china() -> Built:
+    """The default hierarchy in aws-cn (cn-north-1): no CloudFront CRL front there (no origin access control)."""
+    return _partition_hierarchy("cn-north-1", "China")
+
+
+def private_ca_china_sm2() -> Built:
+    """The China-only SM2 hierarchy (cn-northwest-1)."""
+    stack = make_stack(name="ChinaSm2", region="cn-northwest-1")
+    root = RootCa(stack, "Root", subject=_dn("Sm2 Root CA G1"), key_algorithm=KeyAlgorithm.SM2)
+    SubordinateCa(
+        stack, "Subordinate", parent=root, subject=_dn("Sm2 Issuing CA G1"), key_algorithm=KeyAlgorithm.SM2
+    )
+    return {"app": stack.node.root, "stack": stack, "root": root}
+
+
+def private_ca_govcloud() -> Built:
+    """The default hierarchy in aws-us-gov (us-gov-west-1): no CloudFront there at all."""
+    return _partition_hierarchy("us-gov-west-1", "GovCloud")
+
+
 def private_ca_cross_stack() -> Built:
     """A parent in another stack of the same account and region."""
     app = make_app()
@@ -715,6 +743,9 @@ REGISTRY: dict[str, GateApp] = {
     "private_ca_ec": GateApp(private_ca_ec),
     "private_ca_cloudfront_crl": GateApp(private_ca_cloudfront_crl),
     "private_ca_cross_stack": GateApp(private_ca_cross_stack),
+    "private_ca_china": GateApp(private_ca_china),
+    "private_ca_china_sm2": GateApp(private_ca_china_sm2),
+    "private_ca_govcloud": GateApp(private_ca_govcloud),
     "cross_region_activation": GateApp(cross_region_activation),
     "ca_expiry": GateApp(
         ca_expiry, expected_findings=alarms_without_action("Checked/FarExpiry", "Checked/Sub/ExpiryAlarm")

@@ -287,6 +287,33 @@ def test_cloudfront_crl_allows_http_and_keeps_the_bucket_private() -> None:
         }
 
 
+@pytest.mark.parametrize("app_name", ["private_ca_china", "private_ca_china_sm2", "private_ca_govcloud"])
+def test_default_crl_has_no_cloudfront_front_where_the_partition_lacks_it(app_name: str) -> None:
+    """cfn-lint's region schemas: no AWS::CloudFront::OriginAccessControl in cn-*, no CloudFront in us-gov-*.
+    The CRL stays in its private bucket, with a warning that says why; the gate lints these apps there."""
+    stack = built(app_name)["stack"]
+    template = template_of(stack)
+    assert not [t for r in template["Resources"].values() if (t := r["Type"]).startswith("AWS::CloudFront::")]
+    warnings = Annotations.from_stack(stack).find_warning("*", Match.string_like_regexp("crlNoCloudFront"))
+    assert len(warnings) == 2, warnings  # the root's and the subordinate's CRL
+
+
+@pytest.mark.parametrize("region", ["cn-north-1", "us-gov-west-1"])
+def test_fails_crl_cloudfront_true_where_the_partition_lacks_it(region: str) -> None:
+    stack = make_stack(region=region)
+    with pytest.raises(PkiValidationError, match=r"crl\.cloudfront.*partition aws-") as error:
+        RootCa(
+            stack, "Root", subject=DistinguishedName(common_name="R"), crl=CrlConfiguration(cloudfront=True)
+        )
+    assert "omit_extension=True" in str(error.value)
+
+
+def test_default_crl_keeps_its_cloudfront_front_in_the_aws_partition() -> None:
+    stack = make_stack(region="eu-west-1")
+    RootCa(stack, "Root", subject=DistinguishedName(common_name="R"))
+    assert resources_of_type(template_of(stack), "AWS::CloudFront::Distribution")
+
+
 def cross_stack() -> tuple[cdk.Stack, cdk.Stack]:
     apps = built("private_ca_cross_stack")
     return apps["pki"], apps["workload"]
