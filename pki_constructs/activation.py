@@ -35,7 +35,7 @@ from constructs import Construct, IConstruct, IDependable
 
 from . import _arn
 from .ca_facts import ca_facts
-from .cross_region import RegionalExport, default_parameter_name, weak_value
+from .cross_region import RegionalExport, default_parameter_name, stage_problems, weak_value
 from .errors import Problem, raise_if_any
 from .issuer_role import IssuerRole
 from .offline_parent import OfflineParent
@@ -301,6 +301,10 @@ def parent_problems(
                 facts, field="parent.shared_permissions", needs=RamPermission.SUBORDINATE_CA_PATH_LEN_0
             )
         return problems
+    if isinstance(parent, Construct) and (
+        across_stages := stage_problems(Stack.of(parent), stack, field="parent", shown=parent.node.path)
+    ):
+        return across_stages
     if isinstance(parent, Construct) and not same_environment(parent, scope):
         ps = Stack.of(parent)
         values = [ps.account, ps.region, stack.account, stack.region]

@@ -71,6 +71,7 @@ from aws_cdk import (
     PhysicalName,
     Reference,
     Stack,
+    Stage,
     Token,
     Tokenization,
     Validations,
@@ -198,10 +199,53 @@ def parameter_arn(*, partition: str, region: str, account: str, name: str) -> st
     return _arn.format_parameter_arn(partition=partition, region=region, account=account, name=name)
 
 
+def top_level_stack(stack: Stack) -> Stack:
+    """The deployed stack that holds ``stack``: itself, or the outermost parent of a ``NestedStack``."""
+    while stack.nested_stack_parent is not None:
+        stack = stack.nested_stack_parent
+    return stack
+
+
+def one_deployment(producer: Stack, consumer: Stack) -> bool:
+    """Whether the two stacks deploy as one CloudFormation stack tree (the same stack, or nested stacks of one
+    top-level stack): then CDK carries a value between them as a nested stack's parameter or output, which
+    locks nothing (no export), and no SSM parameter can be read in time — a parent's
+    ``AWS::SSM::Parameter::Value`` is resolved before its nested stacks create the parameter."""
+    return top_level_stack(producer) is top_level_stack(consumer)
+
+
+def stage_problems(producer: Stack, consumer: Stack, *, field: str, shown: object) -> list[Problem]:
+    """A value never crosses a ``Stage``: each Stage is its own cloud assembly, deployed on its own (often by
+    another pipeline step), so CDK can neither order the stacks nor reference across (NoCrossStageDependency)."""
+    producer_stage, consumer_stage = Stage.of(producer), Stage.of(consumer)
+    if producer_stage is consumer_stage:
+        return []
+
+    def named(stage: Stage | None) -> str:
+        return stage.node.path if stage is not None and stage.node.path else "the App"
+
+    return [
+        Problem(
+            field,
+            shown,
+            f"{producer.node.path} (stage {named(producer_stage)}) and {consumer.node.path} "
+            f"(stage {named(consumer_stage)}) are in different Stages, which deploy separately: "
+            "CDK cannot order them or carry a value between them",
+            "create both in one Stage, or publish the value with RegionalExport(name='/your/name', value=...) in "
+            "the producer's Stage and read it with RegionalImport(parameter_name=, region=) in the consumer's "
+            "(import a CA by ARN with SubordinateCa.from_certificate_authority_attributes), deploying the "
+            "producer's Stage first",
+        )
+    ]
+
+
 def environment_problems(producer: Stack, consumer: Stack, *, field: str, shown: object) -> list[Problem]:
-    """A value crosses from ``producer`` to ``consumer`` weakly only when both environments are known (the SSM
-    parameter's region and account must be) or both stacks are environment-agnostic (then they deploy to one
-    environment and read the parameter there)."""
+    """A value crosses from ``producer`` to ``consumer`` weakly only within one Stage, and when both
+    environments are known (the SSM parameter's region and account must be) or both stacks are
+    environment-agnostic (then they deploy to one environment and read the parameter there)."""
+    stage = stage_problems(producer, consumer, field=field, shown=shown)
+    if stage:
+        return stage
     regions_known = _literal(consumer.region) and _literal(producer.region)
     both_agnostic = Token.is_unresolved(consumer.region) and Token.is_unresolved(producer.region)
     accounts_known = _literal(consumer.account) and _literal(producer.account)
@@ -224,28 +268,44 @@ def environment_problems(producer: Stack, consumer: Stack, *, field: str, shown:
     ]
 
 
-def weak_value(producer: Construct, id: str, value: str, consumer: Construct, *, suffix: str) -> str:
+def weak_value(
+    producer: Construct, id: str, value: str, consumer: Construct, *, suffix: str, field: str = "scope"
+) -> str:
     """``value``, made in ``producer``'s stack, as a token valid in ``consumer``'s stack — itself in the same
-    stack, else read from the SSM parameter ``/pki-constructs/<producer path>/<suffix>`` (never an export)."""
-    if Stack.of(producer) is Stack.of(consumer):
-        return value
+    stack (or nested stacks of one top-level stack), else read from the SSM parameter
+    ``/pki-constructs/<producer path>/<suffix>`` (never an export). A consumer in another ``Stage`` is refused
+    at ``consumer``, naming ``field`` (the prop that carried the value). Default field: - "scope"."""
+    producer_stack, consumer_stack = Stack.of(producer), Stack.of(consumer)
+    if one_deployment(producer_stack, consumer_stack):
+        return value  # one stack, or nested stacks of one: CDK passes it as a nested parameter/output
+    raise_if_any(
+        consumer, stage_problems(producer_stack, consumer_stack, field=field, shown=producer.node.path)
+    )
     export = RegionalExport.of(producer, id, value=value, name=default_parameter_name(producer, suffix))
     return export.value_in(consumer)
 
 
-def weak_ca_arn(ca: acmpca.ICertificateAuthority, consumer: Construct) -> str:
-    """A CA's ARN valid in ``consumer``'s stack: a literal (imported) ARN as is, a CA of the same stack by
-    reference, a CA of another stack through ``/pki-constructs/<path>/certificate-authority-arn`` (the
-    parameter child CAs read too) — never an export."""
+def weak_ca_arn(ca: acmpca.ICertificateAuthority, consumer: Construct, *, field: str = "scope") -> str:
+    """A CA's ARN valid in ``consumer``'s stack: a literal (imported) ARN as is, a CA of the same stack (or
+    top-level stack) by reference, a CA of another stack through ``/pki-constructs/<path>/certificate-authority-arn``
+    (the parameter child CAs read too) — never an export. ``field``: the prop named if it crosses a Stage."""
     arn = ca.certificate_authority_arn
-    if not Token.is_unresolved(arn) or Stack.of(ca) is Stack.of(consumer) or not isinstance(ca, Construct):
+    if (
+        not Token.is_unresolved(arn)
+        or not isinstance(ca, Construct)
+        or one_deployment(Stack.of(ca), Stack.of(consumer))
+    ):
         return arn
-    return weak_value(ca, "ArnForSubordinates", arn, consumer, suffix="certificate-authority-arn")
+    return weak_value(
+        ca, "ArnForSubordinates", arn, consumer, suffix="certificate-authority-arn", field=field
+    )
 
 
-def weak_ca(ca: acmpca.ICertificateAuthority, consumer: Construct) -> acmpca.ICertificateAuthority:
+def weak_ca(
+    ca: acmpca.ICertificateAuthority, consumer: Construct, *, field: str = "scope"
+) -> acmpca.ICertificateAuthority:
     """``ca`` as an ``ICertificateAuthority`` valid in ``consumer``'s stack (see :func:`weak_ca_arn`)."""
-    arn = weak_ca_arn(ca, consumer)
+    arn = weak_ca_arn(ca, consumer, field=field)
     if arn is ca.certificate_authority_arn:
         return ca
     return acmpca.CertificateAuthority.from_certificate_authority_arn(
@@ -367,7 +427,10 @@ class RegionalExport(Construct):
     def value_in(self, scope: Construct, *, refresh: str | None = None) -> str:
         """The published value as a token valid in ``scope``'s stack, read without a CloudFormation export.
 
-        Adds ``Stack.of(scope).add_stack_dependency(producer stack)`` when the stacks differ.
+        Adds ``Stack.of(scope).add_stack_dependency(producer stack)`` when the stacks differ (between the
+        top-level stacks when one is a ``NestedStack``). Within one top-level stack (a ``NestedStack`` and its
+        parent, or two nested stacks of one parent) it returns the value itself: CDK carries it as a nested
+        stack's parameter or output, which locks nothing. A consumer in another ``Stage`` is refused.
 
         :param scope: where the value is used.
         :param refresh: for a cross-region read, any string: changing it forces one re-read on the next
@@ -375,7 +438,7 @@ class RegionalExport(Construct):
         """
         consumer = Stack.of(scope)
         producer = self.stack
-        if consumer is producer:
+        if one_deployment(producer, consumer):
             return self._value
         problems: list[Problem] = []
         accounts_known = _literal(consumer.account) and _literal(producer.account)
@@ -394,8 +457,10 @@ class RegionalExport(Construct):
         problems += environment_problems(producer, consumer, field="scope", shown=consumer.node.path)
         both_agnostic = Token.is_unresolved(consumer.region) and Token.is_unresolved(producer.region)
         raise_if_any(self, problems)
-        consumer.add_stack_dependency(
-            producer, f"reads SSM parameter {self.parameter_name} written by {self.node.path}"
+        # A nested stack deploys with its top-level stack: order those (CDK refuses a dependency on a parent).
+        top_level_stack(consumer).add_stack_dependency(
+            top_level_stack(producer),
+            f"reads SSM parameter {self.parameter_name} written by {self.node.path}",
         )
         if not cross_account and (both_agnostic or consumer.region == producer.region):
             # CloudFormation resolves this parameter type on every update: a weak, always-fresh reference.

@@ -258,7 +258,7 @@ class ServiceCertificate(AcmCertificateBase):
             self,
             "Resource",
             certificate_authority=weak_ca(
-                certificate_authority, self
+                certificate_authority, self, field="certificate_authority"
             ),  # a CA of another stack: never an export
             domain_name=domain_name,
             subject_alternative_names=sans or None,

@@ -41,6 +41,7 @@ from aws_cdk import aws_route53 as route53
 from aws_cdk import aws_s3 as s3
 from aws_cdk import aws_sns as sns
 from aws_cdk import aws_ssm as ssm
+from aws_cdk.assertions import Template
 from constructs import Construct
 
 import pki_constructs
@@ -2773,6 +2774,46 @@ def test_fails_a_strong_reference_relaying_an_accessor_result(relay_region: str)
     assert "C/Svc/Resource: strong reference" in message and "read weakly into B" in message
     assert ".certificate_authority_in(scope) with a scope in the consuming stack" in message
     _no_strong_reference(build(relay=False))
+
+
+@pytest.mark.parametrize("case", ["certificate_in_nested", "accessor_into_nested", "accessor_from_nested"])
+def test_nested_stacks_carry_library_values_as_nested_parameters(case: str) -> None:
+    """A NestedStack deploys with its parent: no SSM read (the parent would resolve it before its nested stack
+    writes it), no stack dependency on a parent (CDK: CannotDependOnParent), no export."""
+    app = make_app()
+    top = Stack(app, "Top", env=env())
+    nested = cdk.NestedStack(top, "Nested")
+    if case == "certificate_in_nested":
+        issuing = SubordinateCa(top, "Issuing", parent=root(top), subject=DistinguishedName(common_name="I"))
+        ServiceCertificate(nested, "Svc", certificate_authority=issuing, domain_name="svc.internal.example")
+    else:
+        ca = root(nested if case == "accessor_from_nested" else top)
+        consumer = top if case == "accessor_from_nested" else nested
+        acm.PrivateCertificate(
+            consumer,
+            "Svc",
+            domain_name="svc.internal.example",
+            certificate_authority=ca.certificate_authority_in(consumer),
+        )
+    app.synth()
+    for stack in (top, nested):
+        assert "/pki-constructs/" not in json.dumps(Template.from_stack(stack).to_json()), stack.node.path
+    _no_strong_reference(app)
+
+
+@pytest.mark.parametrize("prop", ["parent", "certificate_authority"])
+def test_fails_a_library_value_across_a_stage(prop: str) -> None:
+    """Each Stage is its own cloud assembly, deployed separately: CDK cannot order or reference across."""
+    app = make_app()
+    ca = root(Stack(app, "Pki", env=env()))
+    consumer = Stack(cdk.Stage(app, "Prod", env=env()), "Workload")
+    with pytest.raises(PkiValidationError, match=r"different Stages") as error:
+        if prop == "parent":
+            SubordinateCa(consumer, "Issuing", parent=ca, subject=DistinguishedName(common_name="I"))
+        else:
+            ServiceCertificate(consumer, "Svc", certificate_authority=ca, domain_name="svc.internal.example")
+    assert f"{prop}='Pki/" in str(error.value)
+    assert "RegionalImport" in str(error.value)
 
 
 def test_fails_a_strong_reference_relaying_a_regional_export_value() -> None:

@@ -214,6 +214,63 @@ def test_same_stack_returns_the_value_itself() -> None:
     assert export.value_in(stack) == cert.certificate_arn
 
 
+def _ssm_reads(stack: cdk.Stack) -> list[str]:
+    """The SSM parameters a stack's template reads as AWS::SSM::Parameter::Value template parameters."""
+    return [
+        p["Default"]
+        for p in template_of(stack).get("Parameters", {}).values()
+        if p["Type"].startswith("AWS::SSM::Parameter::Value") and p["Default"].startswith("/pki-constructs/")
+    ]
+
+
+@pytest.mark.parametrize("direction", ["parent_to_nested", "nested_to_parent", "nested_to_nested"])
+def test_within_one_top_level_stack_the_value_travels_as_a_nested_parameter_or_output(direction: str) -> None:
+    """A NestedStack deploys with its parent: CDK carries the value as the nested stack's parameter or output
+    (no export, nothing locked). An SSM read would break: the parent resolves its SSM template parameters
+    before its nested stack creates the parameter, and CDK refuses a nested stack depending on its parent."""
+    app = make_app()
+    top = make_stack(app, "Top")
+    first, second = cdk.NestedStack(top, "First"), cdk.NestedStack(top, "Second")
+    producer, consumer = {
+        "parent_to_nested": (top, first),
+        "nested_to_parent": (first, top),
+        "nested_to_nested": (first, second),
+    }[direction]
+    cert = regional_certificate(producer)
+    export = RegionalExport(producer, "CertArn", value=cert.certificate_arn)
+    assert export.value_in(consumer) == cert.certificate_arn
+    cdk.CfnOutput(consumer, "Arn", value=export.value_in(consumer))
+    app.synth()
+    for stack in (top, first, second):
+        assert _ssm_reads(stack) == [], stack.node.path
+        assert "Fn::ImportValue" not in json.dumps(template_of(stack))
+
+
+def test_a_nested_stack_reads_a_value_of_another_top_level_stack_weakly() -> None:
+    app = make_app()
+    producer_top, consumer_top = make_stack(app, "ProducerTop"), make_stack(app, "ConsumerTop")
+    producer = cdk.NestedStack(producer_top, "Producer")
+    consumer = cdk.NestedStack(consumer_top, "Consumer")
+    export = RegionalExport(producer, "CertArn", value=regional_certificate(producer).certificate_arn)
+    cdk.CfnOutput(consumer, "Arn", value=export.value_in(consumer))
+    app.synth()
+    assert _ssm_reads(consumer) == [export.parameter_name]
+    assert (
+        producer_top in consumer_top.dependencies
+    )  # the top-level stacks are ordered (nested ones can't be)
+
+
+def test_fails_value_in_across_a_stage() -> None:
+    app = make_app()
+    producer = make_stack(app, "Producer")
+    stage = cdk.Stage(app, "Prod", env=cdk.Environment(account=ACCOUNT, region="us-east-1"))
+    consumer = cdk.Stack(stage, "Consumer")
+    export = RegionalExport(producer, "Value", value="v")
+    with pytest.raises(PkiValidationError, match=r"scope='Prod/Consumer'.*different Stages") as error:
+        export.value_in(consumer)
+    assert "RegionalImport(parameter_name=, region=)" in str(error.value)
+
+
 # --- failures ------------------------------------------------------------------------------------------
 
 
