@@ -20,6 +20,8 @@ from aws_cdk import aws_events as events
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct
 
+from ._accessors import earlier_import, remember_import
+from .certificate_facts import certificate_account_problems, certificate_facts
 from .cross_region import RegionalExport, default_parameter_name, environment_problems
 from .errors import Problem, raise_if_any
 from .expiry_events import on_expiry_event, on_renewal_failed
@@ -197,36 +199,69 @@ class AcmCertificateBase(Resource):
         )
 
 
+@jsii.implements(acm.ICertificate)
+class CertificateImport(AcmCertificateBase):
+    """A certificate of another stack as seen from a consumer stack (what :func:`certificate_in` returns there).
+
+    Its ARN is read through the source's SSM export; its region, account, names and public/private kind are the
+    source's (:func:`~pki_constructs.certificate_facts.certificate_facts` reads ``certificate_source``), so every rule
+    that checks the source when passed directly checks the import too.
+    """
+
+    def __init__(self, scope: Construct, id: str, *, source: acm.ICertificate, certificate_arn: str) -> None:
+        producer = Stack.of(source)
+        super().__init__(
+            scope,
+            id,
+            account=producer.account if not Token.is_unresolved(producer.account) else None,
+            region=producer.region if not Token.is_unresolved(producer.region) else None,
+        )
+        self.certificate_source: acm.ICertificate = source
+        """The certificate this import stands for (in its own stack)."""
+        self._resource = acm.Certificate.from_certificate_arn(self, "Resource", certificate_arn)
+
+
 def certificate_in(
     certificate: acm.ICertificate, scope: Construct, id: str = "Certificate", *, field: str = "certificate"
 ) -> acm.ICertificate:
     """``certificate`` as an ``acm.ICertificate`` usable in ``scope``'s stack, without a CloudFormation export.
 
-    A certificate of another stack is re-imported in ``scope`` from its ARN, read through a
-    :class:`~pki_constructs.cross_region.RegionalExport` published next to it (ours: its
-    :meth:`~AcmCertificateBase.export_arn`). A literal ARN (an import) or a certificate of ``scope``'s own stack
-    is returned as it is.
+    A certificate of another stack is re-imported in ``scope`` as a :class:`CertificateImport` (carrying the
+    source's facts) from its ARN, read through a :class:`~pki_constructs.cross_region.RegionalExport` published
+    next to it (ours: its :meth:`~AcmCertificateBase.export_arn`). A literal ARN (an import) or a certificate of
+    ``scope``'s own stack is returned as it is. A second call with the same ``scope`` and ``id`` returns the same
+    import. A certificate of another account is refused on ``field`` (ACM certificates serve only their own
+    account).
 
-    :param field: the prop named when the ARN cannot travel (a ``PkiValidationError`` at ``scope``).
-        Default: - "certificate"
+    :param field: the prop named when the certificate cannot be used there (a ``PkiValidationError`` at
+        ``scope``). Default: - "certificate"
     """
+    source = getattr(certificate, "certificate_source", None)
+    if source is not None:
+        certificate = source  # an import of an import: go back to the certificate itself
     if Stack.of(certificate) is Stack.of(scope):
         return certificate
-    if Token.is_unresolved(certificate.certificate_arn):
-        raise_if_any(
-            scope,
-            environment_problems(
-                Stack.of(certificate), Stack.of(scope), field=field, shown=certificate.node.path
-            ),
-        )
-    if isinstance(certificate, AcmCertificateBase):
-        return acm.Certificate.from_certificate_arn(scope, id, certificate.export_arn().value_in(scope))
     if not Token.is_unresolved(certificate.certificate_arn):
         return certificate
-    export = RegionalExport.of(
-        certificate,  # type: ignore[arg-type]
-        "PkiArnExport",
-        value=certificate.certificate_arn,
-        name=default_parameter_name(certificate, "certificate-arn"),
+    earlier = earlier_import(certificate, scope, id)  # type: ignore[arg-type]
+    if earlier is not None:
+        return earlier  # type: ignore[no-any-return]
+    raise_if_any(scope, certificate_account_problems(certificate_facts(certificate), scope, field))
+    raise_if_any(
+        scope,
+        environment_problems(
+            Stack.of(certificate), Stack.of(scope), field=field, shown=certificate.node.path
+        ),
     )
-    return acm.Certificate.from_certificate_arn(scope, id, export.value_in(scope))
+    if isinstance(certificate, AcmCertificateBase):
+        arn = certificate.export_arn().value_in(scope)
+    else:
+        export = RegionalExport.of(
+            certificate,  # type: ignore[arg-type]
+            "PkiArnExport",
+            value=certificate.certificate_arn,
+            name=default_parameter_name(certificate, "certificate-arn"),
+        )
+        arn = export.value_in(scope)
+    made = CertificateImport(scope, id, source=certificate, certificate_arn=arn)
+    return remember_import(certificate, scope, id, made)  # type: ignore[arg-type, no-any-return]

@@ -59,6 +59,9 @@ class CaFacts:
         (None: not known to be shared).
     :param not_after: the date the CA's current certificate ends (NotAfter), when told (imports only: our
         CAs' certificates are issued at deploy).
+    :param region: the CA's region when its ARN is a token but the region is known: an accessor's import of a
+        CA of another stack (``certificate_authority_in``) carries its source's literal region.
+    :param account: the CA's account, likewise.
     """
 
     certificate_authority_arn: str | None
@@ -76,6 +79,8 @@ class CaFacts:
     fingerprint: str | None = None
     shared_permissions: tuple[RamPermission, ...] | None = None
     not_after: datetime.date | None = None
+    region: str | None = None
+    account: str | None = None
 
 
 @runtime_checkable
@@ -105,7 +110,7 @@ def ca_region(ca: object) -> str | None:
     Not the scope's region for an aws-cdk-lib import (``from_certificate_authority_arn``): that one reports the
     importing stack's region whatever the ARN says, so only its ARN counts."""
     facts = ca_facts(ca)
-    region = _arn.region_of(facts.certificate_authority_arn)
+    region = _arn.region_of(facts.certificate_authority_arn) or facts.region
     if region is None and facts.created_here and isinstance(ca, Construct):
         stack_region = Stack.of(ca).region
         region = stack_region if _arn.is_literal(stack_region) else None
@@ -164,6 +169,9 @@ def ca_environment(ca: object) -> tuple[str | None, str | None]:
     parts = _arn.parse_ca_arn(arn) if isinstance(arn, str) else None
     if parts is not None:
         return parts.account, parts.region
+    facts = getattr(ca, "facts", None)
+    if isinstance(facts, CaFacts) and (facts.account is not None or facts.region is not None):
+        return facts.account, facts.region  # an accessor's import: its source's environment
     env = getattr(ca, "env", None)
     account, region = getattr(env, "account", None), getattr(env, "region", None)
     return (

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 from aws_cdk import Stack, Token
 from aws_cdk import aws_certificatemanager as acm
+from constructs import IConstruct
 
 from . import _arn
 from .domain_names import covers, dedupe_names
@@ -20,6 +21,7 @@ from .errors import Problem
 __all__ = [
     "CLOUDFRONT_CERTIFICATE_REGION",
     "CertificateFacts",
+    "certificate_account_problems",
     "certificate_arn_problems",
     "certificate_facts",
     "cfn_certificate_of",
@@ -92,6 +94,7 @@ class CertificateFacts:
     names: tuple[str, ...] | None
     private: bool
     path: str
+    account: str | None = None
 
 
 def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
@@ -100,6 +103,11 @@ def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
     Accepts any ``acm.ICertificate``: our ``PublicCertificate``/``ServiceCertificate``, aws-cdk-lib's
     ``acm.Certificate``/``acm.PrivateCertificate``, or an import (whose names and kind are unknown).
     """
+    source = getattr(certificate, "certificate_source", None)
+    if source is not None and source is not certificate:
+        return certificate_facts(
+            source
+        )  # certificate_in's import: the facts of the certificate it stands for
     private = isinstance(certificate, acm.PrivateCertificate)
     names: tuple[str, ...] | None = None
     cfn = cfn_certificate_of(certificate)
@@ -109,13 +117,37 @@ def certificate_facts(certificate: acm.ICertificate) -> CertificateFacts:
         if not any(Token.is_unresolved(n) for n in listed):
             names = tuple(dedupe_names(listed))
     region: str | None = None
+    account: str | None = None
     arn = certificate.certificate_arn
     if not Token.is_unresolved(arn):
         region = _arn.region_of(arn)
+        parts = _arn.parse_acm_arn(arn)
+        account = parts.account if parts is not None else None
     elif cfn is not None:
-        stack_region = Stack.of(certificate).region
-        region = None if Token.is_unresolved(stack_region) else stack_region
-    return CertificateFacts(region=region, names=names, private=private, path=certificate.node.path)
+        stack = Stack.of(certificate)
+        region = None if Token.is_unresolved(stack.region) else stack.region
+        account = None if Token.is_unresolved(stack.account) else stack.account
+    return CertificateFacts(
+        region=region, names=names, private=private, path=certificate.node.path, account=account
+    )
+
+
+def certificate_account_problems(facts: CertificateFacts, scope: IConstruct, field: str) -> list[Problem]:
+    """A listener, distribution or API domain uses an ACM certificate of its own account only: ACM has no resource
+    policy or sharing for certificates (the botocore ``acm`` model has no policy or share operation), so a
+    certificate ARN of another account fails at deploy. Checked when both accounts are literal."""
+    account = Stack.of(scope).account
+    if facts.account is None or Token.is_unresolved(account) or facts.account == account:
+        return []
+    return [
+        Problem(
+            field,
+            f"{facts.path} (account {facts.account})",
+            f"an ACM certificate is used only in its own account ({facts.account}); this stack deploys to {account}",
+            f"create the certificate in account {account} (a PublicCertificate or ServiceCertificate in a stack of "
+            f"{account}), or import one of that account with acm.Certificate.from_certificate_arn",
+        )
+    ]
 
 
 CLOUDFRONT_CERTIFICATE_REGION = "us-east-1"

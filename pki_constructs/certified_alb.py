@@ -20,6 +20,7 @@ from constructs import Construct
 
 from ._buckets import LOG_RETENTION, default_encryption, literal_region, private_bucket
 from ._compliance import exempt
+from .certificate_facts import certificate_account_problems
 from .errors import Problem, add_late_validation, raise_if_any
 from .inputs import typed_props
 from .public_certificate import CertificateFacts, certificate_facts, certificate_in
@@ -254,6 +255,11 @@ class CertifiedAlb(Construct):
         problems, warnings = ssl_policy_problems(policy_name, allow_legacy_tls=allow_legacy_tls)
         facts = [certificate_facts(c) for c in certificates]
         problems += self._certificate_problems(facts)
+        problems += [
+            p
+            for i, f in enumerate(facts)
+            for p in certificate_account_problems(f, self, f"certificates[{i}]")
+        ]
         problems += self._origin_problems(
             cloudfront_origin=cloudfront_origin,
             internet_facing=internet_facing,

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping, Sequence
+from dataclasses import replace
 
 import jsii
 from aws_cdk import Annotations, Duration, Resource, Stack
@@ -35,7 +36,7 @@ from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
 
-__all__ = ["ImportedCertificateAuthority"]
+__all__ = ["ImportedCertificateAuthority", "foreign_account_problems"]
 
 
 @jsii.implements(acmpca.ICertificateAuthority)
@@ -158,6 +159,11 @@ class ImportedCertificateAuthority(Resource):
                 {"a shared CA is used from its own region": "a literal certificate_authority_arn"},
             )
 
+    def carry_environment(self, *, account: str | None, region: str | None, fingerprint: str | None) -> None:
+        """Record where the CA lives when its ARN is a token (``certificate_authority_in``'s import of a CA of
+        another stack), so region and account rules check the import as they check its source."""
+        self._facts = replace(self._facts, account=account, region=region, fingerprint=fingerprint)
+
     @property
     def certificate_authority_arn(self) -> str:
         return certificate_authority_arn_of(self._facts)
@@ -224,6 +230,29 @@ class ImportedCertificateAuthority(Resource):
             unit=unit,
             visible=visible,
         )
+
+
+def foreign_account_problems(source: Construct, producer: Stack, consumer: Stack) -> list[Problem]:
+    """A CA of this app handed to a stack of another account (``certificate_authority_in``): the import there
+    would read an SSM parameter of another account, which SSM does not allow; the consumer account issues from the
+    CA only through an AWS RAM share (or an issuer role), importing it by its literal ARN."""
+    if not (_arn.is_literal(producer.account) and _arn.is_literal(consumer.account)):
+        return []
+    if producer.account == consumer.account:
+        return []
+    importer = f"{type(source).__name__}.from_certificate_authority_attributes"
+    return [
+        Problem(
+            "scope",
+            f"{consumer.node.path} (account {consumer.account})",
+            f"{source.node.path} is a CA of account {producer.account}: another account cannot read its ARN from "
+            "this app's SSM parameters and issues from it only through an AWS RAM share or an issuer role",
+            f"share the CA (ca.share(...)) and in {consumer.node.path} import it by its literal ARN with "
+            f"{importer}(scope, id, certificate_authority_arn='arn:<partition>:acm-pca:<region>:"
+            f"{producer.account}:certificate-authority/<id>', shared_permissions=[...]) (the ARN exists once "
+            f"{producer.node.path} is deployed); or create the CA in account {consumer.account}",
+        )
+    ]
 
 
 def certificate_authority_arn_of(facts: CaFacts) -> str:

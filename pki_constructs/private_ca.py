@@ -24,7 +24,8 @@ from aws_cdk import aws_sns as sns
 from aws_cdk.interfaces import aws_acmpca as acmpca_refs
 from constructs import Construct, IDependable
 
-from . import cost, lifetime_schedule
+from . import _arn, cost, lifetime_schedule
+from ._accessors import earlier_import, remember_import
 from .acm_issuance import watch_acm_issuance
 from .activation import Activation, ActivationRequest, activate, parent_problems
 from .algorithms import (
@@ -37,11 +38,11 @@ from .algorithms import (
     signing_matches_key,
 )
 from .ca_facts import CaFacts, ca_facts, note_skipped_rules
-from .cross_region import weak_ca_arn
+from .cross_region import environment_problems, weak_ca_arn
 from .errors import Problem, raise_if_any
 from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
-from .imported_ca import ImportedCertificateAuthority
+from .imported_ca import ImportedCertificateAuthority, foreign_account_problems
 from .inputs import typed_props
 from .issuance_events import ca_certificate_issued_rule
 from .issue_grant import grant_issue
@@ -301,18 +302,53 @@ class CertificateAuthorityBase(Resource):
         a grant): passing the CA itself there makes CDK export its ARN, which locks it (a renewed or replaced CA
         could not deploy), and the app check refuses that. Props of this library call it for you.
 
-        Same stack: the CA itself. Another stack: ``acmpca.CertificateAuthority.from_certificate_authority_arn``
-        in ``scope``, its ARN read through the SSM parameter ``/pki-constructs/<path>/certificate-authority-arn``
-        that child CAs read too (plus a stack dependency on this CA's stack, so it is ACTIVE first). ACM issues
-        only from a CA of its own region: use a CA of another region for grants, not for
-        ``acm.PrivateCertificate``.
+        Same stack: the CA itself. Another stack of the same account: an :class:`ImportedCertificateAuthority` in
+        ``scope`` carrying this CA's facts (region, account, subject, key and signing algorithm, validity, path
+        length, depth, usage mode), so every rule that checks this CA when passed directly checks the import too
+        (an ``acm.PrivateCertificate`` in another region or from a SHORT_LIVED_CERTIFICATE CA fails at synth), and
+        it has ``grant_issue`` and ``metric_days_to_expiry``. Its ARN is read through the SSM parameter
+        ``/pki-constructs/<path>/certificate-authority-arn`` that child CAs read too (plus a stack dependency on
+        this CA's stack, so it is ACTIVE first). A second call with the same ``scope`` and ``id`` returns the same
+        import. ACM issues only from a CA of its own region: a CA of another region serves for grants and metrics,
+        not for ``acm.PrivateCertificate``.
+
+        Another account is refused at ``scope`` (field ``scope``): an SSM parameter is read only in its own
+        account; share the CA (``ca.share(...)``) and import it there by its literal ARN with
+        ``SubordinateCa.from_certificate_authority_attributes``.
 
         :param scope: where the CA is used.
         :param id: the construct id of the import in ``scope``. Default: - "CertificateAuthority"
         """
         if Stack.of(scope) is Stack.of(self):
             return self
-        return acmpca.CertificateAuthority.from_certificate_authority_arn(scope, id, weak_ca_arn(self, scope))
+        earlier = earlier_import(self, scope, id)
+        if earlier is not None:
+            return earlier  # type: ignore[no-any-return]
+        producer, consumer = Stack.of(self), Stack.of(scope)
+        raise_if_any(scope, foreign_account_problems(self, producer, consumer))
+        raise_if_any(
+            scope, environment_problems(producer, consumer, field="scope", shown=f"{consumer.node.path}")
+        )
+        facts = self.facts
+        imported = ImportedCertificateAuthority(
+            scope,
+            id,
+            certificate_authority_arn=weak_ca_arn(self, scope),
+            subject=facts.subject,
+            key_algorithm=facts.key_algorithm,
+            signing_algorithm=facts.signing_algorithm,
+            validity=facts.validity,
+            path_length=facts.path_length,
+            usage_mode=facts.usage_mode,
+            depth=facts.depth,
+            certificate_generation=self.certificate_generation,
+        )
+        imported.carry_environment(
+            account=producer.account if _arn.is_literal(producer.account) else None,
+            region=producer.region if _arn.is_literal(producer.region) else None,
+            fingerprint=facts.fingerprint,
+        )
+        return remember_import(self, scope, id, imported)  # type: ignore[no-any-return]
 
     @property
     def activation(self) -> IDependable:
@@ -435,8 +471,23 @@ class CertificateAuthorityBase(Resource):
         IssueCertificate is allowed on this CA's ARN only, with an ``acm-pca:TemplateArn`` condition;
         GetCertificate and GetCertificateAuthorityCertificate let it collect the result and chain. The
         grant refers to the activated CA, so the grantee's policy waits for activation.
+
+        A grantee of another stack (a task role of the service's stack) gets the CA's ARN read through the SSM
+        parameter ``certificate_authority_in`` reads, never a CloudFormation export; one of another account is
+        refused on ``grantee`` (the CA's owner shares it, the other account imports it and grants there).
         """
-        return grant_issue(self, self.certificate_authority_arn, grantee, templates, is_root=self.is_root)
+        arn = self.certificate_authority_arn
+        principal = grantee.grant_principal
+        consumer = principal if isinstance(principal, Construct) else grantee
+        if isinstance(consumer, Construct) and Stack.of(consumer) is not Stack.of(self):
+            producer, consumer_stack = Stack.of(self), Stack.of(consumer)
+            problems = foreign_account_problems(self, producer, consumer_stack)
+            problems += environment_problems(
+                producer, consumer_stack, field="scope", shown=consumer_stack.node.path
+            )
+            raise_if_any(self, [replace(p, field="grantee", value=consumer.node.path) for p in problems])
+            arn = weak_ca_arn(self, consumer)
+        return grant_issue(self, arn, grantee, templates, is_root=self.is_root)
 
     @typed_method(creates_child=False)
     def metric_days_to_expiry(

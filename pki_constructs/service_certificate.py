@@ -31,11 +31,12 @@ from aws_cdk import aws_secretsmanager as secretsmanager
 from aws_cdk import aws_sns as sns
 from constructs import Construct
 
+from . import _arn
 from .acm_certificate import AcmCertificateBase
 from .algorithms import KeyAlgorithm, KeyFamily, UsageMode
 from .ca_facts import ca_facts, ca_region, ca_region_problems, note_skipped_rules
 from .certificate_exports import SECRET_TAG_VALUE_MAX, CertificateExports
-from .cross_region import weak_ca
+from .cross_region import environment_problems, weak_ca, weak_value
 from .domain_names import dedupe_names, names_problems
 from .errors import Problem, raise_if_any
 from .expiry_alarm import ExpiryAlarm
@@ -317,10 +318,41 @@ class ServiceCertificate(AcmCertificateBase):
         """Let ``grantee`` read the exported certificate: ``secretsmanager:GetSecretValue`` and
         ``DescribeSecret`` on exactly this secret, and ``kms:Decrypt`` on exactly its key, only through
         Secrets Manager in this region (``kms:ViaService``) and only for this secret (Secrets Manager's
-        encryption context ``SecretARN``; the key may be shared by the stack's other exports)."""
+        encryption context ``SecretARN``; the key may be shared by the stack's other exports).
+
+        A grantee of another stack of the same account (a task role of the service's stack) is granted there with
+        the key's ARN read through the SSM parameter ``/pki-constructs/<path>/encryption-key-arn`` (never a
+        CloudFormation export, which would lock the key); the secret's ARN pattern has no cross-stack reference.
+        A grantee of another account is refused on ``grantee``: the secret and key have no resource policy for it.
+        """
         if self.encryption_key is None:
             raise_if_any(self, [_no_export_problem("grant_read")])
         assert self.encryption_key is not None
+        key_arn = self.encryption_key.key_arn
+        principal = grantee.grant_principal
+        consumer = principal if isinstance(principal, Construct) else grantee
+        if isinstance(consumer, Construct) and Stack.of(consumer) is not Stack.of(self):
+            producer, consumer_stack = Stack.of(self), Stack.of(consumer)
+            problems = environment_problems(
+                producer, consumer_stack, field="grantee", shown=consumer.node.path
+            )
+            if (
+                _arn.is_literal(producer.account)
+                and _arn.is_literal(consumer_stack.account)
+                and producer.account != consumer_stack.account
+            ):
+                problems.append(
+                    Problem(
+                        "grantee",
+                        f"{consumer.node.path} (account {consumer_stack.account})",
+                        f"the exported secret and its KMS key are read only in their own account "
+                        f"({producer.account}): neither has a resource policy for another account",
+                        f"grant a role of account {producer.account} (one the other account may assume), or "
+                        f"issue the certificate in account {consumer_stack.account} from the shared CA",
+                    )
+                )
+            raise_if_any(self, problems)
+            key_arn = weak_value(self, "KeyArnExport", key_arn, consumer, suffix="encryption-key-arn")
         secret = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["secretsmanager:GetSecretValue", "secretsmanager:DescribeSecret"],
@@ -329,7 +361,7 @@ class ServiceCertificate(AcmCertificateBase):
         decrypt = iam.Grant.add_to_principal(
             grantee=grantee,
             actions=["kms:Decrypt"],
-            resource_arns=[self.encryption_key.key_arn],
+            resource_arns=[key_arn],
             conditions={
                 "StringEquals": {"kms:ViaService": self._secrets_manager_endpoint()},
                 "StringLike": {"kms:EncryptionContext:SecretARN": self.secret_arn_pattern},

@@ -35,6 +35,7 @@ from aws_cdk import aws_s3 as s3
 from constructs import Construct, IConstruct
 
 from . import _arn
+from ._accessors import earlier_import, remember_import
 from ._buckets import private_bucket
 from ._provider import HandlerProvider
 from .ca_facts import ca_environment, ca_facts, describe_ca, note_skipped_rules
@@ -605,8 +606,11 @@ class CaBundle(Construct):
             return BundleLocation(
                 self.bucket, self.key, self.object_version, [obj.key for obj in self.revocation_objects]
             )
-        raise_if_any(scope, sharing_problems(self, scope, field=field))
         prefix = f"{Names.unique_id(scope)}{Names.unique_id(self)}"
+        earlier = earlier_import(self, scope, f"{prefix}Bucket")
+        if earlier is not None:
+            return earlier  # type: ignore[no-any-return]  # a second call for the same scope
+        raise_if_any(scope, sharing_problems(self, scope, field=field))
         name = self.bucket.bucket_name
         # A bucket this app creates; a literal name (an import) needs no parameter.
         if Token.is_unresolved(name):
@@ -626,7 +630,9 @@ class CaBundle(Construct):
                 Fn.join("", [self._revocation_prefix, generation, f"/{index}.pem"])
                 for index in range(len(self.revocation_objects))
             ]
-        return BundleLocation(bucket, self.key, version, revocation_keys)
+        return remember_import(  # type: ignore[no-any-return]
+            self, scope, f"{prefix}Bucket", BundleLocation(bucket, self.key, version, revocation_keys)
+        )
 
     def _warn_unversioned_cas(self, cas: list[acmpca.ICertificateAuthority], refresh: object) -> None:
         """A CA this app does not issue (imported, shared through RAM) and whose ``certificate_generation`` it was
@@ -768,9 +774,12 @@ class MutualTlsTrustStore(Construct):
         """
         if Stack.of(scope) is Stack.of(self):
             return self.trust_store
+        earlier = earlier_import(self, scope, id)
+        if earlier is not None:
+            return earlier  # type: ignore[no-any-return]  # a second call for the same scope and id
         raise_if_any(scope, sharing_problems(self, scope, field="trust_store"))
         arn = weak_value(self, "ArnExport", self.trust_store_arn, scope, suffix="trust-store-arn")
-        return elbv2.TrustStore.from_trust_store_arn(scope, id, arn)
+        return remember_import(self, scope, id, elbv2.TrustStore.from_trust_store_arn(scope, id, arn))  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True)

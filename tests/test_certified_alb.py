@@ -461,3 +461,25 @@ def test_fails_certificate_of_an_environment_agnostic_stack_naming_its_index() -
     stack = make_stack(app, region=REGION)
     with pytest.raises(PkiValidationError, match=r"certificates\[0\]='Agnostic/Cert'.*no region"):
         _alb(stack, certificates=[certificate])
+
+
+def test_fails_certificate_of_another_account() -> None:
+    """ACM certificates have no resource policy or sharing (botocore acm model): a listener uses its own account's."""
+    stack = make_stack(region=REGION, account="222222222222")
+    foreign = acm.Certificate.from_certificate_arn(
+        stack,
+        "Foreign",
+        f"arn:aws:acm:{REGION}:111111111111:certificate/11111111-2222-3333-4444-555555555555",
+    )
+    with pytest.raises(PkiValidationError, match=r"used only in its own account \(111111111111\)") as error:
+        _alb(stack, certificates=[foreign])
+    assert {p.field for p in error.value.problems} == {"certificates[0]"}
+
+
+def test_fails_certificate_in_of_another_region_still_checked_through_the_accessor() -> None:
+    """certificate_in's import carries the source's region: the ALB's region rule fires as on a direct pass."""
+    app = make_app()
+    certs, site = make_stack(app, "Certs", region="us-east-1"), make_stack(app, "Site", region=REGION)
+    cert = PublicCertificate(certs, "Www", domain_name="www.example.com", hosted_zone=fixture_zone(certs))
+    with pytest.raises(PkiValidationError, match=r"certificates\[0\]='Certs/Www in us-east-1'"):
+        _alb(site, certificates=[cert.certificate_in(site)])

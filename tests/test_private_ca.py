@@ -10,6 +10,7 @@ import aws_cdk as cdk
 import pytest
 from aws_cdk import Duration
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_route53 as route53
 from aws_cdk.assertions import Annotations, Match, Template
@@ -30,6 +31,7 @@ from pki_constructs import (
     SubordinateCa,
     UsageMode,
 )
+from pki_constructs.imported_ca import ImportedCertificateAuthority
 from tests.gate_apps import built, private_ca_seed
 from tests.synth import make_app, make_stack, resources_of_type, snapshot_of, template_of
 
@@ -733,3 +735,98 @@ def test_certificate_authority_in_carries_the_ca_weakly_to_aws_cdk_lib() -> None
     parameter = template["Parameters"][certificate["Properties"]["CertificateAuthorityArn"]["Ref"]]
     assert parameter["Default"] == "/pki-constructs/Pki/Root/certificate-authority-arn"
     assert ca.certificate_authority_in(ca) is ca
+
+
+def test_certificate_authority_in_twice_returns_the_same_import() -> None:
+    """Two acm.PrivateCertificate in one consumer stack used to crash with jsii's duplicate-id RuntimeError."""
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload")
+    ca = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    assert ca.certificate_authority_in(workload) is ca.certificate_authority_in(workload)
+
+
+def test_fails_certificate_authority_in_with_an_id_taken_by_another_ca() -> None:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload")
+    one = RootCa(pki, "One", subject=DistinguishedName(common_name="One"))
+    two = RootCa(pki, "Two", subject=DistinguishedName(common_name="Two"))
+    one.certificate_authority_in(workload)
+    with pytest.raises(
+        PkiValidationError, match=r"Workload already has a child 'CertificateAuthority'"
+    ) as raised:
+        two.certificate_authority_in(workload)
+    assert [p.field for p in raised.value.problems] == ["id"]
+
+
+def test_certificate_authority_in_carries_the_ca_facts_grant_issue_and_metric() -> None:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload")
+    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    issuing = SubordinateCa(pki, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    imported = issuing.certificate_authority_in(workload)
+    assert isinstance(imported, ImportedCertificateAuthority)
+    facts = imported.facts
+    assert (facts.region, facts.account) == ("us-east-1", pki.account)
+    assert (facts.depth, facts.path_length, facts.key_algorithm) == (
+        2,
+        issuing.path_length,
+        issuing.key_algorithm,
+    )
+    role = iam.Role(workload, "Task", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    imported.grant_issue(role, CertificateTemplate.END_ENTITY_SERVER_AUTH)
+    cloudwatch.Alarm(
+        workload, "Expiry", metric=imported.metric_days_to_expiry(), threshold=30, evaluation_periods=1
+    )
+    templates = _templates_without_exports(app)
+    assert "certificate-authority-arn" in json.dumps(templates["Workload"]["Parameters"])
+
+
+def test_fails_certificate_authority_in_of_another_region_used_by_acm_private_certificate() -> None:
+    """Direct, the strong-reference check refuses; through the accessor the region rule must still fire."""
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload", region="eu-west-1")
+    ca = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    acm.PrivateCertificate(
+        workload,
+        "Cert",
+        certificate_authority=ca.certificate_authority_in(workload),
+        domain_name="s.internal.example",
+    )
+    with pytest.raises(
+        RuntimeError, match=r"certificate_authority='Workload/Cert/Resource'.*this CA is in us-east-1"
+    ):
+        app.synth()
+
+
+def test_fails_certificate_authority_in_for_another_account_names_scope_and_the_importer() -> None:
+    app = make_app()
+    pki, member = make_stack(app, "Pki"), make_stack(app, "Member", account="222222222222")
+    ca = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    with pytest.raises(PkiValidationError) as raised:
+        ca.certificate_authority_in(member)
+    message = str(raised.value)
+    assert [p.field for p in raised.value.problems] == ["scope"]
+    assert "at Member" in message and "RootCa.from_certificate_authority_attributes" in message
+    assert "ArnForSubordinates" not in message and "readable_by" not in message
+
+
+def test_grant_issue_to_a_role_of_another_stack_reads_the_ca_arn_weakly() -> None:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload")
+    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    issuing = SubordinateCa(pki, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    role = iam.Role(workload, "Task", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    issuing.grant_issue(role, CertificateTemplate.END_ENTITY_SERVER_AUTH)
+    templates = _templates_without_exports(app)
+    assert "/pki-constructs/Pki/Issuing/certificate-authority-arn" in json.dumps(templates["Workload"])
+
+
+def test_fails_grant_issue_to_a_role_of_another_account() -> None:
+    app = make_app()
+    pki, member = make_stack(app, "Pki"), make_stack(app, "Member", account="222222222222")
+    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    issuing = SubordinateCa(pki, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    role = iam.Role(member, "Task", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+    with pytest.raises(PkiValidationError) as raised:
+        issuing.grant_issue(role, CertificateTemplate.END_ENTITY_SERVER_AUTH)
+    assert [p.field for p in raised.value.problems] == ["grantee"]

@@ -377,3 +377,22 @@ def test_fails_add_expiry_alarm_and_metric_options_of_the_wrong_type() -> None:
     with pytest.raises(PkiValidationError) as error:
         cert.add_expiry_alarm(topic="arn:aws:sns:us-east-1:111111111111:alerts")  # type: ignore[arg-type]
     assert [p.field for p in error.value.problems] == ["topic"]
+
+
+def test_certificate_in_twice_returns_the_same_import_with_the_source_facts() -> None:
+    app = make_app()
+    certs, site = make_stack(app, "Certs"), make_stack(app, "Site", region="eu-west-1")
+    cert = PublicCertificate(certs, "Www", domain_name="www.example.com", hosted_zone=public_zone(certs))
+    imported = cert.certificate_in(site)
+    assert cert.certificate_in(site) is imported
+    assert certificate_facts(imported) == certificate_facts(cert)
+
+
+def test_fails_certificate_in_for_another_account_names_the_field_at_the_consumer() -> None:
+    app = make_app()
+    certs, member = make_stack(app, "Certs"), make_stack(app, "Member", account="222222222222")
+    cert = PublicCertificate(certs, "Www", domain_name="www.example.com", hosted_zone=public_zone(certs))
+    with pytest.raises(PkiValidationError, match=r"(?s)at Member:.*used only in its own account") as raised:
+        cert.certificate_in(member)
+    assert {p.field for p in raised.value.problems} == {"certificate"}
+    assert "readable_by" not in str(raised.value)

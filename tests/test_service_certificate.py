@@ -523,3 +523,30 @@ def test_service_certificate_in_another_stack_travels_weakly() -> None:
     }
     assert "Fn::ImportValue" not in json.dumps(templates["Site"])
     assert "/pki-constructs/Pki/Api/certificate-arn" in json.dumps(templates["Site"]["Parameters"])
+
+
+def test_grant_read_to_a_role_of_another_stack_reads_the_key_arn_weakly() -> None:
+    app = make_app()
+    pki, workload = make_stack(app, "Pki"), make_stack(app, "Workload")
+    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    issuing = SubordinateCa(pki, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    cert = ServiceCertificate(
+        pki, "Svc", certificate_authority=issuing, domain_name="svc.internal.example", export=True
+    )
+    cert.grant_read(iam.Role(workload, "Task", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com")))
+    templates = {s.stack_name: json.dumps(s.template) for s in app.synth().stacks}
+    assert "Fn::ImportValue" not in templates["Workload"]
+    assert "/pki-constructs/Pki/Svc/encryption-key-arn" in templates["Workload"]
+
+
+def test_fails_grant_read_to_a_role_of_another_account() -> None:
+    app = make_app()
+    pki, member = make_stack(app, "Pki"), make_stack(app, "Member", account="222222222222")
+    root = RootCa(pki, "Root", subject=DistinguishedName(common_name="Root"))
+    issuing = SubordinateCa(pki, "Issuing", parent=root, subject=DistinguishedName(common_name="Issuing"))
+    cert = ServiceCertificate(
+        pki, "Svc", certificate_authority=issuing, domain_name="svc.internal.example", export=True
+    )
+    with pytest.raises(PkiValidationError) as raised:
+        cert.grant_read(iam.Role(member, "Task", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com")))
+    assert [p.field for p in raised.value.problems] == ["grantee"]

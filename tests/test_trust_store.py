@@ -694,3 +694,13 @@ def test_a_bundle_in_a_bucket_known_by_name_needs_no_parameter_for_the_name() ->
     _, store = _one(template, "AWS::ElasticLoadBalancingV2::TrustStore")
     assert store["Properties"]["CaCertificatesBundleS3Bucket"] == "example-trust-bundles"
     assert "bundle-bucket" not in json.dumps(template)
+
+
+def test_trust_store_in_and_location_in_twice_return_the_same_import() -> None:
+    """A second call for the same consumer used to crash with jsii's duplicate-id RuntimeError."""
+    _app, shared, consumer = _shared_and_consumer()
+    _, issuing = hierarchy(shared)
+    bundle = CaBundle(shared, "Bundle", trusted_cas=[issuing])
+    store = MutualTlsTrustStore(shared, "Store", bundle=bundle)
+    assert store.trust_store_in(consumer) is store.trust_store_in(consumer)
+    assert bundle.location_in(consumer) is bundle.location_in(consumer)
