@@ -10,18 +10,27 @@ any ``acm.ICertificate``; every certificate prop of the library uses it.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 
 import jsii
 from aws_cdk import Duration, RemovalPolicy, Resource, Stack, Token
+from aws_cdk import aws_apigateway as apigateway
+from aws_cdk import aws_apigatewayv2 as apigatewayv2
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudwatch as cloudwatch
+from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_events as events
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
-from constructs import Construct
+from constructs import Construct, IValidation
 
 from ._accessors import earlier_import, remember_import
-from .certificate_facts import certificate_account_problems, certificate_facts
+from .certificate_facts import (
+    CLOUDFRONT_CERTIFICATE_REGION,
+    certificate_account_problems,
+    certificate_facts,
+)
 from .cross_region import RegionalExport, default_parameter_name, environment_problems
 from .errors import Problem, raise_if_any
 from .expiry_events import on_expiry_event, on_renewal_failed
@@ -219,6 +228,80 @@ class CertificateImport(AcmCertificateBase):
         self.certificate_source: acm.ICertificate = source
         """The certificate this import stands for (in its own stack)."""
         self._resource = acm.Certificate.from_certificate_arn(self, "Resource", certificate_arn)
+        # aws-cdk-lib's listeners, distributions and API domain names take the import without our rules:
+        # check each of them that names it once the app is complete (as the app check would on a direct pass).
+        self.node.add_validation(_ImportUseValidation(self))
+
+
+# Where a certificate is used, by resource type: (property, the region it must be in; None = the resource's
+# stack's region). CloudFront and edge-optimized API Gateway domains take certificates of us-east-1 only
+# (cloudfront model ViewerCertificate; API Gateway CreateDomainName certificateArn: "edge-optimized ... must be
+# in us-east-1"); listeners and regional domain names one of their own region ("Certificates in ACM are
+# regional resources", ACM User Guide, acm-regions.html).
+_USES: tuple[tuple[type, str, str | None], ...] = (
+    (elbv2.CfnListener, "certificates", None),
+    (elbv2.CfnListenerCertificate, "certificates", None),
+    (apigateway.CfnDomainName, "regionalCertificateArn", None),
+    (apigateway.CfnDomainName, "certificateArn", CLOUDFRONT_CERTIFICATE_REGION),
+    (apigatewayv2.CfnDomainName, "domainNameConfigurations", None),
+    (cloudfront.CfnDistribution, "distributionConfig", CLOUDFRONT_CERTIFICATE_REGION),
+)
+
+
+def _resolved_properties(stack: Stack, resource: object) -> dict[str, object]:
+    # CfnResource's protected ``cfnProperties`` (jsii exposes it as ``_cfn_properties``): reading the public
+    # struct property back (``distribution_config``) fails to serialize the L2's lazy values.
+    resolved = stack.resolve(resource._cfn_properties)  # type: ignore[attr-defined]
+    return resolved if isinstance(resolved, dict) else {}
+
+
+def import_use_problems(imported: CertificateImport) -> list[Problem]:
+    """The rules a :class:`CertificateImport` breaks where aws-cdk-lib resources of its stack use it: the region
+    of its source against the use's, and CloudFront's rules (us-east-1, publicly trusted)."""
+    stack = Stack.of(imported)
+    arn = json.dumps(stack.resolve(imported.certificate_arn))
+    facts = certificate_facts(imported)
+    problems: list[Problem] = []
+    kinds = tuple({kind for kind, _, _ in _USES})
+    for node in stack.node.find_all():
+        if not isinstance(node, kinds):
+            continue
+        properties = _resolved_properties(stack, node)
+        for kind, key, required in _USES:
+            if not isinstance(node, kind) or arn not in json.dumps(properties.get(key)):
+                continue
+            region = required or stack.region
+            if facts.private and kind is cloudfront.CfnDistribution:
+                problems.append(
+                    Problem(
+                        "certificate",
+                        node.node.path,
+                        f"CloudFront only accepts publicly trusted certificates; {facts.path} comes from a private CA",
+                        "use a PublicCertificate in us-east-1",
+                    )
+                )
+            if facts.region is not None and not Token.is_unresolved(region) and facts.region != region:
+                problems.append(
+                    Problem(
+                        "certificate",
+                        node.node.path,
+                        f"{node.node.path} uses ACM certificates of {region} only; {facts.path} is in {facts.region}",
+                        f"request the certificate in {region} (a certificate in a stack of {region})",
+                    )
+                )
+    return problems
+
+
+@jsii.implements(IValidation)
+class _ImportUseValidation:
+    def __init__(self, imported: CertificateImport) -> None:
+        self._imported = imported
+
+    def validate(self) -> list[str]:
+        return [
+            f"[pki-constructs app check] {self._imported.node.path}: {problem.describe()}"
+            for problem in import_use_problems(self._imported)
+        ]
 
 
 def certificate_in(

@@ -8,6 +8,8 @@ from typing import Any
 import aws_cdk as cdk
 import pytest
 from aws_cdk import aws_certificatemanager as acm
+from aws_cdk import aws_cloudfront as cloudfront
+from aws_cdk import aws_cloudfront_origins as origins
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_route53 as route53
@@ -315,9 +317,9 @@ def test_wildcard_only_certificate_uses_its_base_name_zone_key() -> None:
 # --- handed to aws-cdk-lib in another stack (issue 10, finding 20) -------------------------------------
 
 
-def _listener_in_another_stack(*, fixed: bool) -> cdk.App:
+def _listener_in_another_stack(*, fixed: bool, site_region: str = "us-east-1") -> cdk.App:
     app = make_app()
-    certs, site = make_stack(app, "Certs"), make_stack(app, "Site")
+    certs, site = make_stack(app, "Certs"), make_stack(app, "Site", region=site_region)
     cert = PublicCertificate(certs, "Www", domain_name="www.example.com", hosted_zone=public_zone(certs))
     vpc = ec2.Vpc(site, "Vpc", max_azs=2, nat_gateways=0)
     elbv2.ApplicationLoadBalancer(site, "Lb", vpc=vpc).add_listener(
@@ -396,3 +398,28 @@ def test_fails_certificate_in_for_another_account_names_the_field_at_the_consume
         cert.certificate_in(member)
     assert {p.field for p in raised.value.problems} == {"certificate"}
     assert "readable_by" not in str(raised.value)
+
+
+def test_fails_certificate_in_of_another_region_on_an_aws_cdk_lib_listener() -> None:
+    """Direct, the strong-reference check refuses it; through the accessor the region rule must still fire."""
+    with pytest.raises(
+        RuntimeError, match=r"certificate='Site/Lb/Https/Resource'.*Certs/Www is in us-east-1"
+    ):
+        _listener_in_another_stack(fixed=True, site_region="eu-west-1").synth()
+
+
+def test_fails_certificate_in_of_another_region_on_an_aws_cdk_lib_distribution() -> None:
+    app = make_app()
+    certs, site = make_stack(app, "Certs", region="eu-west-1"), make_stack(app, "Site")
+    cert = PublicCertificate(certs, "Www", domain_name="www.example.com", hosted_zone=public_zone(certs))
+    cloudfront.Distribution(
+        site,
+        "Cdn",
+        default_behavior=cloudfront.BehaviorOptions(origin=origins.HttpOrigin("origin.example.com")),
+        certificate=cert.certificate_in(site),
+        domain_names=["www.example.com"],
+    )
+    with pytest.raises(
+        RuntimeError, match=r"certificate='Site/Cdn/Resource'.*us-east-1 only; Certs/Www is in eu-west-1"
+    ):
+        app.synth()
