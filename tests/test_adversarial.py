@@ -33,6 +33,7 @@ from aws_cdk import aws_acmpca as acmpca
 from aws_cdk import aws_certificatemanager as acm
 from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudfront_origins as origins
+from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_ec2 as ec2
 from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_iam as iam
@@ -2452,6 +2453,27 @@ def _cross_stack_cases() -> list[Any]:
             certificate=cert.certificate_in(consumer),
         )
 
+    def task_role(consumer: Stack) -> iam.Role:
+        return iam.Role(consumer, "TaskRole", assumed_by=iam.ServicePrincipal("ecs-tasks.amazonaws.com"))
+
+    def grant_issue_to_a_role_of_another_stack(producer: Stack, consumer: Stack) -> None:
+        sub(producer, root(producer)).grant_issue(
+            task_role(consumer), CertificateTemplate.END_ENTITY_SERVER_AUTH
+        )
+
+    def grant_read_to_a_role_of_another_stack(producer: Stack, consumer: Stack) -> None:
+        issuing = sub(producer, root(producer))
+        certificate = ServiceCertificate(
+            producer, "Svc", certificate_authority=issuing, domain_name="a.internal.example", export=True
+        )
+        certificate.grant_read(task_role(consumer))
+
+    def ca_metric_through_the_accessor(producer: Stack, consumer: Stack) -> None:
+        imported = sub(producer, root(producer)).certificate_authority_in(consumer)
+        cloudwatch.Alarm(
+            consumer, "Expiry", metric=imported.metric_days_to_expiry(), threshold=30, evaluation_periods=1
+        )
+
     # ACM issues only from a CA of its own region, a REGIONAL API domain uses a certificate of its own region,
     # and a shared bundle or trust store serves its own region only: those pairs are refused at synth
     # (test_service_certificate, test_trust_store and the FACT_CASES below).
@@ -2480,6 +2502,9 @@ def _cross_stack_cases() -> list[Any]:
             shared_trust_store,
             ca_given_to_aws_cdk_lib,
             certificate_given_to_aws_cdk_lib,
+            grant_issue_to_a_role_of_another_stack,
+            grant_read_to_a_role_of_another_stack,
+            ca_metric_through_the_accessor,
         )
         for region in ("us-east-1", "eu-west-1")
         if not (build in same_region_only and region != "us-east-1")
