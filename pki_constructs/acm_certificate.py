@@ -319,11 +319,13 @@ def certificate_in(
     :param field: the prop named when the certificate cannot be used there (a ``PkiValidationError`` at
         ``scope``). Default: - "certificate"
     """
-    source = getattr(certificate, "certificate_source", None)
-    if source is not None:
-        certificate = source  # an import of an import: go back to the certificate itself
     if Stack.of(certificate) is Stack.of(scope):
         return certificate
+    source = getattr(certificate, "certificate_source", None)
+    if source is not None:
+        certificate = source  # an import used in a third stack: import the certificate itself there
+        if Stack.of(certificate) is Stack.of(scope):
+            return certificate
     if not Token.is_unresolved(certificate.certificate_arn):
         return certificate
     earlier = earlier_import(certificate, scope, id)  # type: ignore[arg-type]

@@ -423,3 +423,13 @@ def test_fails_certificate_in_of_another_region_on_an_aws_cdk_lib_distribution()
         RuntimeError, match=r"certificate='Site/Cdn/Resource'.*us-east-1 only; Certs/Www is in eu-west-1"
     ):
         app.synth()
+
+
+def test_certificate_in_of_an_import_is_the_import_in_its_stack_and_the_source_elsewhere() -> None:
+    app = make_app()
+    certs, site, other = make_stack(app, "Certs"), make_stack(app, "Site"), make_stack(app, "Other")
+    cert = PublicCertificate(certs, "Www", domain_name="www.example.com", hosted_zone=public_zone(certs))
+    imported = cert.certificate_in(site)
+    assert certificate_in(imported, site, "Again") is imported
+    assert certificate_in(imported, certs) is cert
+    assert certificate_in(imported, other) is cert.certificate_in(other)
