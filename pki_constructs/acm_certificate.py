@@ -14,13 +14,9 @@ import json
 from collections.abc import Mapping
 
 import jsii
-from aws_cdk import Duration, RemovalPolicy, Resource, Stack, Token
-from aws_cdk import aws_apigateway as apigateway
-from aws_cdk import aws_apigatewayv2 as apigatewayv2
+from aws_cdk import CfnResource, Duration, RemovalPolicy, Resource, Stack, Token
 from aws_cdk import aws_certificatemanager as acm
-from aws_cdk import aws_cloudfront as cloudfront
 from aws_cdk import aws_cloudwatch as cloudwatch
-from aws_cdk import aws_elasticloadbalancingv2 as elbv2
 from aws_cdk import aws_events as events
 from aws_cdk.interfaces import aws_certificatemanager as acm_refs
 from constructs import Construct, IValidation
@@ -233,25 +229,29 @@ class CertificateImport(AcmCertificateBase):
         self.node.add_validation(_ImportUseValidation(self))
 
 
+CLOUDFRONT_DISTRIBUTION = "AWS::CloudFront::Distribution"
+
 # Where a certificate is used, by resource type: (property, the region it must be in; None = the resource's
 # stack's region). CloudFront and edge-optimized API Gateway domains take certificates of us-east-1 only
 # (cloudfront model ViewerCertificate; API Gateway CreateDomainName certificateArn: "edge-optimized ... must be
 # in us-east-1"); listeners and regional domain names one of their own region ("Certificates in ACM are
 # regional resources", ACM User Guide, acm-regions.html).
-_USES: tuple[tuple[type, str, str | None], ...] = (
-    (elbv2.CfnListener, "certificates", None),
-    (elbv2.CfnListenerCertificate, "certificates", None),
-    (apigateway.CfnDomainName, "regionalCertificateArn", None),
-    (apigateway.CfnDomainName, "certificateArn", CLOUDFRONT_CERTIFICATE_REGION),
-    (apigatewayv2.CfnDomainName, "domainNameConfigurations", None),
-    (cloudfront.CfnDistribution, "distributionConfig", CLOUDFRONT_CERTIFICATE_REGION),
+_USES: tuple[tuple[str, str, str | None], ...] = (
+    ("AWS::ElasticLoadBalancingV2::Listener", "certificates", None),
+    ("AWS::ElasticLoadBalancingV2::ListenerCertificate", "certificates", None),
+    ("AWS::ApiGateway::DomainName", "regionalCertificateArn", None),
+    ("AWS::ApiGateway::DomainName", "certificateArn", CLOUDFRONT_CERTIFICATE_REGION),
+    ("AWS::ApiGatewayV2::DomainName", "domainNameConfigurations", None),
+    (CLOUDFRONT_DISTRIBUTION, "distributionConfig", CLOUDFRONT_CERTIFICATE_REGION),
 )
+"""By CloudFormation type (not the L1 classes: the CA constructs import this module and must not load the
+ELB, API Gateway or CloudFront modules)."""
 
 
-def _resolved_properties(stack: Stack, resource: object) -> dict[str, object]:
+def _resolved_properties(stack: Stack, resource: CfnResource) -> dict[str, object]:
     # CfnResource's protected ``cfnProperties`` (jsii exposes it as ``_cfn_properties``): reading the public
     # struct property back (``distribution_config``) fails to serialize the L2's lazy values.
-    resolved = stack.resolve(resource._cfn_properties)  # type: ignore[attr-defined]
+    resolved = stack.resolve(resource._cfn_properties)
     return resolved if isinstance(resolved, dict) else {}
 
 
@@ -262,16 +262,16 @@ def import_use_problems(imported: CertificateImport) -> list[Problem]:
     arn = json.dumps(stack.resolve(imported.certificate_arn))
     facts = certificate_facts(imported)
     problems: list[Problem] = []
-    kinds = tuple({kind for kind, _, _ in _USES})
+    types = {kind for kind, _, _ in _USES}
     for node in stack.node.find_all():
-        if not isinstance(node, kinds):
+        if not isinstance(node, CfnResource) or node.cfn_resource_type not in types:
             continue
         properties = _resolved_properties(stack, node)
         for kind, key, required in _USES:
-            if not isinstance(node, kind) or arn not in json.dumps(properties.get(key)):
+            if node.cfn_resource_type != kind or arn not in json.dumps(properties.get(key)):
                 continue
             region = required or stack.region
-            if facts.private and kind is cloudfront.CfnDistribution:
+            if facts.private and kind == CLOUDFRONT_DISTRIBUTION:
                 problems.append(
                     Problem(
                         "certificate",

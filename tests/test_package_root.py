@@ -30,6 +30,7 @@ INTERNAL = {
     "pki_constructs.custom_activation.CaActivation": "SubordinateCa creates it when CloudFormation cannot reach the parent",
     "pki_constructs.private_ca.CertificateAuthorityBase": "shared base; type CA props with aws_acmpca.ICertificateAuthority",
     "pki_constructs.imported_ca.ImportedCertificateAuthority": "built by SubordinateCa.from_certificate_authority_attributes",
+    "pki_constructs.acm_certificate.CertificateImport": "what certificate_in returns in another stack; type it as acm.ICertificate",
     "pki_constructs.ca_facts.CaFacts": "facts the hierarchy rules read, computed from each kind of CA",
     "pki_constructs.algorithms.KeyFamily": "a classification the rules derive from KeyAlgorithm",
     "pki_constructs.errors.Problem": "read from PkiValidationError.problems, never built by a user",
