@@ -36,15 +36,70 @@ from .sharing import shared_permissions_problems, shared_region_problems
 from .subject import DistinguishedName
 from .templates import CertificateTemplate
 
-__all__ = ["ImportedCertificateAuthority", "foreign_account_problems"]
+__all__ = ["CaExpiryMetric", "ImportedCertificateAuthority", "foreign_account_problems"]
+
+
+class CaExpiryMetric:
+    """``metric_days_to_expiry`` for every CA of the library (ours and imports): one signature, the one
+    ``cloudwatch.MetricOptions`` has, so a consumer's type checker catches a misspelt keyword."""
+
+    @property
+    def certificate_authority_arn(self) -> str:
+        raise NotImplementedError  # each CA class has its own
+
+    @typed_method(creates_child=False)
+    def metric_days_to_expiry(
+        self,
+        *,
+        account: str | None = None,
+        color: str | None = None,
+        dimensions_map: Mapping[str, str] | None = None,
+        id: str | None = None,
+        label: str | None = None,
+        period: Duration | None = None,
+        region: str | None = None,
+        stack_account: str | None = None,
+        stack_region: str | None = None,
+        statistic: str | None = None,
+        unit: cloudwatch.Unit | None = None,
+        visible: bool | None = None,
+    ) -> cloudwatch.Metric:
+        """Days until this CA's own certificate expires: ``PkiConstructs`` ``DaysToExpiry``, Minimum.
+
+        ACM publishes nothing for CA certificates; this metric has data only while a ``CaExpiryAlarm`` (or
+        ``add_expiry_alarm`` on our CAs) in the CA's account and region watches it. The keyword arguments are
+        ``cloudwatch.MetricOptions``, as for ``acm.ICertificate.metric_days_to_expiry``.
+
+        :param period: Default: - twice the checker's default interval (1 day)
+        """
+        return ca_days_to_expiry_metric(
+            self.certificate_authority_arn,
+            account=account,
+            color=color,
+            dimensions_map=dimensions_map,
+            id=id,
+            label=label,
+            period=period,
+            region=region,
+            stack_account=stack_account,
+            stack_region=stack_region,
+            statistic=statistic,
+            unit=unit,
+            visible=visible,
+        )
 
 
 @jsii.implements(acmpca.ICertificateAuthority)
-class ImportedCertificateAuthority(Resource):
+class ImportedCertificateAuthority(CaExpiryMetric, Resource):
     """A CA known by ARN (another account, another app, not managed by CDK), with the facts its caller knows.
 
     Build it with ``SubordinateCa.from_certificate_authority_attributes``; see there for the props.
     ``root=True`` is what ``RootCa.from_certificate_authority_attributes`` passes: the CA is a root (depth 1).
+
+    Imports have no ``add_expiry_alarm`` (pass the import to ``CaExpiryAlarm(certificate_authority=...)``, which
+    creates the checker in this stack) and no ``on_ca_certificate_issued``: CloudTrail delivers
+    ``IssueCertificate`` only to the default bus of the CA's own account and region, which an imported CA's app
+    usually does not deploy to; create the rule with the CA's owner.
     """
 
     @typed_props
@@ -185,50 +240,6 @@ class ImportedCertificateAuthority(Resource):
         it in its resource policy or RAM share."""
         return grant_issue(
             self, self.certificate_authority_arn, grantee, templates, is_root=self._facts.depth == 1
-        )
-
-    @typed_method(creates_child=False)
-    def metric_days_to_expiry(
-        self,
-        *,
-        account: str | None = None,
-        color: str | None = None,
-        dimensions_map: Mapping[str, str] | None = None,
-        id: str | None = None,
-        label: str | None = None,
-        period: Duration | None = None,
-        region: str | None = None,
-        stack_account: str | None = None,
-        stack_region: str | None = None,
-        statistic: str | None = None,
-        unit: cloudwatch.Unit | None = None,
-        visible: bool | None = None,
-    ) -> cloudwatch.Metric:
-        """Days until this CA's certificate expires; the keyword arguments are ``cloudwatch.MetricOptions``, as
-        for ``acm.ICertificate.metric_days_to_expiry`` and ``RootCa.metric_days_to_expiry``. It has data while a
-        ``CaExpiryAlarm`` in the CA's account and region watches it.
-
-        Imports have no ``add_expiry_alarm`` (pass the import to ``CaExpiryAlarm(certificate_authority=...)``,
-        which creates the checker in this stack) and no ``on_ca_certificate_issued``: CloudTrail delivers
-        ``IssueCertificate`` only to the default bus of the CA's own account and region, which an imported CA's
-        app usually does not deploy to; create the rule with the CA's owner.
-
-        :param period: Default: - twice the checker's default interval (1 day)
-        """
-        return ca_days_to_expiry_metric(
-            self.certificate_authority_arn,
-            account=account,
-            color=color,
-            dimensions_map=dimensions_map,
-            id=id,
-            label=label,
-            period=period,
-            region=region,
-            stack_account=stack_account,
-            stack_region=stack_region,
-            statistic=statistic,
-            unit=unit,
-            visible=visible,
         )
 
 

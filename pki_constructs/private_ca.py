@@ -10,14 +10,13 @@ from __future__ import annotations
 import datetime
 import hashlib
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
 import jsii
 from aws_cdk import Annotations, Duration, RemovalPolicy, Resource, Stack
 from aws_cdk import aws_acmpca as acmpca
-from aws_cdk import aws_cloudwatch as cloudwatch
 from aws_cdk import aws_events as events
 from aws_cdk import aws_iam as iam
 from aws_cdk import aws_sns as sns
@@ -40,9 +39,9 @@ from .algorithms import (
 from .ca_facts import CaFacts, ca_facts, note_skipped_rules
 from .cross_region import environment_problems, weak_ca_arn
 from .errors import Problem, raise_if_any
-from .expiry_metrics import DEFAULT_CHECK_INTERVAL, ca_days_to_expiry_metric
+from .expiry_metrics import DEFAULT_CHECK_INTERVAL
 from .hierarchy import hierarchy_problems, path_length_problems, skipped_hierarchy_rules, validity_problems
-from .imported_ca import ImportedCertificateAuthority, foreign_account_problems
+from .imported_ca import CaExpiryMetric, ImportedCertificateAuthority, foreign_account_problems
 from .inputs import typed_props
 from .issuance_events import ca_certificate_issued_rule
 from .issue_grant import grant_issue
@@ -75,7 +74,7 @@ def _known_partition(stack: Stack) -> str | None:
 
 
 @jsii.implements(acmpca.ICertificateAuthority)
-class CertificateAuthorityBase(Resource):
+class CertificateAuthorityBase(CaExpiryMetric, Resource):
     """What RootCa and SubordinateCa share: the CA resource, revocation, ACM permission, grants, events.
 
     Both *are* ``aws_acmpca.ICertificateAuthority``: pass them wherever aws-cdk-lib takes a CA in their own stack
@@ -488,47 +487,6 @@ class CertificateAuthorityBase(Resource):
             raise_if_any(self, [replace(p, field="grantee", value=consumer.node.path) for p in problems])
             arn = weak_ca_arn(self, consumer)
         return grant_issue(self, arn, grantee, templates, is_root=self.is_root)
-
-    @typed_method(creates_child=False)
-    def metric_days_to_expiry(
-        self,
-        *,
-        account: str | None = None,
-        color: str | None = None,
-        dimensions_map: Mapping[str, str] | None = None,
-        id: str | None = None,
-        label: str | None = None,
-        period: Duration | None = None,
-        region: str | None = None,
-        stack_account: str | None = None,
-        stack_region: str | None = None,
-        statistic: str | None = None,
-        unit: cloudwatch.Unit | None = None,
-        visible: bool | None = None,
-    ) -> cloudwatch.Metric:
-        """Days until this CA's own certificate expires: ``PkiConstructs`` ``DaysToExpiry``, Minimum.
-
-        ACM publishes nothing for CA certificates; this metric has data only while :meth:`add_expiry_alarm`
-        (or a ``CaExpiryAlarm``) in the same account and region watches this CA. The keyword arguments are
-        ``cloudwatch.MetricOptions``, as for ``acm.ICertificate.metric_days_to_expiry``.
-
-        :param period: Default: - twice the checker's default interval (1 day)
-        """
-        return ca_days_to_expiry_metric(
-            self.certificate_authority_arn,
-            account=account,
-            color=color,
-            dimensions_map=dimensions_map,
-            id=id,
-            label=label,
-            period=period,
-            region=region,
-            stack_account=stack_account,
-            stack_region=stack_region,
-            statistic=statistic,
-            unit=unit,
-            visible=visible,
-        )
 
     @typed_method(creates_child=True)
     def add_expiry_alarm(
